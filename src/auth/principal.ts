@@ -1,0 +1,4 @@
+/** Who is calling: established once per request, before anything is read. */
+export interface Principal {
+  clientId: string;
+}

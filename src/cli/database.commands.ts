@@ -1,0 +1,67 @@
+import { startHub } from '../server/app.js';
+import type { HubConfig } from '../server/config.js';
+import { openDatabase } from '../server/database.js';
+import { migrate } from '../server/migrate.js';
+import { log } from '../shared/log.js';
+import type { SeedOptions } from '../modules/seed/seed.generator.js';
+import { seed } from '../modules/seed/seed.service.js';
+import pg from 'pg';
+
+/** `hub start`: runs until SIGINT or SIGTERM, then stops everything it started. */
+export async function startCommand(config: HubConfig): Promise<number> {
+  const hub = await startHub(config);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info(`${signal} received, stopping`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await hub.stop();
+  log.info('stopped');
+  return 0;
+}
+
+/** Runs `work` against the configured database, migrated, and releases it after. */
+async function withDatabase<T>(config: HubConfig, work: (url: string) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    return await work(database.url);
+  } finally {
+    await database.stop();
+  }
+}
+
+/** `hub migrate`: prints the applied migration names as JSON. */
+export function migrateCommand(config: HubConfig): Promise<number> {
+  return withDatabase(config, async (url) => {
+    const applied = await migrate(url);
+    log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
+    process.stdout.write(`${JSON.stringify({ applied })}\n`);
+    return 0;
+  });
+}
+
+/** `hub seed`: prints the report as JSON; progress on stderr. */
+export function seedCommand(config: HubConfig, options: SeedOptions): Promise<number> {
+  return withDatabase(config, async (url) => {
+    await migrate(url);
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    try {
+      let lastShown = 0;
+      const report = await seed(pool, options, (done, total) => {
+        const now = performance.now();
+        if (done === total || now - lastShown > 1000) {
+          lastShown = now;
+          log.info(`seeded ${done}/${total} persons (${Math.round((100 * done) / total)} %)`);
+        }
+      });
+      log.info(`done in ${report.seconds.toFixed(1)} s`);
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return 0;
+    } finally {
+      await pool.end();
+    }
+  });
+}

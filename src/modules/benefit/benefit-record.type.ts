@@ -1,0 +1,113 @@
+import type { Decimal } from 'decimal.js';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { AssistanceCategory, Referral, VisitType } from '../../shared/enums.js';
+import { PageInfo } from '../../shared/page-info.type.js';
+import { DateScalar, DecimalScalar } from '../../shared/scalars.js';
+
+/** One settled visit with the payment of each layer (domain.md §5). */
+@ObjectType({ description: 'One settled visit (一站式结算) and what each layer paid.' })
+export class BenefitRecord {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  claimId!: string;
+
+  @Field(() => DateScalar)
+  serviceDate!: Date;
+
+  @Field(() => VisitType)
+  visitType!: VisitType;
+
+  @Field(() => Referral, { nullable: true })
+  referral!: Referral;
+
+  @Field(() => Boolean, { nullable: true })
+  inProvince!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'ICD-10 code of the main diagnosis.' })
+  diagnosis!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  totalCost!: Decimal;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  inPolicyCost!: Decimal;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  basicPaid!: Decimal;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  criticalPaid!: Decimal;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  otherPaid!: Decimal;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  assistancePaid!: Decimal;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  tiltPaid!: Decimal;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  outOfPocket!: Decimal;
+
+  @Field(() => String, { nullable: true })
+  ruleSet!: string | null;
+
+  @Field(() => AssistanceCategory, { nullable: true })
+  category!: AssistanceCategory | null;
+}
+
+@ObjectType()
+export class BenefitEdge {
+  @Field(() => BenefitRecord)
+  node!: BenefitRecord;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+/** A page of a person's benefit records, newest service date first. */
+@ObjectType()
+export class BenefitConnection {
+  @Field(() => [BenefitEdge])
+  edges!: BenefitEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+/** A person's sums for one calendar year. */
+@ObjectType({ description: "A person's yearly sums over settled visits (burden)." })
+export class Burden {
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => Int)
+  visits!: number;
+
+  @Field(() => DecimalScalar)
+  totalCost!: Decimal;
+
+  @Field(() => DecimalScalar)
+  basicPaid!: Decimal;
+
+  @Field(() => DecimalScalar)
+  criticalPaid!: Decimal;
+
+  @Field(() => DecimalScalar)
+  otherPaid!: Decimal;
+
+  @Field(() => DecimalScalar)
+  assistancePaid!: Decimal;
+
+  @Field(() => DecimalScalar)
+  tiltPaid!: Decimal;
+
+  @Field(() => DecimalScalar)
+  outOfPocket!: Decimal;
+}

@@ -1,0 +1,88 @@
+import type { Decimal } from 'decimal.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { AssistanceCategory, Referral, VisitType } from '../../shared/enums.js';
+import type { Db } from '../../server/prisma.js';
+import { padKeys } from '../../shared/loader.js';
+
+/** A benefit record as the API shows it. */
+export interface BenefitRow {
+  id: string;
+  claimId: string;
+  personId: string;
+  serviceDate: Date;
+  visitType: VisitType;
+  referral: Referral;
+  inProvince: boolean;
+  diagnosis: string | null;
+  totalCost: Decimal;
+  inPolicyCost: Decimal;
+  basicPaid: Decimal;
+  criticalPaid: Decimal;
+  otherPaid: Decimal;
+  assistancePaid: Decimal;
+  tiltPaid: Decimal;
+  outOfPocket: Decimal;
+  ruleSet: string | null;
+  category: AssistanceCategory | null;
+}
+
+const COLUMNS = Prisma.sql`id, claim_id AS "claimId", person_id AS "personId", service_date AS "serviceDate",
+  visit_type AS "visitType", referral, in_province AS "inProvince", diagnosis,
+  total_cost AS "totalCost", in_policy_cost AS "inPolicyCost", basic_paid AS "basicPaid",
+  critical_paid AS "criticalPaid", other_paid AS "otherPaid", assistance_paid AS "assistancePaid",
+  tilt_paid AS "tiltPaid", out_of_pocket AS "outOfPocket", rule_set AS "ruleSet", category`;
+
+/** Reads benefit records. */
+export class BenefitRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * The first `take` records of each person (newest service date first),
+   * after the record `afterId` when given, for many persons in one
+   * statement, by a window function.
+   */
+  pageByPersonIds(personIds: readonly string[], year: number | null, take: number, afterId: string | null): Promise<BenefitRow[]> {
+    const yearCondition = year === null ? Prisma.empty : Prisma.sql`AND year = ${year}`;
+    const afterCondition = afterId
+      ? Prisma.sql`WHERE (b."serviceDate", b.id) < (SELECT service_date, id FROM benefit_record WHERE id = ${afterId}::uuid)`
+      : Prisma.empty;
+    return this.db.$queryRaw<BenefitRow[]>`
+      SELECT * FROM (
+        SELECT b.*, row_number() OVER (PARTITION BY b."personId" ORDER BY b."serviceDate" DESC, b.id DESC) AS rn
+        FROM (
+          SELECT ${COLUMNS}
+          FROM benefit_record
+          WHERE person_id = ANY(${[...personIds]}::uuid[]) ${yearCondition}
+        ) b ${afterCondition}
+      ) ranked
+      WHERE rn <= ${take}
+      ORDER BY "personId", rn`;
+  }
+
+  /** How many records each person has, of one year or all. */
+  countByPersonIds(personIds: readonly string[], year: number | null) {
+    return this.db.benefitRecord.groupBy({
+      by: ['personId'],
+      where: { personId: { in: padKeys(personIds) }, ...(year === null ? {} : { year }) },
+      _count: { _all: true },
+    });
+  }
+
+  /** Yearly sums per person; persons with no record in the year are absent. */
+  burdenByPersonIds(personIds: readonly string[], year: number) {
+    return this.db.benefitRecord.groupBy({
+      by: ['personId'],
+      where: { personId: { in: padKeys(personIds) }, year },
+      _count: { _all: true },
+      _sum: {
+        totalCost: true,
+        basicPaid: true,
+        criticalPaid: true,
+        otherPaid: true,
+        assistancePaid: true,
+        tiltPaid: true,
+        outOfPocket: true,
+      },
+    });
+  }
+}

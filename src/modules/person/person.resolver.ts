@@ -1,0 +1,97 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { HubContext } from '../../server/context.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { DateScalar } from '../../shared/scalars.js';
+import { requireYear } from '../../shared/validate.js';
+import { BenefitConnection, Burden } from '../benefit/benefit-record.type.js';
+import { Enrollment } from '../enrollment/enrollment.type.js';
+import { Household } from '../household/household.type.js';
+import { HouseholdStatus } from '../status/household-status.type.js';
+import { PersonConnection } from './person.connection.js';
+import { PersonFilter } from './person.input.js';
+import { Person } from './person.type.js';
+import { ZERO } from '../../shared/money.js';
+
+const BENEFIT_CURSOR = 'benefit';
+
+/** Maps the Person queries and relations onto the person service and the per-request loaders. */
+@Resolver(() => Person)
+export class PersonResolver {
+  @Query(() => Person, { nullable: true, description: 'One person by id or by ID number; null when unknown (or out of your scope).' })
+  person(
+    @Ctx() ctx: HubContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('idNumber', () => String, { nullable: true }) idNumber?: string | null,
+  ): Promise<Person | null> {
+    return ctx.persons.lookup(id, idNumber);
+  }
+
+  @Query(() => PersonConnection, { description: 'Persons in id order, a page at a time (first: 1–100, default 20).' })
+  persons(
+    @Ctx() ctx: HubContext,
+    @Arg('filter', () => PersonFilter, { nullable: true }) filter?: PersonFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<PersonConnection> {
+    return ctx.persons.list(filter, first, after);
+  }
+
+  @FieldResolver(() => Household, { nullable: true })
+  household(@Root() person: Person, @Ctx() ctx: HubContext): Promise<Household | null> | null {
+    return person.householdId ? ctx.loaders.householdById.load(person.householdId) : null;
+  }
+
+  @FieldResolver(() => [HouseholdStatus], { nullable: true, description: 'The certification history, or the statuses active on `activeOn`.' })
+  statuses(
+    @Root() person: Person,
+    @Ctx() ctx: HubContext,
+    @Arg('activeOn', () => DateScalar, { nullable: true }) activeOn?: Date | null,
+  ): Promise<HouseholdStatus[]> {
+    return ctx.loaders.statusesByPerson(activeOn ?? null).load(person.id);
+  }
+
+  @FieldResolver(() => [Enrollment], { nullable: true })
+  enrollments(
+    @Root() person: Person,
+    @Ctx() ctx: HubContext,
+    @Arg('year', () => Int, { nullable: true }) year?: number | null,
+  ): Promise<Enrollment[]> {
+    return ctx.loaders.enrollmentsByPerson(year == null ? null : requireYear(year)).load(person.id);
+  }
+
+  @FieldResolver(() => BenefitConnection, { nullable: true, description: 'Settled visits, newest service date first.' })
+  async benefits(
+    @Root() person: Person,
+    @Ctx() ctx: HubContext,
+    @Arg('year', () => Int, { nullable: true }) year?: number | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<BenefitConnection> {
+    const size = pageSize(first);
+    const checkedYear = year == null ? null : requireYear(year);
+    const afterId = after == null ? null : decodeCursor(BENEFIT_CURSOR, after);
+    const [rows, totalCount] = await Promise.all([
+      ctx.loaders.benefitPageByPerson({ year: checkedYear, first: size, afterId }).load(person.id),
+      ctx.loaders.benefitCountByPerson(checkedYear).load(person.id),
+    ]);
+    const edges = rows.slice(0, size).map((node) => ({ node, cursor: encodeCursor(BENEFIT_CURSOR, node.id) }));
+    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+  }
+
+  @FieldResolver(() => Burden, { nullable: true, description: 'Sums over the settled visits of a calendar year (zeros when none).' })
+  async burden(@Root() person: Person, @Ctx() ctx: HubContext, @Arg('year', () => Int) year: number): Promise<Burden> {
+    const sums = await ctx.loaders.burdenByPerson(requireYear(year)).load(person.id);
+    const sum = sums?._sum;
+    return {
+      year,
+      visits: sums?._count._all ?? 0,
+      totalCost: sum?.totalCost ?? ZERO,
+      basicPaid: sum?.basicPaid ?? ZERO,
+      criticalPaid: sum?.criticalPaid ?? ZERO,
+      otherPaid: sum?.otherPaid ?? ZERO,
+      assistancePaid: sum?.assistancePaid ?? ZERO,
+      tiltPaid: sum?.tiltPaid ?? ZERO,
+      outOfPocket: sum?.outOfPocket ?? ZERO,
+    };
+  }
+}

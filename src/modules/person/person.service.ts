@@ -1,0 +1,51 @@
+import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { BadUserInputError } from '../../shared/errors.js';
+import { requireIdNumber, requireRegionPrefix, requireUuid } from '../../shared/validate.js';
+import type { Loaders } from '../../server/context.js';
+import type { PersonConnection } from './person.connection.js';
+import type { PersonFilter } from './person.input.js';
+import type { PersonRepository } from './person.repository.js';
+import type { Person } from './person.type.js';
+
+const CURSOR_KIND = 'person';
+
+/** Looks persons up and lists them, validating what clients send. */
+export class PersonService {
+  constructor(
+    private readonly repository: PersonRepository,
+    private readonly loaders: Loaders,
+  ) {}
+
+  /** One person by id or by ID number (exactly one of them); null when unknown. */
+  async lookup(id: string | null | undefined, idNumber: string | null | undefined): Promise<Person | null> {
+    if ((id == null) === (idNumber == null)) {
+      throw new BadUserInputError('give exactly one of id and idNumber', id == null ? 'id' : 'idNumber');
+    }
+    if (id != null) return this.loaders.personById.load(requireUuid(id, 'id'));
+    const person = await this.repository.findByIdNumber(requireIdNumber(idNumber!, 'idNumber'));
+    if (person) this.loaders.personById.prime(person.id, person);
+    return person;
+  }
+
+  /** A keyset page of persons matching `filter`. */
+  async list(filter: PersonFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<PersonConnection> {
+    const size = pageSize(first);
+    const afterId = after == null ? null : decodeCursor(CURSOR_KIND, after);
+    const regionPrefix = filter?.regionPrefix == null ? null : requireRegionPrefix(filter.regionPrefix, 'filter.regionPrefix');
+    const activeOn = filter?.activeOn ?? (filter?.category ? today() : null);
+    const { rows, totalCount } = await this.repository.page({ regionPrefix, category: filter?.category, activeOn }, size, afterId);
+    const page = rows.slice(0, size);
+    for (const person of page) this.loaders.personById.prime(person.id, person);
+    const edges = page.map((node) => ({ node, cursor: encodeCursor(CURSOR_KIND, node.id) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount,
+    };
+  }
+}
+
+function today(): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}

@@ -1,0 +1,242 @@
+import type { Decimal } from 'decimal.js';
+import { Money, roundFen } from '../../shared/money.js';
+import { yearOf } from './policy.dates.js';
+import { ParameterNotSetError, PolicyInputError } from './policy.errors.js';
+import type { ActiveCategory, AssistanceCategory, IsoDate, RegionConfig, RuleSetId, VisitType } from './policy.types.js';
+import {
+  RULE_SETS,
+  type AssistanceRule,
+  type CapSpec,
+  type ChildRule,
+  type CoverageRule,
+  type MonitoringRule,
+  type OutOfCatalogRule,
+  type RatioSpec,
+  type RetroactiveRule,
+  type RuleSetDefinition,
+  type SubsidyRule,
+  type ThresholdSpec,
+  type TiltRule,
+  type TopUpRule,
+} from './rule-set.data.js';
+
+/** A rule set with its ancestors and the region's configuration, ready for the engines. */
+export interface ResolvedRuleSet {
+  readonly id: RuleSetId;
+  readonly version: number;
+  readonly effectiveFrom: IsoDate;
+  readonly effectiveTo: IsoDate | null;
+  readonly effectiveCitation: string;
+  /** The rule set first, then its ancestors. */
+  readonly chain: readonly RuleSetDefinition[];
+  readonly config: RegionConfig;
+  readonly base: { readonly deductOtherPaid: boolean; readonly citation: string };
+  readonly highestApplies: string;
+  readonly unreferred: string;
+  readonly byCategory: string;
+  readonly tilt: TiltRule | null;
+  readonly child: ChildRule | null;
+  readonly topUps: readonly TopUpRule[];
+  readonly retroactive: RetroactiveRule | null;
+  readonly outOfCatalog: OutOfCatalogRule | null;
+  readonly subsidies: readonly SubsidyRule[];
+  readonly monitoring: readonly MonitoringRule[];
+}
+
+/** The numbers that settle one category for one visit type, each with its source. */
+export interface AssistanceTerms {
+  readonly category: AssistanceCategory;
+  readonly class: number | null;
+  readonly threshold: Decimal;
+  readonly ratio: Decimal;
+  readonly cap: Decimal;
+  readonly citations: { readonly threshold: string; readonly ratio: string; readonly cap: string };
+}
+
+/** How a category's enrollment subsidy is computed, with its source. */
+export type SubsidyTerms =
+  | { readonly kind: 'full'; readonly citation: string }
+  | { readonly kind: 'fixed'; readonly amount: Decimal; readonly citation: string }
+  | { readonly kind: 'share'; readonly share: Decimal; readonly citation: string };
+
+function chainOf(id: RuleSetId): RuleSetDefinition[] {
+  const chain: RuleSetDefinition[] = [];
+  for (let next: RuleSetId | undefined = id; next; next = RULE_SETS[next].inherits) chain.push(RULE_SETS[next]);
+  return chain;
+}
+
+function nearest<K extends keyof RuleSetDefinition>(chain: readonly RuleSetDefinition[], key: K): RuleSetDefinition[K] | undefined {
+  return chain.find((definition) => definition[key] !== undefined)?.[key];
+}
+
+function checkConfig(config: RegionConfig): void {
+  const amounts: [string, Decimal | undefined][] = [
+    ['config.income', config.income],
+    ['config.monitoringThreshold', config.monitoringThreshold],
+  ];
+  for (const key of ['thresholds', 'caps', 'subsidies'] as const) {
+    for (const [category, value] of Object.entries(config[key] ?? {})) amounts.push([`config.${key}.${category}`, value]);
+  }
+  for (const [field, value] of amounts) {
+    if (value && (value.isNegative() || value.decimalPlaces() > 2)) throw new PolicyInputError(field, 'must be an amount ≥ 0 with at most two decimals');
+  }
+  for (const [category, value] of Object.entries(config.ratios ?? {})) {
+    if (value.isNegative() || value.greaterThan(1)) throw new PolicyInputError(`config.ratios.${category}`, 'must be between 0 and 1');
+  }
+}
+
+/**
+ * Resolves a rule set with inheritance and the region's configuration.
+ * Missing parameters are not reported here but when a category needs them
+ * (`assistanceTerms`, `subsidyTerms`): a region configures only what its
+ * people need.
+ */
+export function resolveRuleSet(id: RuleSetId, config: RegionConfig = {}): ResolvedRuleSet {
+  checkConfig(config);
+  const chain = chainOf(id);
+  const leaf = chain[0]!;
+  return {
+    id,
+    version: leaf.version,
+    effectiveFrom: leaf.effectiveFrom,
+    effectiveTo: leaf.effectiveTo ?? null,
+    effectiveCitation: leaf.effectiveCitation,
+    chain,
+    config,
+    // national-2021 defines these four, so every chain has them.
+    base: nearest(chain, 'base')!,
+    highestApplies: nearest(chain, 'highestApplies')!,
+    unreferred: nearest(chain, 'unreferred')!,
+    byCategory: nearest(chain, 'byCategory')!,
+    tilt: nearest(chain, 'tilt') ?? null,
+    child: nearest(chain, 'child') ?? null,
+    topUps: nearest(chain, 'topUps') ?? [],
+    retroactive: nearest(chain, 'retroactive') ?? null,
+    outOfCatalog: nearest(chain, 'outOfCatalog') ?? null,
+    subsidies: leaf.subsidies,
+    monitoring: leaf.monitoring,
+  };
+}
+
+/** Refuses a date outside the rule set's period of force. */
+export function assertInForce(ruleSet: ResolvedRuleSet, date: IsoDate, field: string): void {
+  if (date < ruleSet.effectiveFrom) {
+    throw new PolicyInputError(field, `${date} is before ${ruleSet.id} takes effect on ${ruleSet.effectiveFrom} (${ruleSet.effectiveCitation})`);
+  }
+  if (ruleSet.effectiveTo !== null && date > ruleSet.effectiveTo) {
+    throw new PolicyInputError(field, `${date} is after ${ruleSet.id} ends on ${ruleSet.effectiveTo}`);
+  }
+}
+
+/** Refuses a benefit year that ends before the rule set takes effect. */
+export function assertYearInForce(ruleSet: ResolvedRuleSet, year: number, field: string): void {
+  if (year < yearOf(ruleSet.effectiveFrom)) throw new PolicyInputError(field, `${year} is before ${ruleSet.id} takes effect on ${ruleSet.effectiveFrom}`);
+  if (ruleSet.effectiveTo !== null && year > yearOf(ruleSet.effectiveTo)) throw new PolicyInputError(field, `${year} is after ${ruleSet.id} ends on ${ruleSet.effectiveTo}`);
+}
+
+function classMismatch(ruleSet: RuleSetId, category: AssistanceCategory, rules: readonly { classes?: readonly number[] }[]): PolicyInputError {
+  const classes = [...new Set(rules.flatMap((rule) => rule.classes ?? []))].sort().join(', ');
+  return new PolicyInputError('categories.class', `${ruleSet} needs the class (${classes}) of ${category}`);
+}
+
+type SpecOf<P extends 'threshold' | 'ratio' | 'cap'> = NonNullable<AssistanceRule[P]>;
+
+/** The nearest rule set's definition of a parameter for this category, class and visit type. */
+function lookup<P extends 'threshold' | 'ratio' | 'cap'>(ruleSet: ResolvedRuleSet, parameter: P, active: ActiveCategory, visitType: VisitType): SpecOf<P> {
+  for (const definition of ruleSet.chain) {
+    const defining = definition.assistance.filter(
+      (rule) => rule[parameter] && rule.categories.includes(active.category) && (!rule.visitTypes || rule.visitTypes.includes(visitType)),
+    );
+    if (defining.length === 0) continue;
+    const match = defining.find((rule) => !rule.classes || (active.class != null && rule.classes.includes(active.class)));
+    // A class-dependent parameter with no matching class must not fall back to the parent's generic number.
+    if (!match) throw classMismatch(ruleSet.id, active.category, defining);
+    return match[parameter] as SpecOf<P>;
+  }
+  throw new ParameterNotSetError(ruleSet.id, active.category, parameter);
+}
+
+function configured(citation: string): string {
+  return `region configuration (source: ${citation})`;
+}
+
+function threshold(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
+  const spec: ThresholdSpec = lookup(ruleSet, 'threshold', active, visitType);
+  const override = ruleSet.config.thresholds?.[active.category];
+  if (override) return [override, configured(spec.citation)];
+  if (spec.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'threshold');
+  if (spec.kind === 'amount') return [new Money(spec.amount), spec.citation];
+  const income = ruleSet.config.income;
+  if (!income) throw new ParameterNotSetError(ruleSet.id, active.category, 'income');
+  // A threshold is money: kept to the fen so the accumulators stay two-decimal.
+  return [roundFen(income.times(spec.share)), `${spec.citation} × income ${income.toFixed(2)}`];
+}
+
+function ratio(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
+  const spec: RatioSpec = lookup(ruleSet, 'ratio', active, visitType);
+  const override = ruleSet.config.ratios?.[active.category];
+  if (override) {
+    if (spec.kind === 'ratio' && spec.atLeast && override.lessThan(spec.ratio)) {
+      throw new PolicyInputError(`config.ratios.${active.category}`, `${override.toString()} is below the floor ${spec.ratio} (${spec.citation})`);
+    }
+    return [override, configured(spec.citation)];
+  }
+  if (spec.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'ratio');
+  return [new Money(spec.ratio), spec.citation];
+}
+
+function cap(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
+  const spec: CapSpec = lookup(ruleSet, 'cap', active, visitType);
+  const override = ruleSet.config.caps?.[active.category];
+  if (override) return [override, configured(spec.citation)];
+  if (spec.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'cap');
+  return [new Money(spec.amount), spec.citation];
+}
+
+/** The coverage restriction for a visit type, if a rule set in the chain states one. */
+export function coverageFor(ruleSet: ResolvedRuleSet, visitType: VisitType): CoverageRule | null {
+  return ruleSet.chain.find((definition) => definition.coverage?.[visitType])?.coverage?.[visitType] ?? null;
+}
+
+/**
+ * The threshold, ratio and cap of a category for a visit type; null when the
+ * rule set gives that category no assistance for that visit type. Throws
+ * `ParameterNotSetError` (threshold, then ratio, then cap) when the source and
+ * the configuration leave one unset.
+ */
+export function assistanceTerms(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): AssistanceTerms | null {
+  const coverage = coverageFor(ruleSet, visitType);
+  if (coverage && !coverage.categories.includes(active.category)) return null;
+  const [thresholdValue, thresholdCitation] = threshold(ruleSet, active, visitType);
+  const [ratioValue, ratioCitation] = ratio(ruleSet, active, visitType);
+  const [capValue, capCitation] = cap(ruleSet, active, visitType);
+  return {
+    category: active.category,
+    class: active.class ?? null,
+    threshold: thresholdValue,
+    ratio: ratioValue,
+    cap: capValue,
+    citations: { threshold: thresholdCitation, ratio: ratioCitation, cap: capCitation },
+  };
+}
+
+/**
+ * How a category's enrollment subsidy for a benefit year is computed; null
+ * when the rule set's table does not list the category (no subsidy). Throws
+ * `ParameterNotSetError` when the table lists it but states no amount for
+ * that year and the region has configured none.
+ */
+export function subsidyTerms(ruleSet: ResolvedRuleSet, active: ActiveCategory, year: number): SubsidyTerms | null {
+  const override = ruleSet.config.subsidies?.[active.category];
+  const listed = ruleSet.subsidies.filter((rule) => rule.categories.includes(active.category));
+  if (override) return { kind: 'fixed', amount: override, citation: configured(listed[0]?.citation ?? `${ruleSet.id} subsidy table`) };
+  if (listed.length === 0) return null;
+  const ofClass = listed.filter((rule) => !rule.classes || (active.class != null && rule.classes.includes(active.class)));
+  if (ofClass.length === 0) throw classMismatch(ruleSet.id, active.category, listed);
+  const rule = ofClass.find(({ years }) => (years?.from ?? -Infinity) <= year && year <= (years?.to ?? Infinity));
+  if (!rule || rule.subsidy.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'subsidy');
+  const { subsidy, citation } = rule;
+  if (subsidy.kind === 'full') return { kind: 'full', citation };
+  if (subsidy.kind === 'fixed') return { kind: 'fixed', amount: new Money(subsidy.amount), citation };
+  return { kind: 'share', share: new Money(subsidy.share), citation };
+}

@@ -1,0 +1,51 @@
+import { StaticTokenAuthenticator } from '../auth/static-token.js';
+import { log } from '../shared/log.js';
+import type { HubConfig } from './config.js';
+import { createRepositories } from './context.js';
+import { openDatabase } from './database.js';
+import { startHttpServer, type HubHttpServer } from './http.js';
+import { migrate } from './migrate.js';
+import { createDb } from './prisma.js';
+import { buildHubSchema } from './schema.js';
+import { seedIfEmpty } from '../modules/seed/seed.service.js';
+
+/** A running hub, and how to stop it cleanly. */
+export interface RunningHub {
+  http: HubHttpServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the hub: database (embedded unless `DATABASE_URL`), migrations, demo
+ * data on first start, then GraphQL over HTTP. Each step says what it does.
+ */
+export async function startHub(config: HubConfig, options: { demoData?: boolean } = {}): Promise<RunningHub> {
+  const database = await openDatabase(config);
+  const { db, pool } = createDb(database.url);
+  try {
+    const applied = await migrate(database.url);
+    log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
+    if (options.demoData ?? true) await seedIfEmpty(db, pool);
+    const authenticator = await StaticTokenAuthenticator.load(config.dataDir);
+    const schema = await buildHubSchema();
+    const http = await startHttpServer(
+      { schema, repositories: createRepositories(db), pool, authenticator },
+      config.port,
+    );
+    log.info(`serving GraphQL at ${http.url}`);
+    return {
+      http,
+      async stop() {
+        await http.close();
+        await db.$disconnect();
+        await pool.end();
+        await database.stop();
+      },
+    };
+  } catch (error) {
+    await db.$disconnect().catch(() => {});
+    await pool.end().catch(() => {});
+    await database.stop();
+    throw error;
+  }
+}

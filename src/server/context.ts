@@ -1,0 +1,54 @@
+import type { Principal } from '../auth/principal.js';
+import { createBenefitLoaders } from '../modules/benefit/benefit.loader.js';
+import { BenefitRepository } from '../modules/benefit/benefit.repository.js';
+import { createEnrollmentLoaders } from '../modules/enrollment/enrollment.loader.js';
+import { EnrollmentRepository } from '../modules/enrollment/enrollment.repository.js';
+import { createHouseholdLoaders } from '../modules/household/household.loader.js';
+import { HouseholdRepository } from '../modules/household/household.repository.js';
+import { createPersonLoaders } from '../modules/person/person.loader.js';
+import { PersonRepository } from '../modules/person/person.repository.js';
+import { PersonService } from '../modules/person/person.service.js';
+import { createStatusLoaders } from '../modules/status/household-status.loader.js';
+import { HouseholdStatusRepository } from '../modules/status/household-status.repository.js';
+import type { Db } from './prisma.js';
+
+/** The repositories, one set per process: they hold no request state. */
+export function createRepositories(db: Db) {
+  return {
+    persons: new PersonRepository(db),
+    households: new HouseholdRepository(db),
+    statuses: new HouseholdStatusRepository(db),
+    enrollments: new EnrollmentRepository(db),
+    benefits: new BenefitRepository(db),
+  };
+}
+
+/** The process-wide repositories. */
+export type Repositories = ReturnType<typeof createRepositories>;
+
+/** Fresh loaders for one request: batching and caching never cross requests (or principals). */
+export function createLoaders(repositories: Repositories) {
+  return {
+    ...createPersonLoaders(repositories.persons, {}),
+    ...createHouseholdLoaders(repositories.households),
+    ...createStatusLoaders(repositories.statuses),
+    ...createEnrollmentLoaders(repositories.enrollments),
+    ...createBenefitLoaders(repositories.benefits),
+  };
+}
+
+/** The per-request loaders. */
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** One context per request: the principal, its loaders and the services bound to them. */
+export interface HubContext {
+  principal: Principal;
+  loaders: Loaders;
+  persons: PersonService;
+}
+
+/** Builds the context of one authenticated request. */
+export function createContext(principal: Principal, repositories: Repositories): HubContext {
+  const loaders = createLoaders(repositories);
+  return { principal, loaders, persons: new PersonService(repositories.persons, loaders) };
+}

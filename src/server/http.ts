@@ -1,0 +1,129 @@
+import http from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type pg from 'pg';
+import type { StaticTokenAuthenticator } from '../auth/static-token.js';
+import { log } from '../shared/log.js';
+import { createContext, type HubContext, type Repositories } from './context.js';
+import { formatError } from './errors.js';
+import { pendingMigrations } from './migrate.js';
+
+/** What the HTTP server needs from the rest of the process. */
+export interface HttpDeps {
+  schema: GraphQLSchema;
+  repositories: Repositories;
+  pool: pg.Pool;
+  authenticator: StaticTokenAuthenticator;
+}
+
+/** A running HTTP server. */
+export interface HubHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
+/**
+ * Serves `/graphql`, `/healthz` and `/readyz` on Node's own HTTP server; Apollo
+ * executes GraphQL through its framework-neutral `executeHTTPGraphQLRequest`.
+ */
+export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<HubHttpServer> {
+  const apollo = new ApolloServer<HubContext>({
+    schema: deps.schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+  });
+  await apollo.start();
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.warn(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') return sendReadiness(res, deps.pool);
+    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+
+    const principal = deps.authenticator.authenticate(req.headers.authorization);
+    if (!principal) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return sendJson(res, 401, { errors: [{ message: 'authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+    const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+    if (body instanceof Error) {
+      return sendJson(res, 400, { errors: [{ message: body.message, extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => createContext(principal, deps.repositories),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const actualPort = (server.address() as { port: number }).port;
+  return {
+    port: actualPort,
+    url: `http://localhost:${actualPort}/graphql`,
+    async close() {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
+
+function sendJson(res: http.ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(payload));
+}
+
+async function sendReadiness(res: http.ServerResponse, pool: pg.Pool): Promise<void> {
+  try {
+    const pending = await pendingMigrations(pool);
+    if (pending.length > 0) return sendJson(res, 503, { status: 'migrations pending', pending });
+    return sendJson(res, 200, { status: 'ready' });
+  } catch {
+    return sendJson(res, 503, { status: 'database unreachable' });
+  }
+}
+
+async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return new Error(`request body exceeds ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return new Error('request body is not valid JSON');
+  }
+}

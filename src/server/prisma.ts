@@ -1,0 +1,35 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+/** The Prisma client the repositories use; one per process. */
+export type Db = PrismaClient;
+
+/** Counts the SQL statements sent to PostgreSQL, at the driver, whatever sent them. */
+export interface StatementCounter {
+  count: number;
+  statements: string[];
+}
+
+/**
+ * Connects Prisma to PostgreSQL through our own `pg` pool, so that the driver
+ * can be observed (statement counting in tests, `/readyz`) and closed by us.
+ */
+export function createDb(databaseUrl: string, options: { counter?: StatementCounter; poolSize?: number } = {}): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const counter = options.counter;
+  if (counter) {
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const first = args[0];
+        const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+        counter.count += 1;
+        counter.statements.push(text ?? '');
+        return query(...args);
+      };
+    });
+  }
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { db, pool };
+}

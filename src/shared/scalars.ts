@@ -1,0 +1,75 @@
+import { Decimal } from 'decimal.js';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { formatMoney, isAmount, Money } from './money.js';
+
+/**
+ * A calendar date travels as `YYYY-MM-DD` and lives in JS as a `Date` at UTC
+ * midnight, which is what Prisma returns for `@db.Date` columns.
+ */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Parses `YYYY-MM-DD` into a UTC-midnight Date; undefined when not a real date. */
+export function parseDate(text: string): Date | undefined {
+  const match = DATE.exec(text);
+  if (!match) return undefined;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date : undefined;
+}
+
+/** Formats a UTC-midnight Date as `YYYY-MM-DD`. */
+export function formatDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function stringLiteral(ast: ValueNode, scalar: string): string {
+  if (ast.kind !== Kind.STRING) throw new GraphQLError(`${scalar} must be written as a string`);
+  return ast.value;
+}
+
+function parseDateInput(value: unknown): Date {
+  const date = typeof value === 'string' ? parseDate(value) : undefined;
+  if (!date) throw new GraphQLError(`Date must be a real calendar date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  return date;
+}
+
+function parseDecimalInput(value: unknown): Decimal {
+  if (typeof value !== 'string' || !isAmount(value)) {
+    throw new GraphQLError(`Decimal must be a string amount with at most two decimals, got ${JSON.stringify(value)}`);
+  }
+  return new Money(value);
+}
+
+/** `YYYY-MM-DD` (api-contract.md). */
+export const DateScalar = new GraphQLScalarType<Date, string>({
+  name: 'Date',
+  description: 'A calendar date, `YYYY-MM-DD`.',
+  serialize: (value) => formatDate(value as Date),
+  parseValue: parseDateInput,
+  parseLiteral: (ast) => parseDateInput(stringLiteral(ast, 'Date')),
+});
+
+/** ISO 8601 with zone. */
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'An instant, ISO 8601 with zone (`2024-03-01T08:00:00.000Z`).',
+  serialize: (value) => (value as Date).toISOString(),
+  parseValue: (value) => {
+    const date = typeof value === 'string' && /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
+    if (!date || Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime must be ISO 8601 with zone, got ${JSON.stringify(value)}`);
+    return date;
+  },
+  parseLiteral(ast) {
+    return this.parseValue!(stringLiteral(ast, 'DateTime'));
+  },
+});
+
+/** Money: a string with two decimals in JSON, decimal.js inside. */
+export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
+  name: 'Decimal',
+  description: 'An amount of money in 元, a string with two decimals (`"7200.00"`); never a JSON number.',
+  // Prisma's Decimal is decimal.js-compatible; formatting goes through a string so no float is ever involved.
+  serialize: (value) => formatMoney(new Money(String(value))),
+  parseValue: parseDecimalInput,
+  parseLiteral: (ast) => parseDecimalInput(stringLiteral(ast, 'Decimal')),
+});

@@ -1,0 +1,31 @@
+import { BadUserInputError } from './errors.js';
+import { parseIdNumber } from './id-number.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An `ID` argument must be a UUID; anything else is bad input rather than "not found". */
+export function requireUuid(value: string, argument: string): string {
+  if (!UUID.test(value)) throw new BadUserInputError(`${argument} is not a valid id`, argument);
+  return value.toLowerCase();
+}
+
+/** A national ID number argument, normalised to upper-case X. */
+export function requireIdNumber(value: string, argument: string): string {
+  const parsed = parseIdNumber(value);
+  if (!parsed.ok) throw new BadUserInputError(`${argument} ${parsed.reason}`, argument);
+  return value.toUpperCase();
+}
+
+/** A calendar year the hub can hold. */
+export function requireYear(value: number, argument = 'year'): number {
+  if (!Number.isInteger(value) || value < 1990 || value > 2100) {
+    throw new BadUserInputError(`${argument} must be a year from 1990 to 2100`, argument);
+  }
+  return value;
+}
+
+/** A region-code prefix: 1 to 6 digits. */
+export function requireRegionPrefix(value: string, argument: string): string {
+  if (!/^\d{1,6}$/.test(value)) throw new BadUserInputError(`${argument} must be 1 to 6 digits of a region code`, argument);
+  return value;
+}

@@ -1,0 +1,78 @@
+import { makeIdNumber } from '../../src/shared/id-number.js';
+import type { Db } from '../../src/server/prisma.js';
+import type { AssistanceCategory } from '../../src/shared/enums.js';
+
+let sequence = 0;
+
+/** A calendar date as Prisma stores `@db.Date`. */
+export function day(text: string): Date {
+  return new Date(`${text}T00:00:00.000Z`);
+}
+
+/** Creates a household with `size` fictitious members in `regionCode`. */
+export async function createHousehold(db: Db, regionCode: string, size: number, residence: 'RURAL' | 'URBAN' = 'RURAL') {
+  const household = await db.household.create({ data: { regionCode } });
+  const members = [];
+  for (let i = 0; i < size; i += 1) {
+    sequence += 1;
+    const birthDate = `19${50 + (sequence % 50)}-0${1 + (sequence % 9)}-1${sequence % 10}`;
+    members.push(
+      await db.person.create({
+        data: {
+          idNumber: makeIdNumber(regionCode, birthDate, sequence % 1000),
+          name: `测试${sequence}`,
+          gender: (sequence % 1000) % 2 === 1 ? 'MALE' : 'FEMALE',
+          birthDate: day(birthDate),
+          residence,
+          regionCode,
+          phone: `1380000${String(sequence).padStart(4, '0')}`,
+          householdId: household.id,
+        },
+      }),
+    );
+  }
+  return { household, members };
+}
+
+/** Gives a person a certification. */
+export function certify(db: Db, personId: string, category: AssistanceCategory, validFrom: string, extra: { validTo?: string; revokedAt?: string; class?: number } = {}) {
+  return db.householdStatus.create({
+    data: {
+      personId,
+      category,
+      class: extra.class ?? null,
+      certifiedBy: 'CIVIL_AFFAIRS',
+      documentNo: `DOC-${category}-${validFrom}`,
+      validFrom: day(validFrom),
+      validTo: extra.validTo ? day(extra.validTo) : null,
+      revokedAt: extra.revokedAt ? new Date(extra.revokedAt) : null,
+      revokeReason: extra.revokedAt ? '收入超过标准' : null,
+    },
+  });
+}
+
+/** Stores a settled visit with the given amounts (strings, two decimals). */
+export function recordBenefit(db: Db, personId: string, claimId: string, serviceDate: string, amounts: { total: string; oop: string }) {
+  return db.benefitRecord.create({
+    data: {
+      claimId,
+      personId,
+      serviceDate: day(serviceDate),
+      year: Number(serviceDate.slice(0, 4)),
+      visitType: 'INPATIENT',
+      referral: 'LOCAL',
+      inProvince: true,
+      diagnosis: 'I63.9',
+      totalCost: amounts.total,
+      inPolicyCost: amounts.total,
+      basicPaid: '0.10',
+      criticalPaid: '0.20',
+      otherPaid: '0.00',
+      assistancePaid: '0.30',
+      tiltPaid: '0.00',
+      outOfPocket: amounts.oop,
+      ruleSet: 'gansu-2023',
+      category: 'MINIMUM_LIVING',
+    },
+  });
+}
