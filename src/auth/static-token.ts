@@ -14,7 +14,10 @@ export class StaticTokenAuthenticator {
   private constructor(private readonly digests: Buffer[]) {}
 
   static async load(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<StaticTokenAuthenticator> {
-    const configured = (env.HUB_API_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    const configured = (env.HUB_API_TOKENS ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     const tokens = configured.length > 0 ? configured : [await developmentToken(dataDir)];
     return new StaticTokenAuthenticator(tokens.map(digest));
   }

@@ -28,10 +28,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     if (options.demoData ?? true) await seedIfEmpty(db, pool);
     const authenticator = await StaticTokenAuthenticator.load(config.dataDir);
     const schema = await buildHubSchema();
-    const http = await startHttpServer(
-      { schema, repositories: createRepositories(db), pool, authenticator },
-      config.port,
-    );
+    const http = await startHttpServer({ schema, repositories: createRepositories(db), pool, authenticator }, config.port);
     log.info(`serving GraphQL at ${http.url}`);
     return {
       http,

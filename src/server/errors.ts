@@ -27,6 +27,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof HubError || (original instanceof GraphQLError && REQUEST_ERROR_CODES.has(String(code)))) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
-  log.warn(`internal error at ${formatted.path?.join('.') ?? 'request'}: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+  log.warn(
+    `internal error at ${formatted.path?.join('.') ?? 'request'}: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`,
+  );
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -41,7 +41,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.warn(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     });
   });

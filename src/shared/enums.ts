@@ -1,14 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import {
-  Agency,
-  AssistanceCategory,
-  EnrollmentStatus,
-  Gender,
-  Referral,
-  Residence,
-  Scheme,
-  VisitType,
-} from '../generated/prisma/enums.js';
+import { Agency, AssistanceCategory, EnrollmentStatus, Gender, Referral, Residence, Scheme, VisitType } from '../generated/prisma/enums.js';
 
 /**
  * The enums of api-contract.md, one definition shared by the database (Prisma)
@@ -16,11 +7,17 @@ import {
  */
 registerEnumType(Gender, { name: 'Gender' });
 registerEnumType(Residence, { name: 'Residence', description: '户籍: rural or urban residence.' });
-registerEnumType(AssistanceCategory, { name: 'AssistanceCategory', description: '救助对象类别: assistance categories, in the order that breaks ties between equal assistance.' });
+registerEnumType(AssistanceCategory, {
+  name: 'AssistanceCategory',
+  description: '救助对象类别: assistance categories, in the order that breaks ties between equal assistance.',
+});
 registerEnumType(Agency, { name: 'Agency' });
 registerEnumType(Scheme, { name: 'Scheme', description: 'Resident (城乡居民) or employee (职工) basic medical insurance.' });
 registerEnumType(EnrollmentStatus, { name: 'EnrollmentStatus' });
 registerEnumType(VisitType, { name: 'VisitType' });
-registerEnumType(Referral, { name: 'Referral', description: 'LOCAL: designated provider of the insured region; REFERRED: referred per rules within the province.' });
+registerEnumType(Referral, {
+  name: 'Referral',
+  description: 'LOCAL: designated provider of the insured region; REFERRED: referred per rules within the province.',
+});
 
 export { Agency, AssistanceCategory, EnrollmentStatus, Gender, Referral, Residence, Scheme, VisitType };

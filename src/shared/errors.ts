@@ -6,13 +6,7 @@ import { GraphQLError } from 'graphql';
  * INTERNAL_SERVER_ERROR by the server.
  */
 export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PARAMETER_NOT_SET'
-  | 'INTERNAL_SERVER_ERROR';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'PARAMETER_NOT_SET' | 'INTERNAL_SERVER_ERROR';
 
 /** Base of the errors the hub raises on purpose; their message is safe to show. */
 export abstract class HubError extends GraphQLError {

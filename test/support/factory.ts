@@ -35,7 +35,13 @@ export async function createHousehold(db: Db, regionCode: string, size: number, 
 }
 
 /** Gives a person a certification. */
-export function certify(db: Db, personId: string, category: AssistanceCategory, validFrom: string, extra: { validTo?: string; revokedAt?: string; class?: number } = {}) {
+export function certify(
+  db: Db,
+  personId: string,
+  category: AssistanceCategory,
+  validFrom: string,
+  extra: { validTo?: string; revokedAt?: string; class?: number } = {},
+) {
   return db.householdStatus.create({
     data: {
       personId,

@@ -36,7 +36,11 @@ export async function startTestHub(): Promise<TestHub> {
   const { db, pool } = createDb(database.url, { counter });
   const token = randomBytes(24).toString('base64url');
   const authenticator = await StaticTokenAuthenticator.load('/nonexistent', { HUB_API_TOKENS: token });
-  const http = await startHttpServer({ schema: await buildHubSchema(), repositories: createRepositories(db), pool, authenticator }, 0, '127.0.0.1');
+  const http = await startHttpServer(
+    { schema: await buildHubSchema(), repositories: createRepositories(db), pool, authenticator },
+    0,
+    '127.0.0.1',
+  );
   return {
     url: http.url,
     origin: `http://127.0.0.1:${http.port}`,

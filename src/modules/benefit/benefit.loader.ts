@@ -28,9 +28,7 @@ export function createBenefitLoaders(repository: BenefitRepository) {
     ),
     burdenByPerson: loaderFamily(
       (year: number) =>
-        new DataLoader(async (ids: readonly string[]) =>
-          oneByKey(ids, await repository.burdenByPersonIds(ids, year), (b) => b.personId),
-        ),
+        new DataLoader(async (ids: readonly string[]) => oneByKey(ids, await repository.burdenByPersonIds(ids, year), (b) => b.personId)),
     ),
   };
 }

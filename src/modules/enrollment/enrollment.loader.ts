@@ -7,9 +7,7 @@ export function createEnrollmentLoaders(repository: EnrollmentRepository) {
   return {
     enrollmentsByPerson: loaderFamily(
       (year: number | null) =>
-        new DataLoader(async (ids: readonly string[]) =>
-          manyByKey(ids, await repository.findByPersonIds(ids, year), (e) => e.personId),
-        ),
+        new DataLoader(async (ids: readonly string[]) => manyByKey(ids, await repository.findByPersonIds(ids, year), (e) => e.personId)),
     ),
   };
 }

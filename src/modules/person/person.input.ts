@@ -8,7 +8,10 @@ export class PersonFilter {
   @Field(() => String, { nullable: true, description: 'Region-code prefix, e.g. `6207` for Zhangye.' })
   regionPrefix?: string | null;
 
-  @Field(() => AssistanceCategory, { nullable: true, description: 'Holds a status of this category active on `activeOn` (today when omitted).' })
+  @Field(() => AssistanceCategory, {
+    nullable: true,
+    description: 'Holds a status of this category active on `activeOn` (today when omitted).',
+  })
   category?: AssistanceCategory | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'Holds a status active on this date (of `category` when given).' })

@@ -1,6 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../../server/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { ZERO } from '../../shared/money.js';
 import { DateScalar } from '../../shared/scalars.js';
 import { requireYear } from '../../shared/validate.js';
 import { BenefitConnection, Burden } from '../benefit/benefit-record.type.js';
@@ -8,9 +9,8 @@ import { Enrollment } from '../enrollment/enrollment.type.js';
 import { Household } from '../household/household.type.js';
 import { HouseholdStatus } from '../status/household-status.type.js';
 import { PersonConnection } from './person.connection.js';
-import { PersonFilter } from './person.input.js';
+import { BenefitsArgs, PersonLookupArgs, PersonsArgs } from './person.args.js';
 import { Person } from './person.type.js';
-import { ZERO } from '../../shared/money.js';
 
 const BENEFIT_CURSOR = 'benefit';
 
@@ -18,21 +18,12 @@ const BENEFIT_CURSOR = 'benefit';
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person by id or by ID number; null when unknown (or out of your scope).' })
-  person(
-    @Ctx() ctx: HubContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string | null,
-    @Arg('idNumber', () => String, { nullable: true }) idNumber?: string | null,
-  ): Promise<Person | null> {
+  person(@Ctx() ctx: HubContext, @Args(() => PersonLookupArgs) { id, idNumber }: PersonLookupArgs): Promise<Person | null> {
     return ctx.persons.lookup(id, idNumber);
   }
 
   @Query(() => PersonConnection, { description: 'Persons in id order, a page at a time (first: 1–100, default 20).' })
-  persons(
-    @Ctx() ctx: HubContext,
-    @Arg('filter', () => PersonFilter, { nullable: true }) filter?: PersonFilter | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ): Promise<PersonConnection> {
+  persons(@Ctx() ctx: HubContext, @Args(() => PersonsArgs) { filter, first, after }: PersonsArgs): Promise<PersonConnection> {
     return ctx.persons.list(filter, first, after);
   }
 
@@ -41,7 +32,10 @@ export class PersonResolver {
     return person.householdId ? ctx.loaders.householdById.load(person.householdId) : null;
   }
 
-  @FieldResolver(() => [HouseholdStatus], { nullable: true, description: 'The certification history, or the statuses active on `activeOn`.' })
+  @FieldResolver(() => [HouseholdStatus], {
+    nullable: true,
+    description: 'The certification history, or the statuses active on `activeOn`.',
+  })
   statuses(
     @Root() person: Person,
     @Ctx() ctx: HubContext,
@@ -63,9 +57,7 @@ export class PersonResolver {
   async benefits(
     @Root() person: Person,
     @Ctx() ctx: HubContext,
-    @Arg('year', () => Int, { nullable: true }) year?: number | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Args(() => BenefitsArgs) { year, first, after }: BenefitsArgs,
   ): Promise<BenefitConnection> {
     const size = pageSize(first);
     const checkedYear = year == null ? null : requireYear(year);

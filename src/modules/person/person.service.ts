@@ -28,7 +28,11 @@ export class PersonService {
   }
 
   /** A keyset page of persons matching `filter`. */
-  async list(filter: PersonFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<PersonConnection> {
+  async list(
+    filter: PersonFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<PersonConnection> {
     const size = pageSize(first);
     const afterId = after == null ? null : decodeCursor(CURSOR_KIND, after);
     const regionPrefix = filter?.regionPrefix == null ? null : requireRegionPrefix(filter.regionPrefix, 'filter.regionPrefix');

@@ -31,11 +31,17 @@ function alert(rule: MonitoringRule, threshold: Decimal, amount: Decimal): Alert
  * 三(一): rural inpatient stays above 7 200 after the three layers for
  * category holders, above 12 000 after insurance for everyone else rural).
  */
-export function alertsForVisit(ruleSet: ResolvedRuleSet, person: MonitoredPerson, visit: Visit, settlement: { readonly outOfPocket: Decimal }): Alert[] {
+export function alertsForVisit(
+  ruleSet: ResolvedRuleSet,
+  person: MonitoredPerson,
+  visit: Visit,
+  settlement: { readonly outOfPocket: Decimal },
+): Alert[] {
   return ruleSet.monitoring.flatMap((rule) => {
     if (rule.kind !== 'visit' || !rule.visitTypes.includes(visit.type) || person.residence !== rule.residence) return [];
     if ((rule.holders === 'ANY_CATEGORY') !== person.categories.length > 0) return [];
-    const amount = rule.measure === 'STAY_OUT_OF_POCKET' ? settlement.outOfPocket : visit.totalCost.minus(visit.basicPaid).minus(visit.criticalPaid);
+    const amount =
+      rule.measure === 'STAY_OUT_OF_POCKET' ? settlement.outOfPocket : visit.totalCost.minus(visit.basicPaid).minus(visit.criticalPaid);
     const threshold = new Money(rule.threshold);
     return amount.greaterThan(threshold) ? [alert(rule, threshold, amount)] : [];
   });
@@ -47,7 +53,12 @@ export function alertsForVisit(ruleSet: ResolvedRuleSet, person: MonitoredPerson
  * 二(一)2). Rules whose threshold the source leaves to the region use
  * `config.monitoringThreshold` and raise nothing until it is configured.
  */
-export function alertsForYear(ruleSet: ResolvedRuleSet, person: Pick<MonitoredPerson, 'categories'>, before: Decimal, after: Decimal): Alert[] {
+export function alertsForYear(
+  ruleSet: ResolvedRuleSet,
+  person: Pick<MonitoredPerson, 'categories'>,
+  before: Decimal,
+  after: Decimal,
+): Alert[] {
   return ruleSet.monitoring.flatMap((rule) => {
     if (rule.kind !== 'year') return [];
     if (rule.holders !== 'EVERYONE' && !person.categories.some(({ category }) => rule.holders.includes(category))) return [];

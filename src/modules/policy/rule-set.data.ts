@@ -32,9 +32,7 @@ export type ThresholdSpec =
   | NotSet;
 
 /** Assistance ratio; `atLeast` marks a floor ("不低于") that a configured ratio may not undercut. */
-export type RatioSpec =
-  | { readonly kind: 'ratio'; readonly ratio: string; readonly atLeast: boolean; readonly citation: string }
-  | NotSet;
+export type RatioSpec = { readonly kind: 'ratio'; readonly ratio: string; readonly atLeast: boolean; readonly citation: string } | NotSet;
 
 /** Annual cap (年度救助限额), shared by all visit types of the year. */
 export type CapSpec = { readonly kind: 'amount'; readonly amount: string; readonly citation: string } | NotSet;

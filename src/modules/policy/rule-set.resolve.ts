@@ -78,7 +78,8 @@ function checkConfig(config: RegionConfig): void {
     for (const [category, value] of Object.entries(config[key] ?? {})) amounts.push([`config.${key}.${category}`, value]);
   }
   for (const [field, value] of amounts) {
-    if (value && (value.isNegative() || value.decimalPlaces() > 2)) throw new PolicyInputError(field, 'must be an amount ≥ 0 with at most two decimals');
+    if (value && (value.isNegative() || value.decimalPlaces() > 2))
+      throw new PolicyInputError(field, 'must be an amount ≥ 0 with at most two decimals');
   }
   for (const [category, value] of Object.entries(config.ratios ?? {})) {
     if (value.isNegative() || value.greaterThan(1)) throw new PolicyInputError(`config.ratios.${category}`, 'must be between 0 and 1');
@@ -121,7 +122,10 @@ export function resolveRuleSet(id: RuleSetId, config: RegionConfig = {}): Resolv
 /** Refuses a date outside the rule set's period of force. */
 export function assertInForce(ruleSet: ResolvedRuleSet, date: IsoDate, field: string): void {
   if (date < ruleSet.effectiveFrom) {
-    throw new PolicyInputError(field, `${date} is before ${ruleSet.id} takes effect on ${ruleSet.effectiveFrom} (${ruleSet.effectiveCitation})`);
+    throw new PolicyInputError(
+      field,
+      `${date} is before ${ruleSet.id} takes effect on ${ruleSet.effectiveFrom} (${ruleSet.effectiveCitation})`,
+    );
   }
   if (ruleSet.effectiveTo !== null && date > ruleSet.effectiveTo) {
     throw new PolicyInputError(field, `${date} is after ${ruleSet.id} ends on ${ruleSet.effectiveTo}`);
@@ -130,11 +134,17 @@ export function assertInForce(ruleSet: ResolvedRuleSet, date: IsoDate, field: st
 
 /** Refuses a benefit year that ends before the rule set takes effect. */
 export function assertYearInForce(ruleSet: ResolvedRuleSet, year: number, field: string): void {
-  if (year < yearOf(ruleSet.effectiveFrom)) throw new PolicyInputError(field, `${year} is before ${ruleSet.id} takes effect on ${ruleSet.effectiveFrom}`);
-  if (ruleSet.effectiveTo !== null && year > yearOf(ruleSet.effectiveTo)) throw new PolicyInputError(field, `${year} is after ${ruleSet.id} ends on ${ruleSet.effectiveTo}`);
+  if (year < yearOf(ruleSet.effectiveFrom))
+    throw new PolicyInputError(field, `${year} is before ${ruleSet.id} takes effect on ${ruleSet.effectiveFrom}`);
+  if (ruleSet.effectiveTo !== null && year > yearOf(ruleSet.effectiveTo))
+    throw new PolicyInputError(field, `${year} is after ${ruleSet.id} ends on ${ruleSet.effectiveTo}`);
 }
 
-function classMismatch(ruleSet: RuleSetId, category: AssistanceCategory, rules: readonly { classes?: readonly number[] }[]): PolicyInputError {
+function classMismatch(
+  ruleSet: RuleSetId,
+  category: AssistanceCategory,
+  rules: readonly { classes?: readonly number[] }[],
+): PolicyInputError {
   const classes = [...new Set(rules.flatMap((rule) => rule.classes ?? []))].sort().join(', ');
   return new PolicyInputError('categories.class', `${ruleSet} needs the class (${classes}) of ${category}`);
 }
@@ -142,7 +152,12 @@ function classMismatch(ruleSet: RuleSetId, category: AssistanceCategory, rules: 
 type SpecOf<P extends 'threshold' | 'ratio' | 'cap'> = NonNullable<AssistanceRule[P]>;
 
 /** The nearest rule set's definition of a parameter for this category, class and visit type. */
-function lookup<P extends 'threshold' | 'ratio' | 'cap'>(ruleSet: ResolvedRuleSet, parameter: P, active: ActiveCategory, visitType: VisitType): SpecOf<P> {
+function lookup<P extends 'threshold' | 'ratio' | 'cap'>(
+  ruleSet: ResolvedRuleSet,
+  parameter: P,
+  active: ActiveCategory,
+  visitType: VisitType,
+): SpecOf<P> {
   for (const definition of ruleSet.chain) {
     const defining = definition.assistance.filter(
       (rule) => rule[parameter] && rule.categories.includes(active.category) && (!rule.visitTypes || rule.visitTypes.includes(visitType)),
@@ -177,7 +192,10 @@ function ratio(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: Visi
   const override = ruleSet.config.ratios?.[active.category];
   if (override) {
     if (spec.kind === 'ratio' && spec.atLeast && override.lessThan(spec.ratio)) {
-      throw new PolicyInputError(`config.ratios.${active.category}`, `${override.toString()} is below the floor ${spec.ratio} (${spec.citation})`);
+      throw new PolicyInputError(
+        `config.ratios.${active.category}`,
+        `${override.toString()} is below the floor ${spec.ratio} (${spec.citation})`,
+      );
     }
     return [override, configured(spec.citation)];
   }

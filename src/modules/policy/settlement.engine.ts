@@ -103,15 +103,18 @@ function explain(step: string, amount: Decimal | null, detail: string, citation:
 const fen = (value: Decimal): string => value.toFixed(2);
 
 function checkAmount(value: Decimal, field: string): void {
-  if (value.isNegative() || value.decimalPlaces() > 2) throw new PolicyInputError(field, `must be an amount ≥ 0 with at most two decimals, got ${value.toString()}`);
+  if (value.isNegative() || value.decimalPlaces() > 2)
+    throw new PolicyInputError(field, `must be an amount ≥ 0 with at most two decimals, got ${value.toString()}`);
 }
 
 function checkInput({ ruleSet, serviceDate, birthDate, ytd, visit }: SettlementInput): void {
   toIsoDate(serviceDate, 'serviceDate');
   assertInForce(ruleSet, serviceDate, 'serviceDate');
   if (toIsoDate(birthDate, 'person.birthDate') > serviceDate) throw new PolicyInputError('person.birthDate', 'is after the service date');
-  for (const key of ['totalCost', 'inPolicyCost', 'basicPaid', 'criticalPaid', 'otherPaid'] as const) checkAmount(visit[key], `visit.${key}`);
-  for (const key of ['assistancePaid', 'thresholdUsed', 'inPolicyOopAfterThreeTiers', 'outOfPocket'] as const) checkAmount(ytd[key], `ytd.${key}`);
+  for (const key of ['totalCost', 'inPolicyCost', 'basicPaid', 'criticalPaid', 'otherPaid'] as const)
+    checkAmount(visit[key], `visit.${key}`);
+  for (const key of ['assistancePaid', 'thresholdUsed', 'inPolicyOopAfterThreeTiers', 'outOfPocket'] as const)
+    checkAmount(ytd[key], `ytd.${key}`);
   if (visit.inPolicyCost.greaterThan(visit.totalCost)) throw new PolicyInputError('visit.inPolicyCost', 'exceeds the total cost');
   if (visit.basicPaid.plus(visit.criticalPaid).plus(visit.otherPaid).greaterThan(visit.totalCost)) {
     throw new PolicyInputError('visit', 'basic, critical and other insurance together pay more than the total cost');
@@ -187,16 +190,36 @@ function candidateSteps(chosen: Candidate, all: readonly Candidate[], ruleSet: R
   }
   const used = terms.threshold.minus(chosen.remainingThreshold);
   steps.push(
-    explain('threshold', chosen.applied, `${label(terms)}: threshold ${fen(terms.threshold)}, ${fen(used)} used this year, ${fen(chosen.applied)} applied`, terms.citations.threshold),
+    explain(
+      'threshold',
+      chosen.applied,
+      `${label(terms)}: threshold ${fen(terms.threshold)}, ${fen(used)} used this year, ${fen(chosen.applied)} applied`,
+      terms.citations.threshold,
+    ),
     explain('ratio', chosen.proportional, `${fen(chosen.eligible)} × ${chosen.ratio.toString()}`, chosen.ratioCitation),
   );
-  if (chosen.toppedUp) steps.push(explain('top-up', chosen.toppedUp.raw, `raised to the larger of the proportional amount and the gap to the target`, chosen.toppedUp.citation));
+  if (chosen.toppedUp)
+    steps.push(
+      explain(
+        'top-up',
+        chosen.toppedUp.raw,
+        `raised to the larger of the proportional amount and the gap to the target`,
+        chosen.toppedUp.citation,
+      ),
+    );
   steps.push(
-    explain('cap', chosen.remainingCap, `annual cap ${fen(terms.cap)}, ${fen(terms.cap.minus(chosen.remainingCap))} paid this year`, terms.citations.cap),
+    explain(
+      'cap',
+      chosen.remainingCap,
+      `annual cap ${fen(terms.cap)}, ${fen(terms.cap.minus(chosen.remainingCap))} paid this year`,
+      terms.citations.cap,
+    ),
     explain(
       'assistance',
       chosen.assistance,
-      all.length > 1 ? `${label(terms)}, the highest of ${all.length} candidates, within the cap, rounded half up` : 'within the cap, rounded half up',
+      all.length > 1
+        ? `${label(terms)}, the highest of ${all.length} candidates, within the cap, rounded half up`
+        : 'within the cap, rounded half up',
       all.length > 1 ? ruleSet.highestApplies : ROUNDING_CITATION,
     ),
   );
@@ -224,7 +247,10 @@ function chooseAssistance(input: SettlementInput, base: Decimal): { chosen: Cand
     });
   }
   const all = terms.map((t) => candidate(input, t, base, childRatio));
-  const chosen = all.reduce<Candidate | null>((best, next) => (best === null || next.assistance.greaterThan(best.assistance) ? next : best), null);
+  const chosen = all.reduce<Candidate | null>(
+    (best, next) => (best === null || next.assistance.greaterThan(best.assistance) ? next : best),
+    null,
+  );
   if (chosen) return { chosen, steps: candidateSteps(chosen, all, ruleSet) };
   const coverage = coverageFor(ruleSet, visit.type);
   const reason =
@@ -241,7 +267,10 @@ function tiltFor(input: SettlementInput, base: Decimal, assistance: Decimal): { 
   if (!rule) return { tilt: ZERO, step: null };
   const eligible = input.categories.length > 0 && (visit.referral === 'LOCAL' || (visit.referral === 'REFERRED' && visit.inProvince));
   if (!eligible) {
-    return { tilt: ZERO, step: explain('tilt', ZERO, 'only assistance objects treated locally or referred within the province', rule.citation) };
+    return {
+      tilt: ZERO,
+      step: explain('tilt', ZERO, 'only assistance objects treated locally or referred within the province', rule.citation),
+    };
   }
   const before = ytd.inPolicyOopAfterThreeTiers;
   const after = before.plus(base).minus(assistance);
@@ -267,7 +296,15 @@ function providerBorneFor(input: SettlementInput): { borne: Decimal; step: Expla
   const outOfCatalog = visit.totalCost.minus(visit.inPolicyCost);
   const borne = roundFen(maxMoney(ZERO, outOfCatalog.minus(visit.totalCost.times(limitShare))));
   if (borne.isZero()) return { borne, step: null };
-  return { borne, step: explain('provider-borne', borne, `out-of-catalog ${fen(outOfCatalog)} above ${limitShare} of the total ${fen(visit.totalCost)}`, rule.citation) };
+  return {
+    borne,
+    step: explain(
+      'provider-borne',
+      borne,
+      `out-of-catalog ${fen(outOfCatalog)} above ${limitShare} of the total ${fen(visit.totalCost)}`,
+      rule.citation,
+    ),
+  };
 }
 
 /**

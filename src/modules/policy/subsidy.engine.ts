@@ -62,9 +62,17 @@ export function quoteSubsidy({ ruleSet, year, personalContribution, categories }
     detail: `${active.category}${active.class != null ? ` class ${active.class}` : ''}: ${describe(terms)} of ${personalContribution.toFixed(2)}`,
     citation: terms.citation,
   }));
-  const best = candidates.reduce<(typeof candidates)[number] | null>((top, next) => (top === null || next.amount.greaterThan(top.amount) ? next : top), null);
+  const best = candidates.reduce<(typeof candidates)[number] | null>(
+    (top, next) => (top === null || next.amount.greaterThan(top.amount) ? next : top),
+    null,
+  );
   if (!best || best.amount.isZero()) {
-    steps.push({ step: 'subsidy', amount: formatMoney(ZERO), detail: `no active category is subsidised under ${ruleSet.id} for ${year}`, citation: ruleSet.subsidies[0]?.citation ?? ruleSet.id });
+    steps.push({
+      step: 'subsidy',
+      amount: formatMoney(ZERO),
+      detail: `no active category is subsidised under ${ruleSet.id} for ${year}`,
+      citation: ruleSet.subsidies[0]?.citation ?? ruleSet.id,
+    });
     return { category: null, class: null, subsidy: ZERO, explanation: steps };
   }
   steps.push({

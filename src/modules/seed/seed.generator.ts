@@ -154,7 +154,10 @@ export function* generateHouseholds(options: SeedOptions): Generator<GeneratedHo
         birthDate,
         residence,
         regionCode,
-        phone: age >= 16 && random.chance(0.85) ? `1${random.pick([3, 5, 7, 8, 9])}${String(random.int(0, 999_999_999)).padStart(9, '0')}` : null,
+        phone:
+          age >= 16 && random.chance(0.85)
+            ? `1${random.pick([3, 5, 7, 8, 9])}${String(random.int(0, 999_999_999)).padStart(9, '0')}`
+            : null,
         householdId: household.id,
       });
     }
@@ -163,7 +166,13 @@ export function* generateHouseholds(options: SeedOptions): Generator<GeneratedHo
     const statuses = householdStatuses(random, nextId, persons, residence, year);
     const enrollments = persons.flatMap((person) => personEnrollments(random, nextId, person, year));
     const visits = persons.flatMap((person) =>
-      personVisits(random, nextId, person, year, statuses.some((s) => s.personId === person.id)).map((visit) => ({
+      personVisits(
+        random,
+        nextId,
+        person,
+        year,
+        statuses.some((s) => s.personId === person.id),
+      ).map((visit) => ({
         ...visit,
         claimId: `SEED-${options.seed}-${options.region}-${year}-${String((claim += 1)).padStart(8, '0')}`,
       })),
@@ -188,13 +197,29 @@ function householdStatuses(random: Random, nextId: () => string, persons: Person
       if (fate < 0.12) {
         // Revoked during the previous year: history only.
         const revokedAt = `${isoDate(year - 1, random.int(0, 364))}T09:00:00.000Z`;
-        statuses.push({ ...base, id: nextId(), validFrom, validTo: null, transitionUntil: null, revokedAt, revokeReason: '家庭收入超过认定标准' });
+        statuses.push({
+          ...base,
+          id: nextId(),
+          validFrom,
+          validTo: null,
+          transitionUntil: null,
+          revokedAt,
+          revokeReason: '家庭收入超过认定标准',
+        });
       } else if (fate < 0.25) {
         // Expired at the end of a term, renewed the next day: two rows of history.
         const validTo = isoDate(year - 1, random.int(0, 300));
         const transitionUntil = random.chance(0.3) ? addDays(validTo, 180) : null;
         statuses.push({ ...base, id: nextId(), validFrom, validTo, transitionUntil, revokedAt: null, revokeReason: null });
-        statuses.push({ ...base, id: nextId(), validFrom: addDays(validTo, 1), validTo: null, transitionUntil: null, revokedAt: null, revokeReason: null });
+        statuses.push({
+          ...base,
+          id: nextId(),
+          validFrom: addDays(validTo, 1),
+          validTo: null,
+          transitionUntil: null,
+          revokedAt: null,
+          revokeReason: null,
+        });
       } else {
         statuses.push({ ...base, id: nextId(), validFrom, validTo: null, transitionUntil: null, revokedAt: null, revokeReason: null });
       }
@@ -205,9 +230,18 @@ function householdStatuses(random: Random, nextId: () => string, persons: Person
     for (const [category, p] of Object.entries(CHILD_PREVALENCE) as [AssistanceCategory, number][]) {
       if (!random.chance(p)) continue;
       statuses.push({
-        id: nextId(), personId: person.id, category, class: null, certifiedBy: 'CIVIL_AFFAIRS',
+        id: nextId(),
+        personId: person.id,
+        category,
+        class: null,
+        certifiedBy: 'CIVIL_AFFAIRS',
         documentNo: `${person.regionCode}-${category.slice(0, 3)}-${year}-${String(random.int(1, 9999)).padStart(4, '0')}`,
-        validFrom: isoDate(year - 1, random.int(0, 364)), validTo: null, transitionUntil: null, retroactive: false, revokedAt: null, revokeReason: null,
+        validFrom: isoDate(year - 1, random.int(0, 364)),
+        validTo: null,
+        transitionUntil: null,
+        retroactive: false,
+        revokedAt: null,
+        revokeReason: null,
       });
     }
   }
@@ -227,7 +261,13 @@ function personEnrollments(random: Random, nextId: () => string, person: PersonR
   }));
 }
 
-function personVisits(random: Random, nextId: () => string, person: PersonRow, year: number, certified: boolean): Omit<VisitDraft, 'claimId'>[] {
+function personVisits(
+  random: Random,
+  nextId: () => string,
+  person: PersonRow,
+  year: number,
+  certified: boolean,
+): Omit<VisitDraft, 'claimId'>[] {
   const age = ageOn(person.birthDate, `${year}-06-30`);
   const frailty = (age >= 60 ? 2 : age < 6 ? 1.5 : 1) * (certified ? 1.6 : 1);
   const visits: Omit<VisitDraft, 'claimId'>[] = [];
@@ -238,9 +278,12 @@ function personVisits(random: Random, nextId: () => string, person: PersonRow, y
     const total = new Money(Math.round(approximateTotal * 100)).div(100);
     const inPolicy = roundFen(total.mul(random.int(72, 92)).div(100));
     const deductible = visitType === 'INPATIENT' ? 600 : 0;
-    const basic = roundFen(minMoney(maxMoney(ZERO, inPolicy.sub(deductible)).mul(visitType === 'INPATIENT' ? '0.65' : '0.55'), new Money(200_000)));
+    const basic = roundFen(
+      minMoney(maxMoney(ZERO, inPolicy.sub(deductible)).mul(visitType === 'INPATIENT' ? '0.65' : '0.55'), new Money(200_000)),
+    );
     const critical = visitType === 'INPATIENT' ? roundFen(maxMoney(ZERO, inPolicy.sub(basic).sub(15_000)).mul('0.6')) : ZERO;
-    const other = person.regionCode.startsWith('3304') && random.chance(0.08) ? roundFen(inPolicy.sub(basic).sub(critical).mul('0.3')) : ZERO;
+    const other =
+      person.regionCode.startsWith('3304') && random.chance(0.08) ? roundFen(inPolicy.sub(basic).sub(critical).mul('0.3')) : ZERO;
     visits.push({
       id: nextId(),
       personId: person.id,

@@ -64,16 +64,26 @@ export class SeedRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO household (id, region_code) SELECT * FROM unnest($1::uuid[], $2::varchar[]) ON CONFLICT DO NOTHING`,
-        [column(batch.households, 'id'), column(batch.households, 'regionCode')],
-      );
+      await client.query(`INSERT INTO household (id, region_code) SELECT * FROM unnest($1::uuid[], $2::varchar[]) ON CONFLICT DO NOTHING`, [
+        column(batch.households, 'id'),
+        column(batch.households, 'regionCode'),
+      ]);
       const p = batch.persons;
       await client.query(
         `INSERT INTO person (id, id_number, name, gender, birth_date, residence, region_code, phone, household_id)
          SELECT * FROM unnest($1::uuid[], $2::char(18)[], $3::varchar[], $4::"Gender"[], $5::date[], $6::"Residence"[], $7::varchar[], $8::varchar[], $9::uuid[])
          ON CONFLICT DO NOTHING`,
-        [column(p, 'id'), column(p, 'idNumber'), column(p, 'name'), column(p, 'gender'), column(p, 'birthDate'), column(p, 'residence'), column(p, 'regionCode'), column(p, 'phone'), column(p, 'householdId')],
+        [
+          column(p, 'id'),
+          column(p, 'idNumber'),
+          column(p, 'name'),
+          column(p, 'gender'),
+          column(p, 'birthDate'),
+          column(p, 'residence'),
+          column(p, 'regionCode'),
+          column(p, 'phone'),
+          column(p, 'householdId'),
+        ],
       );
       const s = batch.statuses;
       await client.query(
@@ -82,7 +92,20 @@ export class SeedRepository {
            AS u(id, person_id, category, class, certified_by, document_no, valid_from, valid_to, transition_until, retroactive, revoked_at, revoke_reason)
          JOIN person ON person.id = u.person_id
          ON CONFLICT DO NOTHING`,
-        [column(s, 'id'), column(s, 'personId'), column(s, 'category'), column(s, 'class'), column(s, 'certifiedBy'), column(s, 'documentNo'), column(s, 'validFrom'), column(s, 'validTo'), column(s, 'transitionUntil'), column(s, 'retroactive'), column(s, 'revokedAt'), column(s, 'revokeReason')],
+        [
+          column(s, 'id'),
+          column(s, 'personId'),
+          column(s, 'category'),
+          column(s, 'class'),
+          column(s, 'certifiedBy'),
+          column(s, 'documentNo'),
+          column(s, 'validFrom'),
+          column(s, 'validTo'),
+          column(s, 'transitionUntil'),
+          column(s, 'retroactive'),
+          column(s, 'revokedAt'),
+          column(s, 'revokeReason'),
+        ],
       );
       const e = batch.enrollments;
       await client.query(
@@ -92,7 +115,16 @@ export class SeedRepository {
            AS u(id, person_id, year, scheme, personal_contribution, subsidy_amount, subsidy_category, rule_set)
          JOIN person ON person.id = u.person_id
          ON CONFLICT DO NOTHING`,
-        [column(e, 'id'), column(e, 'personId'), column(e, 'year'), column(e, 'scheme'), column(e, 'personalContribution'), column(e, 'subsidyAmount'), column(e, 'subsidyCategory'), column(e, 'ruleSet')],
+        [
+          column(e, 'id'),
+          column(e, 'personId'),
+          column(e, 'year'),
+          column(e, 'scheme'),
+          column(e, 'personalContribution'),
+          column(e, 'subsidyAmount'),
+          column(e, 'subsidyCategory'),
+          column(e, 'ruleSet'),
+        ],
       );
       const b = batch.benefits;
       await client.query(
@@ -109,10 +141,26 @@ export class SeedRepository {
          JOIN person ON person.id = u.person_id
          ON CONFLICT DO NOTHING`,
         [
-          column(b, 'id'), column(b, 'claimId'), column(b, 'personId'), column(b, 'serviceDate'), column(b, 'visitType'), column(b, 'referral'),
-          column(b, 'inProvince'), column(b, 'providerCode'), column(b, 'diagnosis'), column(b, 'totalCost'), column(b, 'inPolicyCost'),
-          column(b, 'basicPaid'), column(b, 'criticalPaid'), column(b, 'otherPaid'), column(b, 'assistancePaid'), column(b, 'tiltPaid'),
-          column(b, 'outOfPocket'), column(b, 'ruleSet'), column(b, 'category'), column(b, 'explanation'),
+          column(b, 'id'),
+          column(b, 'claimId'),
+          column(b, 'personId'),
+          column(b, 'serviceDate'),
+          column(b, 'visitType'),
+          column(b, 'referral'),
+          column(b, 'inProvince'),
+          column(b, 'providerCode'),
+          column(b, 'diagnosis'),
+          column(b, 'totalCost'),
+          column(b, 'inPolicyCost'),
+          column(b, 'basicPaid'),
+          column(b, 'criticalPaid'),
+          column(b, 'otherPaid'),
+          column(b, 'assistancePaid'),
+          column(b, 'tiltPaid'),
+          column(b, 'outOfPocket'),
+          column(b, 'ruleSet'),
+          column(b, 'category'),
+          column(b, 'explanation'),
         ],
       );
       await client.query('COMMIT');

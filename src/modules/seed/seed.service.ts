@@ -21,7 +21,11 @@ export interface SeedReport {
  * reporting progress on stderr. Re-running the same options stores nothing
  * twice, so an interrupted run can simply be run again.
  */
-export async function seed(pool: pg.Pool, options: SeedOptions, onProgress: (done: number, total: number) => void = () => {}): Promise<SeedReport> {
+export async function seed(
+  pool: pg.Pool,
+  options: SeedOptions,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<SeedReport> {
   const repository = new SeedRepository(pool);
   const started = performance.now();
   const report: SeedReport = { persons: 0, statuses: 0, enrollments: 0, benefits: 0, seconds: 0 };
@@ -41,8 +45,16 @@ export async function seed(pool: pg.Pool, options: SeedOptions, onProgress: (don
     batch.statuses.push(...generated.statuses);
     for (const person of generated.persons) {
       const statuses = generated.statuses.filter((s) => s.personId === person.id);
-      batch.enrollments.push(...generated.enrollments.filter((e) => e.personId === person.id).map((e) => seedPolicy.subsidize(person, statuses, e)));
-      batch.benefits.push(...seedPolicy.settle(person, statuses, generated.visits.filter((v) => v.personId === person.id)));
+      batch.enrollments.push(
+        ...generated.enrollments.filter((e) => e.personId === person.id).map((e) => seedPolicy.subsidize(person, statuses, e)),
+      );
+      batch.benefits.push(
+        ...seedPolicy.settle(
+          person,
+          statuses,
+          generated.visits.filter((v) => v.personId === person.id),
+        ),
+      );
     }
     if (batch.persons.length >= BATCH_PERSONS) await flush();
   }
@@ -67,6 +79,8 @@ export async function seedIfEmpty(_db: Db, pool: pg.Pool): Promise<void> {
   for (const options of DEMO_DATA) {
     log.info(`loading demo data: ${options.persons} fictitious persons in ${options.region} for ${options.year}`);
     const report = await seed(pool, options);
-    log.info(`stored ${report.persons} persons, ${report.statuses} statuses, ${report.enrollments} enrollments, ${report.benefits} benefit records in ${report.seconds.toFixed(1)} s`);
+    log.info(
+      `stored ${report.persons} persons, ${report.statuses} statuses, ${report.enrollments} enrollments, ${report.benefits} benefit records in ${report.seconds.toFixed(1)} s`,
+    );
   }
 }

@@ -29,7 +29,9 @@ export class HouseholdStatus {
   @Field(() => DateScalar, { nullable: true, description: '渐退期: subsidy and assistance continue until this date.' })
   transitionUntil!: Date | null;
 
-  @Field(() => Boolean, { description: 'Certified because of illness spending: costs of the 6 months before validFrom count (jiaxing-2023).' })
+  @Field(() => Boolean, {
+    description: 'Certified because of illness spending: costs of the 6 months before validFrom count (jiaxing-2023).',
+  })
   retroactive!: boolean;
 
   @Field(() => DateTimeScalar, { nullable: true })

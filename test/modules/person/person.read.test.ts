@@ -21,9 +21,19 @@ beforeAll(async () => {
   await certify(hub.db, head!.id, 'MINIMUM_LIVING', '2023-03-01', { class: 1 });
   await certify(hub.db, head!.id, 'LOW_INCOME_MARGINAL', '2020-01-01', { revokedAt: '2022-06-15T08:00:00Z' });
   await hub.db.enrollment.create({
-    data: { personId: head!.id, year: 2024, scheme: 'RESIDENT', status: 'ENROLLED', personalContribution: '400.00', subsidyAmount: '310.00', subsidyCategory: 'MINIMUM_LIVING' },
+    data: {
+      personId: head!.id,
+      year: 2024,
+      scheme: 'RESIDENT',
+      status: 'ENROLLED',
+      personalContribution: '400.00',
+      subsidyAmount: '310.00',
+      subsidyCategory: 'MINIMUM_LIVING',
+    },
   });
-  await hub.db.enrollment.create({ data: { personId: head!.id, year: 2023, scheme: 'RESIDENT', status: 'ENROLLED', personalContribution: '380.00' } });
+  await hub.db.enrollment.create({
+    data: { personId: head!.id, year: 2023, scheme: 'RESIDENT', status: 'ENROLLED', personalContribution: '380.00' },
+  });
   await recordBenefit(hub.db, head!.id, 'C-1', '2024-02-01', { total: '1000.10', oop: '100.05' });
   await recordBenefit(hub.db, head!.id, 'C-2', '2024-05-01', { total: '2000.20', oop: '200.15' });
   await recordBenefit(hub.db, head!.id, 'C-3', '2024-09-01', { total: '3000.30', oop: '300.25' });
@@ -56,14 +66,32 @@ describe('reading persons', () => {
       ['MINIMUM_LIVING', '2023-03-01', null, 1, null],
     ]);
     expect(node.enrollments).toEqual([
-      expect.objectContaining({ year: 2024, scheme: 'RESIDENT', personalContribution: '400.00', subsidyAmount: '310.00', subsidyCategory: 'MINIMUM_LIVING' }),
+      expect.objectContaining({
+        year: 2024,
+        scheme: 'RESIDENT',
+        personalContribution: '400.00',
+        subsidyAmount: '310.00',
+        subsidyCategory: 'MINIMUM_LIVING',
+      }),
     ]);
     expect(node.benefits!.totalCount).toBe(3);
     expect(node.benefits!.edges.map((e) => e.node.claimId)).toEqual(['C-3', 'C-2', 'C-1']);
-    expect(node.benefits!.edges[0]!.node).toMatchObject({ totalCost: '3000.30', basicPaid: '0.10', outOfPocket: '300.25', serviceDate: '2024-09-01' });
+    expect(node.benefits!.edges[0]!.node).toMatchObject({
+      totalCost: '3000.30',
+      basicPaid: '0.10',
+      outOfPocket: '300.25',
+      serviceDate: '2024-09-01',
+    });
     expect(node.burden).toEqual({
-      year: 2024, visits: 3, totalCost: '6000.60', basicPaid: '0.30', criticalPaid: '0.60', otherPaid: '0.00',
-      assistancePaid: '0.90', tiltPaid: '0.00', outOfPocket: '600.45',
+      year: 2024,
+      visits: 3,
+      totalCost: '6000.60',
+      basicPaid: '0.30',
+      criticalPaid: '0.60',
+      otherPaid: '0.00',
+      assistancePaid: '0.90',
+      tiltPaid: '0.00',
+      outOfPocket: '600.45',
     });
     const otherNode = data!.persons.edges.find((e) => e.node.id === other!.id)!.node;
     expect(otherNode.burden).toMatchObject({ visits: 0, totalCost: '0.00' });

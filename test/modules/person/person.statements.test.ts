@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PersonsNestedDocument } from '../../generated/operations.js';
+import { certify, createHousehold, recordBenefit } from '../../support/factory.js';
+import { startTestHub, type TestHub } from '../../support/hub.js';
+
+let hub: TestHub;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  // 100 persons in 25 households, each with a status, an enrollment and a visit.
+  for (let h = 0; h < 25; h += 1) {
+    const { members } = await createHousehold(hub.db, h < 3 ? '620702' : '620721', 4);
+    for (const [i, person] of members.entries()) {
+      await certify(hub.db, person.id, 'MINIMUM_LIVING', '2022-01-01', { class: 1 });
+      await hub.db.enrollment.create({
+        data: { personId: person.id, year: 2024, scheme: 'RESIDENT', status: 'ENROLLED', personalContribution: '400.00' },
+      });
+      await recordBenefit(hub.db, person.id, `N1-${h}-${i}`, '2024-03-01', { total: '100.00', oop: '10.00' });
+    }
+  }
+});
+
+afterAll(() => hub.close());
+
+async function statementsFor(first: number, regionPrefix: string): Promise<{ statements: number; persons: number }> {
+  hub.counter.count = 0;
+  hub.counter.statements.length = 0;
+  const { data, errors } = await hub.request(PersonsNestedDocument, { filter: { regionPrefix }, first, year: 2024 });
+  expect(errors).toBeUndefined();
+  return { statements: hub.counter.count, persons: data!.persons.edges.length };
+}
+
+describe('SQL statements per request', () => {
+  it('are the same for a nested page of 10 persons and of 100 persons', async () => {
+    const small = await statementsFor(10, '62');
+    const large = await statementsFor(100, '62');
+    expect(small.persons).toBe(10);
+    expect(large.persons).toBe(100);
+    expect(large.statements).toBe(small.statements);
+  });
+
+  it('are few: one per relation, whatever the page size', async () => {
+    const { statements } = await statementsFor(100, '62');
+    // persons + count, household, members, statuses, enrollments, benefit page + count, burden
+    expect(hub.counter.statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s))).toHaveLength(9);
+    expect(statements).toBeLessThanOrEqual(9);
+  });
+});

@@ -1,0 +1,49 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seed } from '../../../src/modules/seed/seed.service.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+
+let database: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: database.url });
+});
+
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+async function counts() {
+  const { rows } = await pool.query(`SELECT
+    (SELECT count(*) FROM person)::int AS persons, (SELECT count(*) FROM household_status)::int AS statuses,
+    (SELECT count(*) FROM enrollment)::int AS enrollments, (SELECT count(*) FROM benefit_record)::int AS benefits`);
+  return rows[0];
+}
+
+describe('seeding', () => {
+  it('stores what it generated, reporting progress', async () => {
+    const progress: number[] = [];
+    const report = await seed(pool, { persons: 12_000, region: '330400', year: 2024, seed: 3 }, (done) => progress.push(done));
+    // Batches close on whole households, just past every 5 000 persons.
+    expect(progress).toHaveLength(3);
+    expect(progress.at(-1)).toBe(12_000);
+    expect(progress[0]).toBeGreaterThanOrEqual(5_000);
+    expect(progress[0]).toBeLessThan(5_006);
+    expect(await counts()).toEqual({ persons: 12_000, statuses: report.statuses, enrollments: report.enrollments, benefits: report.benefits });
+  });
+
+  it('stores nothing twice when run again with the same options', async () => {
+    const before = await counts();
+    await seed(pool, { persons: 12_000, region: '330400', year: 2024, seed: 3 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('keeps benefit amounts consistent in the database: payments and out-of-pocket add up to the total', async () => {
+    const { rows } = await pool.query(`SELECT count(*)::int AS bad FROM benefit_record
+      WHERE basic_paid + critical_paid + other_paid + assistance_paid + tilt_paid + out_of_pocket <> total_cost`);
+    expect(rows[0].bad).toBe(0);
+  });
+});
