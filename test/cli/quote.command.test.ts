@@ -16,9 +16,15 @@ function write(name: string, content: string): string {
   return file;
 }
 
+interface CaseJson {
+  [key: string]: unknown;
+  person: Record<string, unknown>;
+  visit: Record<string, unknown>;
+}
+
 /** A valid case with one field replaced. */
-function variant(name: string, change: (data: Record<string, any>) => void): string {
-  const data = JSON.parse(CASE) as Record<string, any>;
+function variant(name: string, change: (data: CaseJson) => void): string {
+  const data = JSON.parse(CASE) as CaseJson;
   change(data);
   return write(name, JSON.stringify(data));
 }

@@ -9,19 +9,32 @@ const person = (residence: Residence, categories: ActiveCategory[] = []) => ({ r
 
 describe('alertsForVisit (gansu-2023 三(一))', () => {
   it('alerts for a rural category holder whose stay leaves more than 7 200 to pay', () => {
-    const [alert, ...rest] = alertsForVisit(gansu, person('RURAL', [{ category: 'LIFTED_OUT_OF_POVERTY' }]), visit(), { outOfPocket: m('7200.01') });
+    const [alert, ...rest] = alertsForVisit(gansu, person('RURAL', [{ category: 'LIFTED_OUT_OF_POVERTY' }]), visit(), {
+      outOfPocket: m('7200.01'),
+    });
     expect(rest).toEqual([]);
-    expect(alert).toMatchObject({ ruleId: 'gansu-2023/rural-low-income-stay', measure: 'STAY_OUT_OF_POCKET', targets: ['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'] });
+    expect(alert).toMatchObject({
+      ruleId: 'gansu-2023/rural-low-income-stay',
+      measure: 'STAY_OUT_OF_POCKET',
+      targets: ['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'],
+    });
     expect(alert?.citation).toContain('甘医保发〔2023〕57号 三(一)');
     expect([alert?.threshold.toFixed(2), alert?.amount.toFixed(2)]).toEqual(['7200.00', '7200.01']);
-    expect(alertsForVisit(gansu, person('RURAL', [{ category: 'LIFTED_OUT_OF_POVERTY' }]), visit(), { outOfPocket: m('7200.00') })).toEqual([]);
+    expect(alertsForVisit(gansu, person('RURAL', [{ category: 'LIFTED_OUT_OF_POVERTY' }]), visit(), { outOfPocket: m('7200.00') })).toEqual(
+      [],
+    );
   });
 
   it('alerts for other rural residents above 12 000 after insurance, not for urban ones or outpatients', () => {
-    const stay = visit({ totalCost: '30000.00', basicPaid: '15000.00', criticalPaid: '2000.00' });
-    expect(alertsForVisit(gansu, person('RURAL'), stay, { outOfPocket: m('13000.00') }).map(({ ruleId }) => ruleId)).toEqual(['gansu-2023/rural-other-stay']);
+    const amounts = { totalCost: '30000.00', basicPaid: '15000.00', criticalPaid: '2000.00' };
+    const stay = visit(amounts);
+    expect(alertsForVisit(gansu, person('RURAL'), stay, { outOfPocket: m('13000.00') }).map(({ ruleId }) => ruleId)).toEqual([
+      'gansu-2023/rural-other-stay',
+    ]);
     expect(alertsForVisit(gansu, person('URBAN'), stay, { outOfPocket: m('13000.00') })).toEqual([]);
-    expect(alertsForVisit(gansu, person('RURAL'), visit({ ...stay, type: 'OUTPATIENT_CHRONIC' }), { outOfPocket: m('13000.00') })).toEqual([]);
+    expect(
+      alertsForVisit(gansu, person('RURAL'), visit({ ...amounts, type: 'OUTPATIENT_CHRONIC' }), { outOfPocket: m('13000.00') }),
+    ).toEqual([]);
   });
 });
 
@@ -29,7 +42,9 @@ describe('alertsForYear', () => {
   const jiaxing = resolveRuleSet('jiaxing-2023');
 
   it('alerts jiaxing civil affairs once, when the year crosses 5 000', () => {
-    expect(alertsForYear(jiaxing, { categories: [] }, m('4000.00'), m('5000.01'))).toMatchObject([{ ruleId: 'jiaxing-2023/annual-out-of-pocket', targets: ['CIVIL_AFFAIRS'] }]);
+    expect(alertsForYear(jiaxing, { categories: [] }, m('4000.00'), m('5000.01'))).toMatchObject([
+      { ruleId: 'jiaxing-2023/annual-out-of-pocket', targets: ['CIVIL_AFFAIRS'] },
+    ]);
     expect(alertsForYear(jiaxing, { categories: [] }, m('5000.01'), m('9000.00'))).toEqual([]);
     expect(alertsForYear(jiaxing, { categories: [] }, m('4000.00'), m('5000.00'))).toEqual([]);
   });

@@ -14,7 +14,14 @@ type Amounts = 'totalCost' | 'inPolicyCost' | 'basicPaid' | 'criticalPaid' | 'ot
 
 /** A local, in-province inpatient stay: 30 000 total, 25 000 in policy, 17 000 paid by insurance. */
 export function visit(overrides: Partial<Omit<Visit, Amounts>> & Partial<Record<Amounts, string>> = {}): Visit {
-  const { totalCost = '30000.00', inPolicyCost = '25000.00', basicPaid = '15000.00', criticalPaid = '2000.00', otherPaid = '0.00', ...rest } = overrides;
+  const {
+    totalCost = '30000.00',
+    inPolicyCost = '25000.00',
+    basicPaid = '15000.00',
+    criticalPaid = '2000.00',
+    otherPaid = '0.00',
+    ...rest
+  } = overrides;
   return {
     type: 'INPATIENT',
     referral: 'LOCAL',

@@ -15,7 +15,11 @@ function citations(value: unknown): string[] {
 describe('rule set data', () => {
   it.each(RULE_SET_IDS)('%s cites a document for every rule', (id) => {
     const definition = RULE_SETS[id];
-    const rules = [...definition.assistance.flatMap((rule) => [rule.threshold, rule.ratio, rule.cap].filter(Boolean)), ...definition.subsidies, ...definition.monitoring];
+    const rules = [
+      ...definition.assistance.flatMap((rule) => [rule.threshold, rule.ratio, rule.cap].filter(Boolean)),
+      ...definition.subsidies,
+      ...definition.monitoring,
+    ];
     for (const rule of rules) expect((rule as { citation?: string }).citation?.trim(), JSON.stringify(rule)).toBeTruthy();
     for (const citation of citations(definition)) expect(citation).toMatch(/〔20\d\d〕\d+号|山西省《/);
   });
@@ -42,7 +46,10 @@ describe('rule set data', () => {
   it('gives national-2021 a threshold, ratio and cap entry (possibly not set) for every category', () => {
     for (const category of ASSISTANCE_CATEGORIES) {
       for (const parameter of ['threshold', 'ratio', 'cap'] as const) {
-        expect(RULE_SETS['national-2021'].assistance.some((rule) => rule[parameter] && rule.categories.includes(category)), `${category} ${parameter}`).toBe(true);
+        expect(
+          RULE_SETS['national-2021'].assistance.some((rule) => rule[parameter] && rule.categories.includes(category)),
+          `${category} ${parameter}`,
+        ).toBe(true);
       }
     }
   });
@@ -62,9 +69,15 @@ describe('rule set data', () => {
     }
     expect(() => terms('LOW_INCOME_MARGINAL')).toThrow(expect.objectContaining({ parameter: 'ratio' }));
     expect(() => terms('AT_RISK_MONITORED')).toThrow(expect.objectContaining({ parameter: 'threshold' }));
-    const marginal = resolveRuleSet('national-2021', { income: new Money('50000.00'), caps, ratios: { LOW_INCOME_MARGINAL: new Money('0.65') } });
+    const marginal = resolveRuleSet('national-2021', {
+      income: new Money('50000.00'),
+      caps,
+      ratios: { LOW_INCOME_MARGINAL: new Money('0.65') },
+    });
     expect(assistanceTerms(marginal, { category: 'LOW_INCOME_MARGINAL' }, 'INPATIENT')?.threshold.toFixed(2)).toBe('5000.00');
-    expect(() => assistanceTerms(resolveRuleSet('national-2021'), { category: 'EXTREME_POVERTY' }, 'INPATIENT')).toThrow(ParameterNotSetError);
+    expect(() => assistanceTerms(resolveRuleSet('national-2021'), { category: 'EXTREME_POVERTY' }, 'INPATIENT')).toThrow(
+      ParameterNotSetError,
+    );
   });
 });
 

@@ -33,8 +33,16 @@ describe('settle: jiaxing children rule (嘉政办发〔2022〕58号 二(二)7)'
   });
 
   it('covers leukaemia C91–C95 but not other diagnoses', () => {
-    const leukaemia = settleUnder('jiaxing-2023', [], { visit: visit({ diagnosis: 'C92.0' }), serviceDate: '2023-06-01', birthDate: '2015-01-01' });
-    const other = settleUnder('jiaxing-2023', [], { visit: visit({ diagnosis: 'Q30.0' }), serviceDate: '2023-06-01', birthDate: '2015-01-01' });
+    const leukaemia = settleUnder('jiaxing-2023', [], {
+      visit: visit({ diagnosis: 'C92.0' }),
+      serviceDate: '2023-06-01',
+      birthDate: '2015-01-01',
+    });
+    const other = settleUnder('jiaxing-2023', [], {
+      visit: visit({ diagnosis: 'Q30.0' }),
+      serviceDate: '2023-06-01',
+      birthDate: '2015-01-01',
+    });
     expect(leukaemia.assistance.toFixed(2)).toBe('6400.00');
     expect(other.assistance.toFixed(2)).toBe('0.00');
   });
@@ -42,8 +50,14 @@ describe('settle: jiaxing children rule (嘉政办发〔2022〕58号 二(二)7)'
   it("raises a held category's lower ratio to 80 % within that category's threshold", () => {
     const big = { totalCost: '70000.00', inPolicyCost: '60000.00', basicPaid: '30000.00', criticalPaid: '5000.00' };
     const options = { config: { income: m('40000.00') }, serviceDate: '2023-06-01', birthDate: '2015-01-01' };
-    const child = settleUnder('jiaxing-2023', [{ category: 'ILLNESS_POVERTY' }], { ...options, visit: visit({ ...big, diagnosis: 'Q21.1' }) });
-    const adultIllness = settleUnder('jiaxing-2023', [{ category: 'ILLNESS_POVERTY' }], { ...options, visit: visit({ ...big, diagnosis: 'I63.9' }) });
+    const child = settleUnder('jiaxing-2023', [{ category: 'ILLNESS_POVERTY' }], {
+      ...options,
+      visit: visit({ ...big, diagnosis: 'Q21.1' }),
+    });
+    const adultIllness = settleUnder('jiaxing-2023', [{ category: 'ILLNESS_POVERTY' }], {
+      ...options,
+      visit: visit({ ...big, diagnosis: 'I63.9' }),
+    });
     expect(child.category).toBe('ILLNESS_POVERTY');
     expect(child.assistance.toFixed(2)).toBe('12000.00');
     expect(adultIllness.assistance.toFixed(2)).toBe('10500.00');
@@ -51,7 +65,11 @@ describe('settle: jiaxing children rule (嘉政办发〔2022〕58号 二(二)7)'
   });
 
   it("keeps a held category's higher ratio", () => {
-    const result = settleUnder('jiaxing-2023', [{ category: 'MINIMUM_LIVING' }], { visit: heart, serviceDate: '2023-06-01', birthDate: '2015-01-01' });
+    const result = settleUnder('jiaxing-2023', [{ category: 'MINIMUM_LIVING' }], {
+      visit: heart,
+      serviceDate: '2023-06-01',
+      birthDate: '2015-01-01',
+    });
     expect(result.assistance.toFixed(2)).toBe('7200.00');
     expect(result.explanation.find((step) => step.step === 'ratio')?.citation).toContain('二类对象按90%');
   });
@@ -61,9 +79,13 @@ describe('activeCategoriesOn', () => {
   const retroactiveMinimum: StatusRecord = { category: 'MINIMUM_LIVING', validFrom: '2023-07-15', retroactive: true };
 
   it('counts a retroactive jiaxing certification from 6 months before its valid-from date', () => {
-    expect(activeCategoriesOn([retroactiveMinimum], '2023-01-15', jiaxing)).toEqual([{ category: 'MINIMUM_LIVING', class: null, retroactive: true }]);
+    expect(activeCategoriesOn([retroactiveMinimum], '2023-01-15', jiaxing)).toEqual([
+      { category: 'MINIMUM_LIVING', class: null, retroactive: true },
+    ]);
     expect(activeCategoriesOn([retroactiveMinimum], '2023-01-14', jiaxing)).toEqual([]);
-    expect(activeCategoriesOn([retroactiveMinimum], '2023-07-15', jiaxing)).toEqual([{ category: 'MINIMUM_LIVING', class: null, retroactive: false }]);
+    expect(activeCategoriesOn([retroactiveMinimum], '2023-07-15', jiaxing)).toEqual([
+      { category: 'MINIMUM_LIVING', class: null, retroactive: false },
+    ]);
   });
 
   it('ends the retroactive window on the last day of a shorter month', () => {
@@ -74,7 +96,9 @@ describe('activeCategoriesOn', () => {
 
   it('ignores the retroactive flag where the rule set has no such rule or the category is not named', () => {
     expect(activeCategoriesOn([retroactiveMinimum], '2023-03-01', resolveRuleSet('gansu-2023'))).toEqual([]);
-    expect(activeCategoriesOn([{ category: 'ILLNESS_POVERTY', validFrom: '2023-07-15', retroactive: true }], '2023-03-01', jiaxing)).toEqual([]);
+    expect(
+      activeCategoriesOn([{ category: 'ILLNESS_POVERTY', validFrom: '2023-07-15', retroactive: true }], '2023-03-01', jiaxing),
+    ).toEqual([]);
   });
 
   it('settles a visit in the retroactive window under the category', () => {
@@ -85,7 +109,12 @@ describe('activeCategoriesOn', () => {
   });
 
   it('keeps a category active during its transition period (渐退期) and not after', () => {
-    const status: StatusRecord = { category: 'MINIMUM_LIVING', validFrom: '2022-01-01', validTo: '2023-06-30', transitionUntil: '2023-12-31' };
+    const status: StatusRecord = {
+      category: 'MINIMUM_LIVING',
+      validFrom: '2022-01-01',
+      validTo: '2023-06-30',
+      transitionUntil: '2023-12-31',
+    };
     expect(activeCategoriesOn([status], '2023-09-01', jiaxing)).toHaveLength(1);
     expect(activeCategoriesOn([status], '2024-01-01', jiaxing)).toHaveLength(0);
     expect(activeCategoriesOn([{ ...status, transitionUntil: null }], '2023-07-01', jiaxing)).toHaveLength(0);
@@ -110,7 +139,10 @@ describe('activeCategoriesOn', () => {
       { category: 'EXTREME_POVERTY', validFrom: '2021-01-01' },
       { category: 'LIFTED_OUT_OF_POVERTY', validFrom: '2022-01-01' },
     ];
-    expect(activeCategoriesOn(statuses, '2023-01-01', jiaxing).map(({ category }) => category)).toEqual(['EXTREME_POVERTY', 'LIFTED_OUT_OF_POVERTY']);
+    expect(activeCategoriesOn(statuses, '2023-01-01', jiaxing).map(({ category }) => category)).toEqual([
+      'EXTREME_POVERTY',
+      'LIFTED_OUT_OF_POVERTY',
+    ]);
   });
 });
 
@@ -119,11 +151,16 @@ describe('settle: shanxi RETURNED_TO_POVERTY top-up to 90 %', () => {
   const config = { caps: { RETURNED_TO_POVERTY: m('60000.00') } };
 
   it('tops an in-province stay up to 90 % of the in-catalog cost', () => {
-    expect(settleUnder('shanxi-2022', [{ category: 'RETURNED_TO_POVERTY' }], { config, visit: visit(stay) }).assistance.toFixed(2)).toBe('15000.00');
+    expect(settleUnder('shanxi-2022', [{ category: 'RETURNED_TO_POVERTY' }], { config, visit: visit(stay) }).assistance.toFixed(2)).toBe(
+      '15000.00',
+    );
   });
 
   it('does not top up an out-of-province stay', () => {
-    const result = settleUnder('shanxi-2022', [{ category: 'RETURNED_TO_POVERTY' }], { config, visit: visit({ ...stay, referral: 'REFERRED', inProvince: false }) });
+    const result = settleUnder('shanxi-2022', [{ category: 'RETURNED_TO_POVERTY' }], {
+      config,
+      visit: visit({ ...stay, referral: 'REFERRED', inProvince: false }),
+    });
     expect(result.assistance.toFixed(2)).toBe('14000.00');
   });
 
@@ -170,7 +207,13 @@ describe('settle: referral and coverage', () => {
   });
 
   it('gives no candidate for a category the rule set does not assist for the visit type', () => {
-    const chronic = visit({ type: 'OUTPATIENT_CHRONIC', totalCost: '4200.00', inPolicyCost: '4000.00', basicPaid: '1000.00', criticalPaid: '0.00' });
+    const chronic = visit({
+      type: 'OUTPATIENT_CHRONIC',
+      totalCost: '4200.00',
+      inPolicyCost: '4000.00',
+      basicPaid: '1000.00',
+      criticalPaid: '0.00',
+    });
     const marginal = settleUnder('shanxi-2022', [{ category: 'LOW_INCOME_MARGINAL' }], { visit: chronic });
     const both = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }, { category: 'LOW_INCOME_MARGINAL' }], { visit: chronic });
     expect(marginal.category).toBeNull();
@@ -180,9 +223,18 @@ describe('settle: referral and coverage', () => {
   });
 
   it('assists shanxi special drugs at 20 % for EXTREME_POVERTY once the region sets a cap', () => {
-    const drug = visit({ type: 'OUTPATIENT_SPECIAL_DRUG', totalCost: '5000.00', inPolicyCost: '5000.00', basicPaid: '2000.00', criticalPaid: '0.00' });
+    const drug = visit({
+      type: 'OUTPATIENT_SPECIAL_DRUG',
+      totalCost: '5000.00',
+      inPolicyCost: '5000.00',
+      basicPaid: '2000.00',
+      criticalPaid: '0.00',
+    });
     expect(() => settleUnder('shanxi-2022', [{ category: 'EXTREME_POVERTY' }], { visit: drug })).toThrow(ParameterNotSetError);
-    const result = settleUnder('shanxi-2022', [{ category: 'EXTREME_POVERTY' }], { visit: drug, config: { caps: { EXTREME_POVERTY: m('80000.00') } } });
+    const result = settleUnder('shanxi-2022', [{ category: 'EXTREME_POVERTY' }], {
+      visit: drug,
+      config: { caps: { EXTREME_POVERTY: m('80000.00') } },
+    });
     expect(result.assistance.toFixed(2)).toBe('600.00');
   });
 });
@@ -191,7 +243,12 @@ describe('settle: parameters not set', () => {
   it('refuses when any active category lacks a parameter, even one that would lose', () => {
     const error = thrown(() => settleUnder('gansu-2023', [ML1, { category: 'AT_RISK_MONITORED' }], { config: GANSU_ML_CAP }));
     expect(error).toBeInstanceOf(ParameterNotSetError);
-    expect(error).toMatchObject({ ruleSet: 'gansu-2023', category: 'AT_RISK_MONITORED', parameter: 'threshold', code: 'PARAMETER_NOT_SET' });
+    expect(error).toMatchObject({
+      ruleSet: 'gansu-2023',
+      category: 'AT_RISK_MONITORED',
+      parameter: 'threshold',
+      code: 'PARAMETER_NOT_SET',
+    });
   });
 
   it('names the cap once the threshold is configured, and settles once both are', () => {
@@ -219,7 +276,9 @@ describe('settle: parameters not set', () => {
   it('refuses a configured ratio below a floor of the source', () => {
     const config = { thresholds: { OTHER_SPECIAL: m('0.00') }, ratios: { OTHER_SPECIAL: m('0.40') } };
     expect(() => settleUnder('jiaxing-2023', [{ category: 'OTHER_SPECIAL' }], { config })).toThrow(/below the floor 0\.50/);
-    const raised = settleUnder('jiaxing-2023', [{ category: 'OTHER_SPECIAL' }], { config: { ...config, ratios: { OTHER_SPECIAL: m('0.60') } } });
+    const raised = settleUnder('jiaxing-2023', [{ category: 'OTHER_SPECIAL' }], {
+      config: { ...config, ratios: { OTHER_SPECIAL: m('0.60') } },
+    });
     expect(raised.assistance.toFixed(2)).toBe('4800.00');
   });
 });
@@ -251,22 +310,36 @@ describe('settle: amounts', () => {
   it('tilts gansu assistance objects treated locally, not those referred out of the province', () => {
     const ytd = { inPolicyOopAfterThreeTiers: m('7000.00') };
     expect(settleUnder('gansu-2023', [ML1], { config: GANSU_ML_CAP, ytd }).tilt.toFixed(2)).toBe('480.00');
-    const outside = settleUnder('gansu-2023', [ML1], { config: GANSU_ML_CAP, ytd, visit: visit({ referral: 'REFERRED', inProvince: false }) });
+    const outside = settleUnder('gansu-2023', [ML1], {
+      config: GANSU_ML_CAP,
+      ytd,
+      visit: visit({ referral: 'REFERRED', inProvince: false }),
+    });
     expect(outside.tilt.toFixed(2)).toBe('0.00');
     expect(settleUnder('gansu-2023', [], { ytd }).tilt.toFixed(2)).toBe('0.00');
   });
 
   it('leaves shanxi out-of-catalog cost above the provider limit to the provider', () => {
     const stay = { totalCost: '40000.00', inPolicyCost: '30000.00', basicPaid: '15000.00', criticalPaid: '2000.00' };
-    const county = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], { visit: visit({ ...stay, providerFeeClass: 'COUNTY_CLASS_2_3' }) });
-    expect([county.assistance.toFixed(2), county.providerBorne.toFixed(2), county.outOfPocket.toFixed(2)]).toEqual(['9100.00', '4000.00', '9900.00']);
+    const county = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], {
+      visit: visit({ ...stay, providerFeeClass: 'COUNTY_CLASS_2_3' }),
+    });
+    expect([county.assistance.toFixed(2), county.providerBorne.toFixed(2), county.outOfPocket.toFixed(2)]).toEqual([
+      '9100.00',
+      '4000.00',
+      '9900.00',
+    ]);
     const unknownClass = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], { visit: visit(stay) });
     expect(unknownClass.outOfPocket.toFixed(2)).toBe('13900.00');
   });
 
   it('refuses a date before the rule set takes effect and payments above the total cost', () => {
-    expect(() => settleUnder('gansu-2023', [ML1], { config: GANSU_ML_CAP, serviceDate: '2023-06-30' })).toThrow(/takes effect on 2023-07-01/);
-    expect(() => settleUnder('gansu-2023', [ML1], { config: GANSU_ML_CAP, visit: visit({ otherPaid: '20000.00' }) })).toThrow(PolicyInputError);
+    expect(() => settleUnder('gansu-2023', [ML1], { config: GANSU_ML_CAP, serviceDate: '2023-06-30' })).toThrow(
+      /takes effect on 2023-07-01/,
+    );
+    expect(() => settleUnder('gansu-2023', [ML1], { config: GANSU_ML_CAP, visit: visit({ otherPaid: '20000.00' }) })).toThrow(
+      PolicyInputError,
+    );
   });
 });
 
@@ -283,7 +356,10 @@ describe('settle: explanation', () => {
   });
 
   it('lists every candidate and cites 就高从优 for the choice', () => {
-    const config = { thresholds: { RETURNED_TO_POVERTY: m('0.00') }, caps: { MINIMUM_LIVING: m('60000.00'), RETURNED_TO_POVERTY: m('60000.00') } };
+    const config = {
+      thresholds: { RETURNED_TO_POVERTY: m('0.00') },
+      caps: { MINIMUM_LIVING: m('60000.00'), RETURNED_TO_POVERTY: m('60000.00') },
+    };
     const result = settleUnder('gansu-2023', [{ category: 'MINIMUM_LIVING', class: 3 }, { category: 'RETURNED_TO_POVERTY' }], { config });
     expect(result.explanation.filter(({ step }) => step === 'candidate').map(({ amount }) => amount)).toEqual(['6000.00', '7200.00']);
     expect(result.explanation.find(({ step }) => step === 'assistance')?.citation).toContain('就高从优');

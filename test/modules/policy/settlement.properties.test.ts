@@ -52,7 +52,9 @@ const ytdArb: fc.Arbitrary<Accumulators> = fc.record({
 
 const activeArb: fc.Arbitrary<ActiveCategory> = fc
   .constantFrom(...ASSISTANCE_CATEGORIES)
-  .chain((category) => (category === 'MINIMUM_LIVING' ? fc.integer({ min: 1, max: 4 }).map((cls) => ({ category, class: cls })) : fc.constant({ category })));
+  .chain((category): fc.Arbitrary<ActiveCategory> =>
+    category === 'MINIMUM_LIVING' ? fc.integer({ min: 1, max: 4 }).map((cls) => ({ category, class: cls })) : fc.constant({ category }),
+  );
 
 /** Values the region would configure for whatever a rule set leaves unset. */
 interface Fill {
@@ -71,11 +73,12 @@ const fillArb: fc.Arbitrary<Fill> = fc.record({
 
 /** The smallest configuration that lets every category settle: each gap the engine names, filled. */
 function completeConfig(ruleSet: RuleSetId, categories: readonly ActiveCategory[], visit: Visit, fill: Fill): RegionConfig {
-  const config: { income?: Decimal; thresholds: Record<string, Decimal>; caps: Record<string, Decimal>; ratios: Record<string, Decimal> } = {
-    thresholds: {},
-    caps: {},
-    ratios: {},
-  };
+  const config: { income?: Decimal; thresholds: Record<string, Decimal>; caps: Record<string, Decimal>; ratios: Record<string, Decimal> } =
+    {
+      thresholds: {},
+      caps: {},
+      ratios: {},
+    };
   for (let gaps = 0; gaps <= 3 * categories.length + 1; gaps++) {
     try {
       const resolved = resolveRuleSet(ruleSet, config);
@@ -135,7 +138,15 @@ describe('settlement properties', () => {
     fc.assert(
       fc.property(scenarioArb, (input) => {
         const result = settle(input);
-        const amounts = [result.base, result.thresholdApplied, result.assistance, result.tilt, result.providerBorne, result.outOfPocket, ...Object.values(result.ytd)];
+        const amounts = [
+          result.base,
+          result.thresholdApplied,
+          result.assistance,
+          result.tilt,
+          result.providerBorne,
+          result.outOfPocket,
+          ...Object.values(result.ytd),
+        ];
         for (const amount of amounts) expect(amount.decimalPlaces()).toBeLessThanOrEqual(2);
         for (const step of result.explanation) expect(step.amount === null || /^\d+\.\d\d$/.test(step.amount)).toBe(true);
       }),
@@ -148,7 +159,12 @@ describe('settlement properties', () => {
       fc.property(scenarioArb, (input) => {
         const { visit } = input;
         const result = settle(input);
-        const paid = visit.basicPaid.plus(visit.criticalPaid).plus(visit.otherPaid).plus(result.assistance).plus(result.tilt).plus(result.providerBorne);
+        const paid = visit.basicPaid
+          .plus(visit.criticalPaid)
+          .plus(visit.otherPaid)
+          .plus(result.assistance)
+          .plus(result.tilt)
+          .plus(result.providerBorne);
         expect(result.outOfPocket.isNegative()).toBe(false);
         expect(result.outOfPocket.plus(paid).equals(visit.totalCost)).toBe(true);
       }),
@@ -164,7 +180,10 @@ describe('settlement properties', () => {
         const withRatio = (percent: number) =>
           settle({
             ...input,
-            ruleSet: resolveRuleSet(input.ruleSet.id, { ...input.ruleSet.config, ratios: { [active.category]: new Money(Math.min(percent, 100)).div(100) } }),
+            ruleSet: resolveRuleSet(input.ruleSet.id, {
+              ...input.ruleSet.config,
+              ratios: { [active.category]: new Money(Math.min(percent, 100)).div(100) },
+            }),
           }).assistance;
         expect(withRatio(low + raise).greaterThanOrEqualTo(withRatio(low))).toBe(true);
       }),

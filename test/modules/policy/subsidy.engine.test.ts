@@ -18,7 +18,11 @@ describe('quoteSubsidy', () => {
     ]);
     expect(result.category).toBe('RETURNED_TO_POVERTY');
     expect(result.subsidy.toFixed(2)).toBe('310.00');
-    expect(result.explanation.filter(({ step }) => step === 'candidate').map(({ amount }) => amount)).toEqual(['250.00', '310.00', '100.00']);
+    expect(result.explanation.filter(({ step }) => step === 'candidate').map(({ amount }) => amount)).toEqual([
+      '250.00',
+      '310.00',
+      '100.00',
+    ]);
     expect(result.explanation.at(-1)?.citation).toContain('就高从优');
   });
 
@@ -60,7 +64,9 @@ describe('quoteSubsidy', () => {
     })();
     expect(error).toBeInstanceOf(ParameterNotSetError);
     expect((error as Error).message).toBe('national-2021 sets no subsidy for MINIMUM_LIVING; configure it');
-    const configured = quote('national-2021', 2023, '380.00', [{ category: 'MINIMUM_LIVING' }], { subsidies: { MINIMUM_LIVING: m('200.00') } });
+    const configured = quote('national-2021', 2023, '380.00', [{ category: 'MINIMUM_LIVING' }], {
+      subsidies: { MINIMUM_LIVING: m('200.00') },
+    });
     expect(configured.subsidy.toFixed(2)).toBe('200.00');
   });
 

@@ -32,7 +32,12 @@ describe('seeding', () => {
     expect(progress.at(-1)).toBe(12_000);
     expect(progress[0]).toBeGreaterThanOrEqual(5_000);
     expect(progress[0]).toBeLessThan(5_006);
-    expect(await counts()).toEqual({ persons: 12_000, statuses: report.statuses, enrollments: report.enrollments, benefits: report.benefits });
+    expect(await counts()).toEqual({
+      persons: 12_000,
+      statuses: report.statuses,
+      enrollments: report.enrollments,
+      benefits: report.benefits,
+    });
   });
 
   it('stores nothing twice when run again with the same options', async () => {
