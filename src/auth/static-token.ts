@@ -28,7 +28,16 @@ export class StaticTokenAuthenticator {
     if (!match) return undefined;
     const presented = digest(match[1]!);
     const index = this.digests.findIndex((d) => timingSafeEqual(d, presented));
-    return index < 0 ? undefined : { clientId: `static-token-${index + 1}` };
+    // The stop-gap token stands for medical insurance of the whole country, as no agency rules exist yet.
+    return index < 0
+      ? undefined
+      : {
+          clientId: `static-token-${index + 1}`,
+          agency: 'MEDICAL_INSURANCE',
+          jurisdiction: '',
+          purposes: ['SETTLEMENT'],
+          jti: `static-${index + 1}`,
+        };
   }
 }
 

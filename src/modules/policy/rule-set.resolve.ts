@@ -151,64 +151,74 @@ function classMismatch(
 
 type SpecOf<P extends 'threshold' | 'ratio' | 'cap'> = NonNullable<AssistanceRule[P]>;
 
-/** The nearest rule set's definition of a parameter for this category, class and visit type. */
+/**
+ * The nearest rule set's definition of a parameter for this category, class
+ * and visit type. Null only when the definition depends on a class the
+ * category lacks and the region configures the parameter for every class.
+ */
 function lookup<P extends 'threshold' | 'ratio' | 'cap'>(
   ruleSet: ResolvedRuleSet,
   parameter: P,
   active: ActiveCategory,
   visitType: VisitType,
-): SpecOf<P> {
+  configured: boolean,
+): SpecOf<P> | null {
   for (const definition of ruleSet.chain) {
     const defining = definition.assistance.filter(
       (rule) => rule[parameter] && rule.categories.includes(active.category) && (!rule.visitTypes || rule.visitTypes.includes(visitType)),
     );
     if (defining.length === 0) continue;
     const match = defining.find((rule) => !rule.classes || (active.class != null && rule.classes.includes(active.class)));
+    if (match) return match[parameter] as SpecOf<P>;
     // A class-dependent parameter with no matching class must not fall back to the parent's generic number.
-    if (!match) throw classMismatch(ruleSet.id, active.category, defining);
-    return match[parameter] as SpecOf<P>;
+    if (configured) return null;
+    throw classMismatch(ruleSet.id, active.category, defining);
   }
   throw new ParameterNotSetError(ruleSet.id, active.category, parameter);
 }
 
-function configured(citation: string): string {
-  return `region configuration (source: ${citation})`;
+function configured(spec: { citation: string } | null, ruleSet: ResolvedRuleSet): string {
+  return `region configuration (source: ${spec?.citation ?? ruleSet.id})`;
 }
 
 function threshold(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
-  const spec: ThresholdSpec = lookup(ruleSet, 'threshold', active, visitType);
   const override = ruleSet.config.thresholds?.[active.category];
-  if (override) return [override, configured(spec.citation)];
-  if (spec.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'threshold');
-  if (spec.kind === 'amount') return [new Money(spec.amount), spec.citation];
+  const spec = lookup(ruleSet, 'threshold', active, visitType, override !== undefined);
+  if (override) return [override, configured(spec, ruleSet)];
+  // lookup returns null only when an override exists.
+  const stated: ThresholdSpec = spec!;
+  if (stated.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'threshold');
+  if (stated.kind === 'amount') return [new Money(stated.amount), stated.citation];
   const income = ruleSet.config.income;
   if (!income) throw new ParameterNotSetError(ruleSet.id, active.category, 'income');
   // A threshold is money: kept to the fen so the accumulators stay two-decimal.
-  return [roundFen(income.times(spec.share)), `${spec.citation} × income ${income.toFixed(2)}`];
+  return [roundFen(income.times(stated.share)), `${stated.citation} × income ${income.toFixed(2)}`];
 }
 
 function ratio(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
-  const spec: RatioSpec = lookup(ruleSet, 'ratio', active, visitType);
   const override = ruleSet.config.ratios?.[active.category];
+  const spec = lookup(ruleSet, 'ratio', active, visitType, override !== undefined);
   if (override) {
-    if (spec.kind === 'ratio' && spec.atLeast && override.lessThan(spec.ratio)) {
+    if (spec?.kind === 'ratio' && spec.atLeast && override.lessThan(spec.ratio)) {
       throw new PolicyInputError(
         `config.ratios.${active.category}`,
         `${override.toString()} is below the floor ${spec.ratio} (${spec.citation})`,
       );
     }
-    return [override, configured(spec.citation)];
+    return [override, configured(spec, ruleSet)];
   }
-  if (spec.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'ratio');
-  return [new Money(spec.ratio), spec.citation];
+  const stated: RatioSpec = spec!;
+  if (stated.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'ratio');
+  return [new Money(stated.ratio), stated.citation];
 }
 
 function cap(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
-  const spec: CapSpec = lookup(ruleSet, 'cap', active, visitType);
   const override = ruleSet.config.caps?.[active.category];
-  if (override) return [override, configured(spec.citation)];
-  if (spec.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'cap');
-  return [new Money(spec.amount), spec.citation];
+  const spec = lookup(ruleSet, 'cap', active, visitType, override !== undefined);
+  if (override) return [override, configured(spec, ruleSet)];
+  const stated: CapSpec = spec!;
+  if (stated.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'cap');
+  return [new Money(stated.amount), stated.citation];
 }
 
 /** The coverage restriction for a visit type, if a rule set in the chain states one. */
@@ -247,7 +257,7 @@ export function assistanceTerms(ruleSet: ResolvedRuleSet, active: ActiveCategory
 export function subsidyTerms(ruleSet: ResolvedRuleSet, active: ActiveCategory, year: number): SubsidyTerms | null {
   const override = ruleSet.config.subsidies?.[active.category];
   const listed = ruleSet.subsidies.filter((rule) => rule.categories.includes(active.category));
-  if (override) return { kind: 'fixed', amount: override, citation: configured(listed[0]?.citation ?? `${ruleSet.id} subsidy table`) };
+  if (override) return { kind: 'fixed', amount: override, citation: configured(listed[0] ?? null, ruleSet) };
   if (listed.length === 0) return null;
   const ofClass = listed.filter((rule) => !rule.classes || (active.class != null && rule.classes.includes(active.class)));
   if (ofClass.length === 0) throw classMismatch(ruleSet.id, active.category, listed);

@@ -273,6 +273,13 @@ describe('settle: parameters not set', () => {
     expect((error as Error).message).toContain('needs the class');
   });
 
+  it('settles a gansu MINIMUM_LIVING without class when the region configures its ratio for every class', () => {
+    const config = { ...GANSU_ML_CAP, ratios: { MINIMUM_LIVING: m('0.80') } };
+    const result = settleUnder('gansu-2023', [{ category: 'MINIMUM_LIVING' }], { config });
+    expect(result.assistance.toFixed(2)).toBe('6400.00');
+    expect(result.explanation.find(({ step }) => step === 'ratio')?.citation).toContain('region configuration');
+  });
+
   it('refuses a configured ratio below a floor of the source', () => {
     const config = { thresholds: { OTHER_SPECIAL: m('0.00') }, ratios: { OTHER_SPECIAL: m('0.40') } };
     expect(() => settleUnder('jiaxing-2023', [{ category: 'OTHER_SPECIAL' }], { config })).toThrow(/below the floor 0\.50/);
