@@ -35,7 +35,7 @@ export class StaticTokenAuthenticator {
           clientId: `static-token-${index + 1}`,
           agency: 'MEDICAL_INSURANCE',
           jurisdiction: '',
-          purposes: ['SETTLEMENT'],
+          purposes: ['SETTLEMENT', 'ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
           jti: `static-${index + 1}`,
         };
   }

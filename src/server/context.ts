@@ -1,4 +1,6 @@
 import type { Principal } from '../auth/principal.js';
+import { personScope, today } from '../auth/row-scope.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { createBenefitLoaders } from '../modules/benefit/benefit.loader.js';
 import { BenefitRepository } from '../modules/benefit/benefit.repository.js';
 import { createEnrollmentLoaders } from '../modules/enrollment/enrollment.loader.js';
@@ -27,10 +29,10 @@ export function createRepositories(db: Db) {
 export type Repositories = ReturnType<typeof createRepositories>;
 
 /** Fresh loaders for one request: batching and caching never cross requests (or principals). */
-export function createLoaders(repositories: Repositories) {
+export function createLoaders(repositories: Repositories, scope: Prisma.PersonWhereInput) {
   return {
-    ...createPersonLoaders(repositories.persons, {}),
-    ...createHouseholdLoaders(repositories.households),
+    ...createPersonLoaders(repositories.persons, scope),
+    ...createHouseholdLoaders(repositories.households, scope),
     ...createStatusLoaders(repositories.statuses),
     ...createEnrollmentLoaders(repositories.enrollments),
     ...createBenefitLoaders(repositories.benefits),
@@ -40,15 +42,18 @@ export function createLoaders(repositories: Repositories) {
 /** The per-request loaders. */
 export type Loaders = ReturnType<typeof createLoaders>;
 
-/** One context per request: the principal, its loaders and the services bound to them. */
+/** One context per request: the principal, its declared purpose, its loaders and the services bound to them. */
 export interface HubContext {
   principal: Principal;
+  /** The X-Purpose header as sent; checked against the principal before any personal data is read. */
+  purpose: string | undefined;
   loaders: Loaders;
   persons: PersonService;
 }
 
-/** Builds the context of one authenticated request. */
-export function createContext(principal: Principal, repositories: Repositories): HubContext {
-  const loaders = createLoaders(repositories);
-  return { principal, loaders, persons: new PersonService(repositories.persons, loaders) };
+/** Builds the context of one authenticated request; its row scope is fixed for the request. */
+export function createContext(principal: Principal, purpose: string | undefined, repositories: Repositories): HubContext {
+  const scope = personScope(principal, today());
+  const loaders = createLoaders(repositories, scope);
+  return { principal, purpose, loaders, persons: new PersonService(repositories.persons, loaders, scope) };
 }

@@ -1,5 +1,9 @@
 import http from 'node:http';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { AGENCIES } from '../auth/access-policy.js';
+import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
+import { agencyView } from '../auth/schema-views.js';
+import type { Agency } from '../generated/prisma/enums.js';
 import type { GraphQLSchema } from 'graphql';
 import type pg from 'pg';
 import type { StaticTokenAuthenticator } from '../auth/static-token.js';
@@ -30,13 +34,19 @@ const MAX_BODY_BYTES = 1_000_000;
  * executes GraphQL through its framework-neutral `executeHTTPGraphQLRequest`.
  */
 export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<HubHttpServer> {
-  const apollo = new ApolloServer<HubContext>({
-    schema: deps.schema,
-    formatError,
-    includeStacktraceInErrorResponses: false,
-    introspection: true,
-  });
-  await apollo.start();
+  // One Apollo server per agency view: each agency's schema is its contract.
+  const apollos = new Map<Agency, ApolloServer<HubContext>>();
+  for (const agency of AGENCIES) {
+    const apollo = new ApolloServer<HubContext>({
+      schema: agencyView(deps.schema, agency),
+      formatError,
+      includeStacktraceInErrorResponses: false,
+      introspection: true,
+      plugins: [purposePlugin],
+    });
+    await apollo.start();
+    apollos.set(agency, apollo);
+  }
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -66,9 +76,10 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
+    const purpose = headers.get('x-purpose');
+    const response = await apollos.get(principal.agency)!.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext(principal, deps.repositories),
+      context: async () => createContext(principal, purpose, deps.repositories),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -91,10 +102,21 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     async close() {
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await apollo.stop();
+      await Promise.all([...apollos.values()].map((apollo) => apollo.stop()));
     },
   };
 }
+
+/** Refuses an operation on personal data whose declared purpose is missing or not the client's, before execution. */
+const purposePlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (operation && touchesPersonalData(operation)) checkPurpose(contextValue.principal, contextValue.purpose);
+      },
+    };
+  },
+};
 
 function sendJson(res: http.ServerResponse, status: number, payload: unknown): void {
   res.statusCode = status;

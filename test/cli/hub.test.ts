@@ -48,7 +48,7 @@ describe('the hub command line', () => {
     const token = (await readFile(path.join(dataDir, 'dev-token'), 'utf8')).trim();
     const response = await fetch(hub.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SETTLEMENT' },
       body: JSON.stringify({ query: '{ persons(filter: {regionPrefix: "6207"}) { totalCount } }' }),
     });
     expect(await response.json()).toEqual({ data: { persons: { totalCount: 3000 } } });
@@ -61,8 +61,11 @@ describe('the hub command line', () => {
 
     const exited = new Promise<number | null>((resolve) => hub.child.on('close', resolve));
     hub.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(hub.log()).toMatch(/stopping the embedded PostgreSQL/);
+    // The log is in the comparison so that a failure shows why the hub exited as it did.
+    expect({ code: await exited, log: hub.log() }).toMatchObject({
+      code: 0,
+      log: expect.stringMatching(/stopping the embedded PostgreSQL/),
+    });
   }, 120_000);
 
   it('runs a command with no hub running by starting the embedded server for its duration', async () => {

@@ -51,7 +51,12 @@ export async function startTestHub(): Promise<TestHub> {
     async request(document, variables, headers = {}) {
       const response = await fetch(`http://127.0.0.1:${http.port}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'x-purpose': 'ASSISTANCE_ELIGIBILITY',
+          ...headers,
+        },
         body: JSON.stringify({ query: print(document), variables }),
       });
       return { status: response.status, ...((await response.json()) as object) };

@@ -1,3 +1,4 @@
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../../server/prisma.js';
 import { padKeys } from '../../shared/loader.js';
 
@@ -5,7 +6,8 @@ import { padKeys } from '../../shared/loader.js';
 export class HouseholdRepository {
   constructor(private readonly db: Db) {}
 
-  findByIds(ids: readonly string[]) {
-    return this.db.household.findMany({ where: { id: { in: padKeys(ids) } } });
+  /** Households with at least one member in the caller's person scope. */
+  findByIds(ids: readonly string[], personScope: Prisma.PersonWhereInput) {
+    return this.db.household.findMany({ where: { id: { in: padKeys(ids) }, members: { some: personScope } } });
   }
 }

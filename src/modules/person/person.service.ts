@@ -1,5 +1,7 @@
+import type { Prisma } from '../../generated/prisma/client.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
 import { BadUserInputError } from '../../shared/errors.js';
+import { today } from '../../auth/row-scope.js';
 import { requireIdNumber, requireRegionPrefix, requireUuid } from '../../shared/validate.js';
 import type { Loaders } from '../../server/context.js';
 import type { PersonConnection } from './person.connection.js';
@@ -14,6 +16,7 @@ export class PersonService {
   constructor(
     private readonly repository: PersonRepository,
     private readonly loaders: Loaders,
+    private readonly scope: Prisma.PersonWhereInput,
   ) {}
 
   /** One person by id or by ID number (exactly one of them); null when unknown. */
@@ -22,7 +25,7 @@ export class PersonService {
       throw new BadUserInputError('give exactly one of id and idNumber', id == null ? 'id' : 'idNumber');
     }
     if (id != null) return this.loaders.personById.load(requireUuid(id, 'id'));
-    const person = await this.repository.findByIdNumber(requireIdNumber(idNumber!, 'idNumber'));
+    const person = await this.repository.findByIdNumber(requireIdNumber(idNumber!, 'idNumber'), this.scope);
     if (person) this.loaders.personById.prime(person.id, person);
     return person;
   }
@@ -37,7 +40,12 @@ export class PersonService {
     const afterId = after == null ? null : decodeCursor(CURSOR_KIND, after);
     const regionPrefix = filter?.regionPrefix == null ? null : requireRegionPrefix(filter.regionPrefix, 'filter.regionPrefix');
     const activeOn = filter?.activeOn ?? (filter?.category ? today() : null);
-    const { rows, totalCount } = await this.repository.page({ regionPrefix, category: filter?.category, activeOn }, size, afterId);
+    const { rows, totalCount } = await this.repository.page(
+      { regionPrefix, category: filter?.category, activeOn },
+      size,
+      afterId,
+      this.scope,
+    );
     const page = rows.slice(0, size);
     for (const person of page) this.loaders.personById.prime(person.id, person);
     const edges = page.map((node) => ({ node, cursor: encodeCursor(CURSOR_KIND, node.id) }));
@@ -47,9 +55,4 @@ export class PersonService {
       totalCount,
     };
   }
-}
-
-function today(): Date {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }

@@ -1,0 +1,143 @@
+import type { Agency, Purpose } from '../generated/prisma/enums.js';
+
+/**
+ * The hub's access policy (access-policy.md) as data, in one place. Every
+ * check — the per-agency schema views, masking, row filters, purposes and
+ * writes — reads it from here, and `docs/access-matrix.md` is generated from
+ * it. Anything not granted here is denied.
+ */
+
+/** How an agency sees a field: the value, or its masked form. A field not granted is absent. */
+export type FieldAccess = 'full' | 'masked';
+
+type Grants = Partial<Record<Agency, FieldAccess>>;
+
+const grant = (agencies: readonly Agency[], access: FieldAccess = 'full'): Grants =>
+  Object.fromEntries(agencies.map((agency) => [agency, access]));
+const merge = (...grants: Grants[]): Grants => Object.assign({}, ...grants);
+
+// The groups of access-policy.md §1, named once.
+const AGENCIES_ALL: readonly Agency[] = [
+  'MEDICAL_INSURANCE',
+  'CIVIL_AFFAIRS',
+  'RURAL_REVITALIZATION',
+  'HEALTH',
+  'CHARITY',
+  'INSURER',
+  'AUDITOR',
+  'FINANCE',
+  'ANALYST',
+  'HUB_ADMIN',
+];
+const CASEWORK: readonly Agency[] = ['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'];
+const IDENTIFIERS = merge(grant([...CASEWORK, 'HEALTH']), grant(['CHARITY', 'INSURER', 'AUDITOR'], 'masked'));
+const PERSON_READERS = grant([...CASEWORK, 'HEALTH', 'CHARITY', 'INSURER', 'AUDITOR']);
+const STATUS_READERS = grant([...CASEWORK, 'HEALTH', 'CHARITY', 'INSURER']);
+const STATUS_DETAIL = grant([...CASEWORK, 'HEALTH']);
+const ENROLLMENT_READERS = grant([...CASEWORK, 'INSURER']);
+const BENEFIT_READERS = grant([...CASEWORK, 'HEALTH', 'INSURER']);
+const BENEFIT_AMOUNTS = grant([...CASEWORK, 'INSURER']);
+const BURDEN_READERS = grant([...CASEWORK, 'CHARITY', 'INSURER']);
+
+const fields = (type: string, names: readonly string[], grants: Grants) =>
+  Object.fromEntries(names.map((name) => [`${type}.${name}`, grants]));
+
+/**
+ * Field coordinate → agency → access. Connection and page-info fields carry no
+ * personal data and follow the field that leads to them (see STRUCTURAL_TYPES).
+ */
+export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
+  ...fields('Query', ['viewer'], grant(AGENCIES_ALL)),
+  ...fields('Viewer', ['clientId', 'agency', 'jurisdiction', 'purposes'], grant(AGENCIES_ALL)),
+  'Query.person': PERSON_READERS,
+  'Query.persons': PERSON_READERS,
+  'Query.household': grant(CASEWORK),
+  ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
+  ...fields('Person', ['idNumber', 'name'], IDENTIFIERS),
+  'Person.phone': grant(CASEWORK),
+  ...fields('Person', ['gender', 'birthDate'], grant([...CASEWORK, 'HEALTH', 'INSURER'])),
+  'Person.household': grant(CASEWORK),
+  ...fields('Household', ['id', 'regionCode', 'members'], grant(CASEWORK)),
+  'Person.statuses': STATUS_READERS,
+  ...fields('HouseholdStatus', ['category', 'validFrom', 'validTo'], STATUS_READERS),
+  ...fields(
+    'HouseholdStatus',
+    ['id', 'class', 'certifiedBy', 'documentNo', 'transitionUntil', 'retroactive', 'revokedAt', 'revokeReason'],
+    STATUS_DETAIL,
+  ),
+  'Person.enrollments': ENROLLMENT_READERS,
+  ...fields('Enrollment', ['year', 'scheme', 'status'], ENROLLMENT_READERS),
+  ...fields('Enrollment', ['id', 'personalContribution', 'subsidyAmount', 'subsidyCategory'], grant(CASEWORK)),
+  'Person.benefits': BENEFIT_READERS,
+  ...fields('BenefitRecord', ['id', 'serviceDate', 'visitType'], BENEFIT_READERS),
+  'BenefitRecord.diagnosis': grant(['MEDICAL_INSURANCE', 'HEALTH']),
+  ...fields(
+    'BenefitRecord',
+    [
+      'claimId',
+      'referral',
+      'inProvince',
+      'totalCost',
+      'inPolicyCost',
+      'basicPaid',
+      'criticalPaid',
+      'otherPaid',
+      'assistancePaid',
+      'tiltPaid',
+      'outOfPocket',
+      'ruleSet',
+      'category',
+    ],
+    BENEFIT_AMOUNTS,
+  ),
+  'Person.burden': BURDEN_READERS,
+  ...fields(
+    'Burden',
+    ['year', 'visits', 'totalCost', 'basicPaid', 'criticalPaid', 'otherPaid', 'assistancePaid', 'tiltPaid', 'outOfPocket'],
+    BURDEN_READERS,
+  ),
+};
+
+/** Types that only shape lists: visible wherever the field leading to them is. */
+export const STRUCTURAL_TYPES: readonly string[] = ['PersonConnection', 'PersonEdge', 'BenefitConnection', 'BenefitEdge', 'PageInfo'];
+
+/** How an agency's rows of persons are cut (access-policy.md §2). */
+export type RowScope = 'JURISDICTION' | 'JURISDICTION_RURAL' | 'JURISDICTION_MONITORED' | 'REFERRED' | 'CONSENTED' | 'NONE';
+
+export const ROW_SCOPE: Readonly<Record<Agency, RowScope>> = {
+  MEDICAL_INSURANCE: 'JURISDICTION',
+  CIVIL_AFFAIRS: 'JURISDICTION',
+  FINANCE: 'JURISDICTION',
+  ANALYST: 'JURISDICTION',
+  AUDITOR: 'JURISDICTION',
+  RURAL_REVITALIZATION: 'JURISDICTION_RURAL',
+  HEALTH: 'JURISDICTION_MONITORED',
+  CHARITY: 'REFERRED',
+  INSURER: 'CONSENTED',
+  HUB_ADMIN: 'NONE',
+};
+
+/** The categories whose active holders HEALTH follows. */
+export const HEALTH_MONITORED_CATEGORIES = ['RETURNED_TO_POVERTY', 'AT_RISK_MONITORED', 'LIFTED_OUT_OF_POVERTY'] as const;
+
+/** The purposes each agency may declare (access-policy.md §3). */
+export const AGENCY_PURPOSES: Readonly<Record<Agency, readonly Purpose[]>> = {
+  MEDICAL_INSURANCE: ['SETTLEMENT', 'ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
+  CIVIL_AFFAIRS: ['ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
+  RURAL_REVITALIZATION: ['ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
+  HEALTH: ['MONITORING_FOLLOW_UP'],
+  CHARITY: ['CHARITY_AID'],
+  INSURER: ['CLAIM_COORDINATION'],
+  FINANCE: ['FUND_SUPERVISION'],
+  ANALYST: ['POLICY_EVALUATION'],
+  AUDITOR: ['AUDIT'],
+  HUB_ADMIN: [],
+};
+
+/** The agencies in the order of the policy's tables. */
+export const AGENCIES = AGENCIES_ALL;
+
+/** The access of `agency` to a field coordinate `Type.field`; undefined = absent. */
+export function fieldAccess(agency: Agency, coordinate: string): FieldAccess | undefined {
+  return FIELD_POLICY[coordinate]?.[agency];
+}

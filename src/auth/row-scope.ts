@@ -1,0 +1,33 @@
+import type { Prisma } from '../generated/prisma/client.js';
+import { activeOnWhere } from '../modules/status/household-status.repository.js';
+import { HEALTH_MONITORED_CATEGORIES, ROW_SCOPE } from './access-policy.js';
+import type { Principal } from './principal.js';
+
+/**
+ * The persons a principal may see, as a Prisma filter that every person query
+ * ANDs in: rows out of scope never leave PostgreSQL, so a lookup returns null,
+ * a list leaves them out and counts do not include them.
+ */
+export function personScope(principal: Principal, today: Date): Prisma.PersonWhereInput {
+  const inJurisdiction: Prisma.PersonWhereInput = principal.jurisdiction ? { regionCode: { startsWith: principal.jurisdiction } } : {};
+  const current = { validFrom: { lte: today }, revokedAt: null, OR: [{ validTo: null }, { validTo: { gte: today } }] };
+  switch (ROW_SCOPE[principal.agency]) {
+    case 'JURISDICTION':
+      return inJurisdiction;
+    case 'JURISDICTION_RURAL':
+      return { ...inJurisdiction, residence: 'RURAL' };
+    case 'JURISDICTION_MONITORED':
+      return { ...inJurisdiction, statuses: { some: { category: { in: [...HEALTH_MONITORED_CATEGORIES] }, ...activeOnWhere(today) } } };
+    case 'REFERRED':
+      return { referrals: { some: { clientId: principal.clientId, ...current } } };
+    case 'CONSENTED':
+      return { consents: { some: { clientId: principal.clientId, ...current } } };
+    case 'NONE':
+      return { id: { in: [] } };
+  }
+}
+
+/** Today as a UTC calendar date, the form of `@db.Date` columns. */
+export function today(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}

@@ -1,0 +1,47 @@
+import { MapperKind, mapSchema, pruneSchema } from '@graphql-tools/utils';
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, deny, shield } from 'graphql-shield';
+import type { Agency } from '../generated/prisma/enums.js';
+import { fieldAccess, STRUCTURAL_TYPES } from './access-policy.js';
+import { MASKS } from './masking.js';
+
+/**
+ * One agency's view of the schema, as Hasura builds one per role: only the
+ * fields the policy grants exist (introspection shows nothing else, and a
+ * query naming another field fails validation), masked fields resolve to
+ * their masked form on every path, and graphql-shield denies whatever the
+ * policy does not allow (fallbackRule: deny).
+ */
+export function agencyView(schema: GraphQLSchema, agency: Agency): GraphQLSchema {
+  const granted = mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
+      if (STRUCTURAL_TYPES.includes(typeName)) return config;
+      const coordinate = `${typeName}.${fieldName}`;
+      const access = fieldAccess(agency, coordinate);
+      if (access === undefined) return null;
+      if (access === 'full') return config;
+      return { ...config, resolve: masked(config.resolve ?? defaultFieldResolver, MASKS[coordinate]!) };
+    },
+  });
+  const view = pruneSchema(granted);
+  return applyMiddleware(view, shield(shieldRules(view), { fallbackRule: deny, allowExternalErrors: true }));
+}
+
+function masked(resolve: GraphQLFieldResolver<unknown, unknown>, mask: (value: string) => string): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const value = resolve(source, args, context, info);
+    const apply = (v: unknown) => (typeof v === 'string' ? mask(v) : v);
+    return value instanceof Promise ? value.then(apply) : apply(value);
+  };
+}
+
+/** `allow` for every field left in the view; anything else falls back to deny. */
+function shieldRules(view: GraphQLSchema) {
+  const rules: Record<string, Record<string, typeof allow>> = {};
+  for (const type of Object.values(view.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    rules[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allow]));
+  }
+  return rules;
+}
