@@ -43,6 +43,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       includeStacktraceInErrorResponses: false,
       introspection: true,
       plugins: [purposePlugin],
+      // The process stops the servers itself, once, on SIGINT or SIGTERM.
+      stopOnTerminationSignals: false,
     });
     await apollo.start();
     apollos.set(agency, apollo);
