@@ -1,10 +1,15 @@
 /**
- * Writes the SDL of the hub's schema to `schema/schema.graphql` (committed;
- * a test fails when it is stale). Run: `npm run schema`.
+ * Writes the committed generated files: `schema/schema.graphql`, each
+ * agency's view under `schema/agencies/`, and `docs/access-matrix.md`.
+ * A test fails when any of them is stale. Run: `npm run schema`.
  */
-import { writeFile } from 'node:fs/promises';
-import { buildHubSchema, printHubSchema, SCHEMA_FILE } from '../src/server/schema.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildHubSchema, emittedFiles } from '../src/server/schema.js';
 import { log } from '../src/shared/log.js';
 
-await writeFile(SCHEMA_FILE, printHubSchema(await buildHubSchema()));
-log.info(`wrote ${SCHEMA_FILE}`);
+for (const [file, content] of Object.entries(emittedFiles(await buildHubSchema()))) {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  log.info(`wrote ${path.relative(process.cwd(), file)}`);
+}

@@ -91,6 +91,9 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
     BENEFIT_AMOUNTS,
   ),
   'Person.burden': BURDEN_READERS,
+  // Filters are reads too: filtering by category would reveal statuses to an agency that may not see them.
+  'PersonFilter.regionPrefix': PERSON_READERS,
+  ...fields('PersonFilter', ['category', 'activeOn'], STATUS_READERS),
   ...fields(
     'Burden',
     ['year', 'visits', 'totalCost', 'basicPaid', 'criticalPaid', 'otherPaid', 'assistancePaid', 'tiltPaid', 'outOfPocket'],

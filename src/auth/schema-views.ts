@@ -23,6 +23,7 @@ export function agencyView(schema: GraphQLSchema, agency: Agency): GraphQLSchema
       if (access === 'full') return config;
       return { ...config, resolve: masked(config.resolve ?? defaultFieldResolver, MASKS[coordinate]!) };
     },
+    [MapperKind.INPUT_OBJECT_FIELD]: (config, fieldName, typeName) => (fieldAccess(agency, `${typeName}.${fieldName}`) ? config : null),
   });
   const view = pruneSchema(granted);
   return applyMiddleware(view, shield(shieldRules(view), { fallbackRule: deny, allowExternalErrors: true }));

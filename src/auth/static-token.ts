@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Principal } from './principal.js';
+import type { Authenticator, Principal } from './principal.js';
 
 /**
  * The foundation's stop-gap authentication: bearer tokens named by
@@ -10,7 +10,7 @@ import type { Principal } from './principal.js';
  * development token generated under the data directory on first start.
  * The access-control issue replaces it with signed client tokens.
  */
-export class StaticTokenAuthenticator {
+export class StaticTokenAuthenticator implements Authenticator {
   private constructor(private readonly digests: Buffer[]) {}
 
   static async load(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<StaticTokenAuthenticator> {
@@ -23,7 +23,7 @@ export class StaticTokenAuthenticator {
   }
 
   /** The principal of a valid `Authorization` header, or undefined. Constant-time per token. */
-  authenticate(authorization: string | undefined): Principal | undefined {
+  async authenticate(authorization: string | undefined): Promise<Principal | undefined> {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(authorization ?? '');
     if (!match) return undefined;
     const presented = digest(match[1]!);

@@ -6,7 +6,7 @@ import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
 import type { GraphQLSchema } from 'graphql';
 import type pg from 'pg';
-import type { StaticTokenAuthenticator } from '../auth/static-token.js';
+import type { Authenticator } from '../auth/principal.js';
 import { log } from '../shared/log.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
 import { formatError } from './errors.js';
@@ -17,7 +17,7 @@ export interface HttpDeps {
   schema: GraphQLSchema;
   repositories: Repositories;
   pool: pg.Pool;
-  authenticator: StaticTokenAuthenticator;
+  authenticator: Authenticator;
 }
 
 /** A running HTTP server. */
@@ -65,7 +65,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     if (url.pathname === '/readyz') return sendReadiness(res, deps.pool);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
-    const principal = deps.authenticator.authenticate(req.headers.authorization);
+    const principal = await deps.authenticator.authenticate(req.headers.authorization);
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, { errors: [{ message: 'authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });

@@ -1,13 +1,33 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema } from 'type-graphql';
+import { renderAccessMatrix } from '../auth/access-matrix.js';
+import { AGENCIES } from '../auth/access-policy.js';
+import { agencyView } from '../auth/schema-views.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
 
 /** The committed SDL, for partners and for codegen. */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url));
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Every generated file that is committed, by path: the whole SDL, each
+ * agency's view (its contract, for generating its client), and the access
+ * matrix for people. `npm run schema` writes them; a test compares them.
+ */
+export function emittedFiles(schema: GraphQLSchema): Record<string, string> {
+  const files: Record<string, string> = { [SCHEMA_FILE]: printHubSchema(schema) };
+  for (const agency of AGENCIES) {
+    files[path.join(ROOT, 'schema', 'agencies', `${agency}.graphql`)] = printHubSchema(agencyView(schema, agency));
+  }
+  files[path.join(ROOT, 'docs', 'access-matrix.md')] = renderAccessMatrix(schema);
+  return files;
+}
 
 /** Builds the hub's whole GraphQL schema from the module resolvers. */
 export function buildHubSchema(): Promise<GraphQLSchema> {

@@ -1,0 +1,16 @@
+import { isInputObjectType, isObjectType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { FIELD_POLICY, STRUCTURAL_TYPES } from '../../src/auth/access-policy.js';
+import { buildHubSchema } from '../../src/server/schema.js';
+
+describe('the access policy', () => {
+  it('names every field of the schema, and only fields that exist', async () => {
+    const schema = await buildHubSchema();
+    const coordinates: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!(isObjectType(type) || isInputObjectType(type)) || type.name.startsWith('__') || STRUCTURAL_TYPES.includes(type.name)) continue;
+      coordinates.push(...Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
+    }
+    expect(Object.keys(FIELD_POLICY).sort()).toEqual(coordinates.sort());
+  });
+});
