@@ -9,7 +9,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { StaticTokenAuthenticator } from '../src/auth/static-token.js';
+import { ClientRepository } from '../src/auth/client.repository.js';
+import { ClientService } from '../src/auth/client.service.js';
+import { SigningKeys } from '../src/auth/signing-keys.js';
+import { TokenService } from '../src/auth/token.service.js';
 import { seed } from '../src/modules/seed/seed.service.js';
 import { createRepositories } from '../src/server/context.js';
 import { openEmbeddedDatabase } from '../src/server/embedded-postgres.js';
@@ -39,10 +42,17 @@ try {
     `seed: ${seeded.persons} persons, ${seeded.statuses} statuses, ${seeded.enrollments} enrollments, ${seeded.benefits} benefits in ${seeded.seconds.toFixed(1)} s (${Math.round(seeded.persons / seeded.seconds)} persons/s)`,
   );
 
-  const token = 'bench-token-bench-token-bench';
-  const authenticator = await StaticTokenAuthenticator.load(dir, { HUB_API_TOKENS: token });
+  const clients = new ClientRepository(db);
+  const keys = await SigningKeys.load(dir);
+  const tokens = new TokenService(clients, keys, {});
+  const { clientId, clientSecret } = await new ClientService(clients).create({
+    name: 'bench',
+    agency: 'MEDICAL_INSURANCE',
+    jurisdiction: '62',
+  });
+  const token = (await tokens.issue(clientId, clientSecret))!.access_token;
   const http = await startHttpServer(
-    { schema: await buildHubSchema(), repositories: createRepositories(db), pool, authenticator },
+    { schema: await buildHubSchema(), repositories: createRepositories(db), pool, tokens, keys },
     0,
     '127.0.0.1',
   );
@@ -50,7 +60,7 @@ try {
   const request = async (after: string | null) => {
     const response = await fetch(`http://127.0.0.1:${http.port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'ASSISTANCE_ELIGIBILITY' },
       body: JSON.stringify({
         query,
         operationName: 'PersonsNested',

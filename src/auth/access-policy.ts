@@ -52,6 +52,7 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Query.person': PERSON_READERS,
   'Query.persons': PERSON_READERS,
   'Query.household': grant(CASEWORK),
+  ...fields('Query', ['auditLog', 'accessHistory'], grant(['AUDITOR'])),
   ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
   ...fields('Person', ['idNumber', 'name'], IDENTIFIERS),
   'Person.phone': grant(CASEWORK),
@@ -101,8 +102,25 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ),
 };
 
+/** Types granted whole, every field alike: the audit log is the auditors' alone. */
+export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
+  AuditEntry: grant(['AUDITOR']),
+  AccessEvent: grant(['AUDITOR']),
+  AuditFilter: grant(['AUDITOR']),
+};
+
 /** Types that only shape lists: visible wherever the field leading to them is. */
-export const STRUCTURAL_TYPES: readonly string[] = ['PersonConnection', 'PersonEdge', 'BenefitConnection', 'BenefitEdge', 'PageInfo'];
+export const STRUCTURAL_TYPES: readonly string[] = [
+  'PersonConnection',
+  'PersonEdge',
+  'BenefitConnection',
+  'BenefitEdge',
+  'AuditEntryConnection',
+  'AuditEntryEdge',
+  'AccessEventConnection',
+  'AccessEventEdge',
+  'PageInfo',
+];
 
 /** How an agency's rows of persons are cut (access-policy.md §2). */
 export type RowScope = 'JURISDICTION' | 'JURISDICTION_RURAL' | 'JURISDICTION_MONITORED' | 'REFERRED' | 'CONSENTED' | 'NONE';
@@ -142,5 +160,5 @@ export const AGENCIES = AGENCIES_ALL;
 
 /** The access of `agency` to a field coordinate `Type.field`; undefined = absent. */
 export function fieldAccess(agency: Agency, coordinate: string): FieldAccess | undefined {
-  return FIELD_POLICY[coordinate]?.[agency];
+  return (FIELD_POLICY[coordinate] ?? TYPE_POLICY[coordinate.slice(0, coordinate.indexOf('.'))])?.[agency];
 }

@@ -13,8 +13,3 @@ export interface Principal {
   /** The token's id, recorded in the audit log. */
   jti: string;
 }
-
-/** Turns an `Authorization` header into a principal, or undefined when it does not prove one. */
-export interface Authenticator {
-  authenticate(authorization: string | undefined): Promise<Principal | undefined>;
-}

@@ -6,6 +6,10 @@ import type { Agency } from '../generated/prisma/enums.js';
 import { fieldAccess, STRUCTURAL_TYPES } from './access-policy.js';
 import { MASKS } from './masking.js';
 
+interface AuditingContext {
+  auditWriter: { record(access: { personIds: string[] }): void };
+}
+
 /**
  * One agency's view of the schema, as Hasura builds one per role: only the
  * fields the policy grants exist (introspection shows nothing else, and a
@@ -20,13 +24,22 @@ export function agencyView(schema: GraphQLSchema, agency: Agency): GraphQLSchema
       const coordinate = `${typeName}.${fieldName}`;
       const access = fieldAccess(agency, coordinate);
       if (access === undefined) return null;
-      if (access === 'full') return config;
-      return { ...config, resolve: masked(config.resolve ?? defaultFieldResolver, MASKS[coordinate]!) };
+      const resolve = typeName === 'Person' ? audited(config.resolve ?? defaultFieldResolver) : config.resolve;
+      if (access === 'full') return { ...config, resolve };
+      return { ...config, resolve: masked(resolve ?? defaultFieldResolver, MASKS[coordinate]!) };
     },
     [MapperKind.INPUT_OBJECT_FIELD]: (config, fieldName, typeName) => (fieldAccess(agency, `${typeName}.${fieldName}`) ? config : null),
   });
   const view = pruneSchema(granted);
   return applyMiddleware(view, shield(shieldRules(view), { fallbackRule: deny, allowExternalErrors: true }));
+}
+
+/** Every person whose data a response carries passes through its fields: that is where the audit learns who was read. */
+function audited(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+  return (person, args, context, info) => {
+    (context as AuditingContext).auditWriter.record({ personIds: [(person as { id: string }).id] });
+    return resolve(person, args, context, info);
+  };
 }
 
 function masked(resolve: GraphQLFieldResolver<unknown, unknown>, mask: (value: string) => string): GraphQLFieldResolver<unknown, unknown> {

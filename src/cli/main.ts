@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { log } from '../shared/log.js';
 import { migrateCommand, seedCommand, startCommand } from './database.commands.js';
+import { auditCommand } from './audit.commands.js';
+import { clientsCommand } from './clients.commands.js';
 import { runQuote } from './quote.command.js';
 
 const USAGE = `usage: hub <command>
@@ -9,7 +11,11 @@ const USAGE = `usage: hub <command>
   migrate                                apply pending migrations
   seed --persons N --region CODE --year YYYY [--seed S]
                                          generate fictitious, reproducible demo data
-  quote FILE…                            evaluate policy case files (no database)`;
+  quote FILE…                            evaluate policy case files (no database)
+  clients create --name NAME --agency AGENCY --region PREFIX [--purposes P,…]
+  clients list | disable --id ID | rotate --id ID [--grace-seconds N] | revoke-token --jti JTI
+                                         manage the clients that call the hub
+  audit verify                           check the audit chain (exit 1 with the first broken entry)`;
 
 /** A mistake in the command line: exit 2 with the usage. */
 export class UsageError extends Error {}
@@ -28,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
         return await migrateCommand(loadConfig());
       case 'seed':
         return await seedCommand(loadConfig(), parseSeedArgs(rest));
+      case 'clients':
+        return await clientsCommand(loadConfig(), rest);
+      case 'audit':
+        return await auditCommand(loadConfig(), rest);
       case 'quote':
         if (rest.length === 0) throw new UsageError('quote needs at least one case file');
         return await runQuote(rest, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });

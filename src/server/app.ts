@@ -1,4 +1,8 @@
-import { StaticTokenAuthenticator } from '../auth/static-token.js';
+import { ClientRepository } from '../auth/client.repository.js';
+import { ClientService } from '../auth/client.service.js';
+import { SigningKeys } from '../auth/signing-keys.js';
+import { TokenService } from '../auth/token.service.js';
+import { createDemoClients } from '../modules/seed/demo-clients.js';
 import { log } from '../shared/log.js';
 import type { HubConfig } from './config.js';
 import { createRepositories } from './context.js';
@@ -25,10 +29,12 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
   try {
     const applied = await migrate(database.url);
     log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
-    if (options.demoData ?? true) await seedIfEmpty(db, pool);
-    const authenticator = await StaticTokenAuthenticator.load(config.dataDir);
+    const clients = new ClientRepository(db);
+    if ((options.demoData ?? true) && (await seedIfEmpty(pool))) await createDemoClients(new ClientService(clients), pool, config.dataDir);
+    const keys = await SigningKeys.load(config.dataDir);
+    const tokens = new TokenService(clients, keys, {});
     const schema = await buildHubSchema();
-    const http = await startHttpServer({ schema, repositories: createRepositories(db), pool, authenticator }, config.port);
+    const http = await startHttpServer({ schema, repositories: createRepositories(db), pool, tokens, keys }, config.port);
     log.info(`serving GraphQL at ${http.url}`);
     return {
       http,

@@ -1,4 +1,9 @@
+import { AGENCY_PURPOSES } from '../auth/access-policy.js';
 import type { Principal } from '../auth/principal.js';
+import type { Purpose } from '../generated/prisma/enums.js';
+import { AuditRepository } from '../modules/audit/audit.repository.js';
+import { AuditQueryService } from '../modules/audit/audit.service.js';
+import { AuditWriter } from '../modules/audit/audit.writer.js';
 import { personScope, today } from '../auth/row-scope.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { createBenefitLoaders } from '../modules/benefit/benefit.loader.js';
@@ -22,6 +27,7 @@ export function createRepositories(db: Db) {
     statuses: new HouseholdStatusRepository(db),
     enrollments: new EnrollmentRepository(db),
     benefits: new BenefitRepository(db),
+    audit: new AuditRepository(db),
   };
 }
 
@@ -49,11 +55,30 @@ export interface HubContext {
   purpose: string | undefined;
   loaders: Loaders;
   persons: PersonService;
+  /** Collects what this operation reads or writes; one audit entry per operation. */
+  auditWriter: AuditWriter;
+  /** The audit log as AUDITOR clients query it. */
+  audit: AuditQueryService;
 }
 
 /** Builds the context of one authenticated request; its row scope is fixed for the request. */
 export function createContext(principal: Principal, purpose: string | undefined, repositories: Repositories): HubContext {
   const scope = personScope(principal, today());
   const loaders = createLoaders(repositories, scope);
-  return { principal, purpose, loaders, persons: new PersonService(repositories.persons, loaders, scope) };
+  const declared = (AGENCY_PURPOSES[principal.agency] as readonly string[]).includes(purpose ?? '') ? (purpose as Purpose) : null;
+  return {
+    principal,
+    purpose,
+    loaders,
+    persons: new PersonService(repositories.persons, loaders, scope),
+    auditWriter: new AuditWriter(repositories.audit, {
+      clientId: principal.clientId,
+      agency: principal.agency,
+      jti: principal.jti,
+      purpose: declared,
+      operationName: null,
+      documentHash: null,
+    }),
+    audit: new AuditQueryService(repositories.audit, principal.jurisdiction),
+  };
 }

@@ -1,14 +1,16 @@
 import http from 'node:http';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { AGENCIES } from '../auth/access-policy.js';
-import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
 import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
 import type { GraphQLSchema } from 'graphql';
 import type pg from 'pg';
-import type { Authenticator } from '../auth/principal.js';
+import { handleJwks, handleTokenRequest } from '../auth/oauth.http.js';
+import type { SigningKeys } from '../auth/signing-keys.js';
+import type { TokenService } from '../auth/token.service.js';
 import { log } from '../shared/log.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
+import { accessPlugin } from './access.plugin.js';
 import { formatError } from './errors.js';
 import { pendingMigrations } from './migrate.js';
 
@@ -17,7 +19,8 @@ export interface HttpDeps {
   schema: GraphQLSchema;
   repositories: Repositories;
   pool: pg.Pool;
-  authenticator: Authenticator;
+  tokens: TokenService;
+  keys: SigningKeys;
 }
 
 /** A running HTTP server. */
@@ -30,7 +33,8 @@ export interface HubHttpServer {
 const MAX_BODY_BYTES = 1_000_000;
 
 /**
- * Serves `/graphql`, `/healthz` and `/readyz` on Node's own HTTP server; Apollo
+ * Serves `/graphql`, `/oauth/token`, `/.well-known/jwks.json`, `/healthz` and
+ * `/readyz` on Node's own HTTP server; Apollo
  * executes GraphQL through its framework-neutral `executeHTTPGraphQLRequest`.
  */
 export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<HubHttpServer> {
@@ -42,7 +46,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [purposePlugin],
+      plugins: [accessPlugin],
       // The process stops the servers itself, once, on SIGINT or SIGTERM.
       stopOnTerminationSignals: false,
     });
@@ -63,9 +67,11 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return sendReadiness(res, deps.pool);
+    if (url.pathname === '/oauth/token') return handleTokenRequest(req, res, deps.tokens);
+    if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
-    const principal = await deps.authenticator.authenticate(req.headers.authorization);
+    const principal = await deps.tokens.authenticate(req.headers.authorization);
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, { errors: [{ message: 'authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -108,17 +114,6 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     },
   };
 }
-
-/** Refuses an operation on personal data whose declared purpose is missing or not the client's, before execution. */
-const purposePlugin: ApolloServerPlugin<HubContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, contextValue }) {
-        if (operation && touchesPersonalData(operation)) checkPurpose(contextValue.principal, contextValue.purpose);
-      },
-    };
-  },
-};
 
 function sendJson(res: http.ServerResponse, status: number, payload: unknown): void {
   res.statusCode = status;

@@ -6,6 +6,7 @@ import { buildSchema } from 'type-graphql';
 import { renderAccessMatrix } from '../auth/access-matrix.js';
 import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
@@ -31,7 +32,7 @@ export function emittedFiles(schema: GraphQLSchema): Record<string, string> {
 
 /** Builds the hub's whole GraphQL schema from the module resolvers. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [PersonResolver, HouseholdResolver, ViewerResolver], validate: false });
+  return buildSchema({ resolvers: [PersonResolver, HouseholdResolver, ViewerResolver, AuditResolver], validate: false });
 }
 
 /** The SDL committed under `schema/`, in declaration order (enum order carries meaning). */

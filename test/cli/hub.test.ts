@@ -45,7 +45,19 @@ describe('the hub command line', () => {
     const hub = await start();
     const origin = new URL(hub.url).origin;
     expect((await fetch(`${origin}/readyz`)).status).toBe(200);
-    const token = (await readFile(path.join(dataDir, 'dev-token'), 'utf8')).trim();
+    // A first start registers demo clients; one of them gets a token through the OAuth endpoint.
+    const demo = JSON.parse(await readFile(path.join(dataDir, 'demo-clients.json'), 'utf8')) as {
+      agency: string;
+      clientId: string;
+      clientSecret: string;
+    }[];
+    const insurance = demo.find((c) => c.agency === 'MEDICAL_INSURANCE')!;
+    const issued = await fetch(`${origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: insurance.clientId, client_secret: insurance.clientSecret }),
+    });
+    const { access_token: token } = (await issued.json()) as { access_token: string };
     const response = await fetch(hub.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SETTLEMENT' },
@@ -72,6 +84,9 @@ describe('the hub command line', () => {
     const migrated = await run(['migrate']);
     expect(migrated.code).toBe(0);
     expect(JSON.parse(migrated.stdout)).toEqual({ applied: [] });
+    // The demo read above was audited; the chain verifies.
+    const verified = await run(['audit', 'verify']);
+    expect({ code: verified.code, out: JSON.parse(verified.stdout) }).toMatchObject({ code: 0, out: { intact: true } });
     expect(migrated.stderr).toMatch(/starting the embedded PostgreSQL/);
     expect(migrated.stderr).toMatch(/stopping the embedded PostgreSQL/);
   }, 60_000);

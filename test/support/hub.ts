@@ -1,12 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
-import { StaticTokenAuthenticator } from '../../src/auth/static-token.js';
+import type pg from 'pg';
+import { ClientRepository } from '../../src/auth/client.repository.js';
+import { ClientService } from '../../src/auth/client.service.js';
+import { SigningKeys } from '../../src/auth/signing-keys.js';
+import { TokenService } from '../../src/auth/token.service.js';
+import type { Agency } from '../../src/generated/prisma/enums.js';
 import { createRepositories } from '../../src/server/context.js';
 import { startHttpServer } from '../../src/server/http.js';
 import { createDb, type Db, type StatementCounter } from '../../src/server/prisma.js';
 import { buildHubSchema } from '../../src/server/schema.js';
-import type pg from 'pg';
 import { createTestDatabase } from './database.js';
 
 /** A GraphQL answer as a client sees it. */
@@ -16,46 +22,78 @@ export interface GraphQLResponse<T> {
   errors?: GraphQLFormattedError[];
 }
 
-/** A hub served over real HTTP on a loopback port, on a database of its own. */
+/** How a request authenticates and what it declares. */
+export interface RequestOptions {
+  token?: string;
+  /** The X-Purpose header; `null` sends none. */
+  purpose?: string | null;
+}
+
+/** A hub served over real HTTP on a loopback port, on a database of its own, with real clients and tokens. */
 export interface TestHub {
   url: string;
   origin: string;
+  /** A token of a medical-insurance client of the whole country. */
   token: string;
   db: Db;
   pool: pg.Pool;
+  clients: ClientService;
+  tokens: TokenService;
   /** SQL statements sent since the last `counter.count = 0`. */
   counter: StatementCounter;
-  request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Registers a client of `agency` and returns its id and a token issued through its credentials. */
+  client(agency: Agency, jurisdiction?: string, purposes?: string[]): Promise<{ clientId: string; token: string }>;
+  request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
 /** Starts a hub for one test file. */
 export async function startTestHub(): Promise<TestHub> {
   const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-keys-'));
   const counter: StatementCounter = { count: 0, statements: [] };
   const { db, pool } = createDb(database.url, { counter });
-  const token = randomBytes(24).toString('base64url');
-  const authenticator = await StaticTokenAuthenticator.load('/nonexistent', { HUB_API_TOKENS: token });
+  const repository = new ClientRepository(db);
+  const clients = new ClientService(repository);
+  const keys = await SigningKeys.load(dataDir);
+  const tokens = new TokenService(repository, keys, {});
   const http = await startHttpServer(
-    { schema: await buildHubSchema(), repositories: createRepositories(db), pool, authenticator },
+    { schema: await buildHubSchema(), repositories: createRepositories(db), pool, tokens, keys },
     0,
     '127.0.0.1',
   );
+  const origin = `http://127.0.0.1:${http.port}`;
+
+  async function client(agency: Agency, jurisdiction = '6207', purposes?: string[]) {
+    const { clientId, clientSecret } = await clients.create({
+      name: `test ${agency}`,
+      agency,
+      jurisdiction,
+      ...(purposes ? { purposes } : {}),
+    });
+    const issued = await tokens.issue(clientId, clientSecret);
+    return { clientId, token: issued!.access_token };
+  }
+
+  const defaultClient = await client('MEDICAL_INSURANCE', '');
   return {
     url: http.url,
-    origin: `http://127.0.0.1:${http.port}`,
-    token,
+    origin,
+    token: defaultClient.token,
     db,
     pool,
+    clients,
+    tokens,
     counter,
-    async request(document, variables, headers = {}) {
-      const response = await fetch(`http://127.0.0.1:${http.port}/graphql`, {
+    client,
+    async request(document, variables, options = {}) {
+      const purpose = options.purpose === undefined ? 'ASSISTANCE_ELIGIBILITY' : options.purpose;
+      const response = await fetch(`${origin}/graphql`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'x-purpose': 'ASSISTANCE_ELIGIBILITY',
-          ...headers,
+          authorization: `Bearer ${options.token ?? defaultClient.token}`,
+          ...(purpose ? { 'x-purpose': purpose } : {}),
         },
         body: JSON.stringify({ query: print(document), variables }),
       });
@@ -66,6 +104,7 @@ export async function startTestHub(): Promise<TestHub> {
       await db.$disconnect();
       await pool.end();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { Db } from '../../server/prisma.js';
 import { log } from '../../shared/log.js';
 import { generateHouseholds, type SeedOptions } from './seed.generator.js';
 import { seedPolicy } from './seed.policy.js';
@@ -73,9 +72,9 @@ export const DEMO_DATA: SeedOptions[] = [
   { persons: 2_000, region: '330400', year: 2024, seed: 1 },
 ];
 
-/** Loads the demo data when the database holds no person yet. */
-export async function seedIfEmpty(_db: Db, pool: pg.Pool): Promise<void> {
-  if (!(await new SeedRepository(pool).isEmpty())) return;
+/** Loads the demo data when the database holds no person yet; true when it did. */
+export async function seedIfEmpty(pool: pg.Pool): Promise<boolean> {
+  if (!(await new SeedRepository(pool).isEmpty())) return false;
   for (const options of DEMO_DATA) {
     log.info(`loading demo data: ${options.persons} fictitious persons in ${options.region} for ${options.year}`);
     const report = await seed(pool, options);
@@ -83,4 +82,5 @@ export async function seedIfEmpty(_db: Db, pool: pg.Pool): Promise<void> {
       `stored ${report.persons} persons, ${report.statuses} statuses, ${report.enrollments} enrollments, ${report.benefits} benefit records in ${report.seconds.toFixed(1)} s`,
     );
   }
+  return true;
 }

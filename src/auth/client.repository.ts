@@ -1,0 +1,85 @@
+import type { Client } from '../generated/prisma/client.js';
+import type { Agency, Purpose } from '../generated/prisma/enums.js';
+import type { Db } from '../server/prisma.js';
+
+/** A client to register, already validated. */
+export interface NewClient {
+  name: string;
+  agency: Agency;
+  jurisdiction: string;
+  purposes: Purpose[];
+}
+
+// Client ids are UUID columns: PostgreSQL rejects anything else with an error, where an unknown id must simply not be found.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` has the shape of a client id. */
+export function isClientId(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** Clients, their hashed secrets and revoked tokens: the only place that reads or writes them. */
+export class ClientRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Registers a client with its first secret. */
+  create(client: NewClient, secretHash: string): Promise<Client> {
+    return this.db.client.create({ data: { ...client, secrets: { create: { hash: secretHash } } } });
+  }
+
+  /** Every client, oldest first (ids are UUIDv7, ordered by creation). */
+  list(): Promise<Client[]> {
+    return this.db.client.findMany({ orderBy: { id: 'asc' } });
+  }
+
+  /** The client of `id`; null when there is none, or `id` is not even a client id. */
+  async findById(id: string): Promise<Client | null> {
+    return isClientId(id) ? this.db.client.findUnique({ where: { id } }) : null;
+  }
+
+  /** The client with the hashes of its secrets still valid at `now`. */
+  async findWithValidSecrets(id: string, now: Date): Promise<(Client & { secrets: { hash: string }[] }) | null> {
+    if (!isClientId(id)) return null;
+    return this.db.client.findUnique({
+      where: { id },
+      include: { secrets: { where: { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, select: { hash: true } } },
+    });
+  }
+
+  /** Marks the client disabled as of `now`. */
+  disable(id: string, now: Date): Promise<Client> {
+    return this.db.client.update({ where: { id }, data: { status: 'DISABLED', disabledAt: now } });
+  }
+
+  /**
+   * Adds a secret and makes the client's other secrets expire at
+   * `previousExpireAt`, unless they expire earlier already.
+   */
+  async addSecret(clientId: string, secretHash: string, previousExpireAt: Date): Promise<void> {
+    await this.db.$transaction([
+      this.db.clientSecret.updateMany({
+        where: { clientId, OR: [{ expiresAt: null }, { expiresAt: { gt: previousExpireAt } }] },
+        data: { expiresAt: previousExpireAt },
+      }),
+      this.db.clientSecret.create({ data: { clientId, hash: secretHash } }),
+    ]);
+  }
+
+  /** Records a revoked token id; revoking it again changes nothing. */
+  async revokeToken(jti: string, clientId: string, expiresAt: Date): Promise<void> {
+    await this.db.revokedToken.upsert({ where: { jti }, create: { jti, clientId, expiresAt }, update: {} });
+  }
+
+  /**
+   * Whether a token of this client and id may still be used: the client is
+   * active and the token not revoked. One statement on two primary keys, as it
+   * runs on every request.
+   */
+  async isTokenUsable(clientId: string, jti: string): Promise<boolean> {
+    if (!isClientId(clientId)) return false;
+    const [row] = await this.db.$queryRaw<{ usable: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM client WHERE id = ${clientId}::uuid AND status = 'ACTIVE')
+         AND NOT EXISTS (SELECT 1 FROM revoked_token WHERE jti = ${jti}) AS usable`;
+    return row?.usable === true;
+  }
+}

@@ -1,0 +1,133 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Agency, Purpose } from '../../shared/enums.js';
+import { PageInfo } from '../../shared/page-info.type.js';
+import { DateTimeScalar } from '../../shared/scalars.js';
+import { AuditOutcome } from './audit.chain.js';
+
+registerEnumType(AuditOutcome, {
+  name: 'AuditOutcome',
+  description: 'How an audited operation ended.',
+  valuesConfig: {
+    SUCCESS: { description: 'The data was returned or written.' },
+    DENIED: { description: 'Refused by the access policy before anything was read.' },
+    FAILED: { description: 'The operation failed; a write rolled back.' },
+  },
+});
+
+// Re-exported so that code using the GraphQL enum also loads its registration.
+export { AuditOutcome };
+
+/** One entry of the audit log, hashes included so that an auditor can check the chain. */
+@ObjectType({ description: 'One audited operation: who, when, for which purpose, which persons and fields, and how it ended.' })
+export class AuditEntry {
+  @Field(() => ID, { description: 'Position in the hash chain, from 1.' })
+  seq!: string;
+
+  @Field(() => DateTimeScalar)
+  at!: Date;
+
+  @Field(() => ID, { nullable: true })
+  clientId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  clientName!: string | null;
+
+  @Field(() => Agency, { nullable: true })
+  agency!: Agency | null;
+
+  @Field(() => String, { nullable: true, description: 'The id of the access token used.' })
+  jti!: string | null;
+
+  @Field(() => Purpose, { nullable: true })
+  purpose!: Purpose | null;
+
+  @Field(() => String, { nullable: true })
+  operationName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'sha256 of the GraphQL document, hex.' })
+  documentHash!: string | null;
+
+  @Field(() => [ID], { description: 'The persons returned or written (those in your jurisdiction).' })
+  personIds!: string[];
+
+  @Field(() => [String], { description: 'Field coordinates read, like `Person.idNumber`.' })
+  fields!: string[];
+
+  @Field(() => AuditOutcome)
+  outcome!: AuditOutcome;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => String, { description: 'hash of the previous entry (64 zeros for the first).' })
+  prevHash!: string;
+
+  @Field(() => String, { description: 'sha256(prevHash + canonical form of this entry), hex.' })
+  hash!: string;
+}
+
+@ObjectType()
+export class AuditEntryEdge {
+  @Field(() => AuditEntry)
+  node!: AuditEntry;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+/** A page of the audit log, newest first. */
+@ObjectType()
+export class AuditEntryConnection {
+  @Field(() => [AuditEntryEdge])
+  edges!: AuditEntryEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+/** One access to a person's data, as the person's access history shows it. */
+@ObjectType({ description: "An operation that returned or wrote a person's data." })
+export class AccessEvent {
+  @Field(() => DateTimeScalar)
+  at!: Date;
+
+  @Field(() => ID, { nullable: true })
+  clientId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  clientName!: string | null;
+
+  @Field(() => Agency, { nullable: true })
+  agency!: Agency | null;
+
+  @Field(() => Purpose, { nullable: true })
+  purpose!: Purpose | null;
+
+  @Field(() => String, { nullable: true })
+  operationName!: string | null;
+
+  @Field(() => [String], { description: 'Field coordinates the operation read, like `Person.idNumber`.' })
+  fields!: string[];
+
+  @Field(() => AuditOutcome)
+  outcome!: AuditOutcome;
+}
+
+@ObjectType()
+export class AccessEventEdge {
+  @Field(() => AccessEvent)
+  node!: AccessEvent;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+/** A page of a person's access history, newest first. */
+@ObjectType()
+export class AccessEventConnection {
+  @Field(() => [AccessEventEdge])
+  edges!: AccessEventEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
