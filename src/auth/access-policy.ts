@@ -53,6 +53,9 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Query.persons': PERSON_READERS,
   'Query.household': grant(CASEWORK),
   ...fields('Query', ['auditLog', 'accessHistory'], grant(['AUDITOR'])),
+  // Writes (access-policy.md §4): a mutation is a field like any other, absent from the views of agencies that may not write it.
+  ...fields('Mutation', ['createCharityReferral', 'endCharityReferral'], grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS'])),
+  ...fields('Mutation', ['createInsurerConsent', 'endInsurerConsent'], grant(['MEDICAL_INSURANCE'])),
   ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
   ...fields('Person', ['idNumber', 'name'], IDENTIFIERS),
   'Person.phone': grant(CASEWORK),
@@ -104,6 +107,8 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
 
 /** Types granted whole, every field alike: the audit log is the auditors' alone. */
 export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
+  SharingGrant: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
+  SharingGrantInput: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
   AuditEntry: grant(['AUDITOR']),
   AccessEvent: grant(['AUDITOR']),
   AuditFilter: grant(['AUDITOR']),

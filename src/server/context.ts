@@ -15,6 +15,8 @@ import { HouseholdRepository } from '../modules/household/household.repository.j
 import { createPersonLoaders } from '../modules/person/person.loader.js';
 import { PersonRepository } from '../modules/person/person.repository.js';
 import { PersonService } from '../modules/person/person.service.js';
+import { SharingRepository } from '../modules/sharing/sharing.repository.js';
+import { SharingService } from '../modules/sharing/sharing.service.js';
 import { createStatusLoaders } from '../modules/status/household-status.loader.js';
 import { HouseholdStatusRepository } from '../modules/status/household-status.repository.js';
 import type { Db } from './prisma.js';
@@ -28,6 +30,7 @@ export function createRepositories(db: Db) {
     enrollments: new EnrollmentRepository(db),
     benefits: new BenefitRepository(db),
     audit: new AuditRepository(db),
+    sharing: new SharingRepository(db),
   };
 }
 
@@ -59,6 +62,7 @@ export interface HubContext {
   auditWriter: AuditWriter;
   /** The audit log as AUDITOR clients query it. */
   audit: AuditQueryService;
+  sharing: SharingService;
 }
 
 /** Builds the context of one authenticated request; its row scope is fixed for the request. */
@@ -66,19 +70,21 @@ export function createContext(principal: Principal, purpose: string | undefined,
   const scope = personScope(principal, today());
   const loaders = createLoaders(repositories, scope);
   const declared = (AGENCY_PURPOSES[principal.agency] as readonly string[]).includes(purpose ?? '') ? (purpose as Purpose) : null;
+  const auditWriter = new AuditWriter(repositories.audit, {
+    clientId: principal.clientId,
+    agency: principal.agency,
+    jti: principal.jti,
+    purpose: declared,
+    operationName: null,
+    documentHash: null,
+  });
   return {
     principal,
     purpose,
     loaders,
     persons: new PersonService(repositories.persons, loaders, scope),
-    auditWriter: new AuditWriter(repositories.audit, {
-      clientId: principal.clientId,
-      agency: principal.agency,
-      jti: principal.jti,
-      purpose: declared,
-      operationName: null,
-      documentHash: null,
-    }),
+    auditWriter,
     audit: new AuditQueryService(repositories.audit, principal.jurisdiction),
+    sharing: new SharingService(repositories.sharing, scope, auditWriter, principal.clientId),
   };
 }

@@ -9,6 +9,7 @@ import { agencyView } from '../auth/schema-views.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
+import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
 
 /** The committed SDL, for partners and for codegen. */
@@ -32,7 +33,7 @@ export function emittedFiles(schema: GraphQLSchema): Record<string, string> {
 
 /** Builds the hub's whole GraphQL schema from the module resolvers. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [PersonResolver, HouseholdResolver, ViewerResolver, AuditResolver], validate: false });
+  return buildSchema({ resolvers: [PersonResolver, HouseholdResolver, ViewerResolver, AuditResolver, SharingResolver], validate: false });
 }
 
 /** The SDL committed under `schema/`, in declaration order (enum order carries meaning). */

@@ -49,3 +49,10 @@ export class ParameterNotSetGraphQLError extends HubError {
     super(message, 'PARAMETER_NOT_SET', detail);
   }
 }
+
+/** The target of a write does not exist for this client (unknown, or outside its rows: the two are not told apart). */
+export class NotFoundError extends HubError {
+  constructor(message: string, argument: string) {
+    super(message, 'NOT_FOUND', { argument });
+  }
+}
