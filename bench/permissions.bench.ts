@@ -1,0 +1,92 @@
+/**
+ * The cost of the permission layer, same data, same run: the nested
+ * `persons(first: 100)` query executed (in process, no HTTP) on
+ *   off    — the whole schema, no view, no shield, no purpose check, no audit;
+ *   noshield — the agency's view and masking without graphql-shield, no audit;
+ *   views  — the agency's view with graphql-shield and masking, no audit;
+ *   on     — the whole layer: view, shield, purpose check and audit entry.
+ * Prints p50/p95 per variant; asserts nothing.
+ *
+ *   node --import tsx bench/permissions.bench.ts [--persons N] [--iterations N]
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { Principal } from '../src/auth/principal.js';
+import { agencyView } from '../src/auth/schema-views.js';
+import { seed } from '../src/modules/seed/seed.service.js';
+import { accessPlugin } from '../src/server/access.plugin.js';
+import { createContext, createRepositories, type HubContext } from '../src/server/context.js';
+import { openEmbeddedDatabase } from '../src/server/embedded-postgres.js';
+import { migrate } from '../src/server/migrate.js';
+import { createDb } from '../src/server/prisma.js';
+import { buildHubSchema } from '../src/server/schema.js';
+
+const { values } = parseArgs({ options: { persons: { type: 'string', default: '20000' }, iterations: { type: 'string', default: '60' } } });
+const iterations = Number(values.iterations);
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'hub-bench-'));
+const database = await openEmbeddedDatabase(dir);
+try {
+  await migrate(database.url);
+  const { db, pool } = createDb(database.url);
+  pool.on('error', () => {}); // idle connections are cut when the database stops at the end
+  await seed(pool, { persons: Number(values.persons), region: '620700', year: 2024, seed: 1 });
+  await pool.query('ANALYZE');
+  const repositories = createRepositories(db);
+  const schema = await buildHubSchema();
+  const principal: Principal = {
+    clientId: '01890000-0000-7000-8000-000000000001',
+    agency: 'MEDICAL_INSURANCE',
+    jurisdiction: '62',
+    purposes: ['SETTLEMENT'],
+    jti: 'bench',
+  };
+  const query = await readFile(new URL('../test/operations/persons.graphql', import.meta.url), 'utf8');
+
+  const variant = async (name: string, variantSchema: GraphQLSchema, audited: boolean) => {
+    const apollo = new ApolloServer<HubContext>({
+      schema: variantSchema,
+      plugins: audited ? [accessPlugin] : [],
+      stopOnTerminationSignals: false,
+    });
+    await apollo.start();
+    return { name, apollo };
+  };
+  const variants = [
+    await variant('off', schema, false),
+    await variant('noshield', agencyView(schema, 'MEDICAL_INSURANCE', { shield: false }), false),
+    await variant('views', agencyView(schema, 'MEDICAL_INSURANCE'), false),
+    await variant('on', agencyView(schema, 'MEDICAL_INSURANCE'), true),
+  ];
+  const run = async (apollo: ApolloServer<HubContext>) => {
+    const started = performance.now();
+    const response = await apollo.executeOperation(
+      { query, operationName: 'PersonsNested', variables: { first: 100, year: 2024, filter: { regionPrefix: '6207' } } },
+      { contextValue: createContext(principal, 'SETTLEMENT', repositories) },
+    );
+    if (response.body.kind !== 'single' || response.body.singleResult.errors) throw new Error(JSON.stringify(response.body));
+    return performance.now() - started;
+  };
+  const times = new Map(variants.map((v) => [v.name, [] as number[]]));
+  for (let i = 0; i < 5; i += 1) for (const v of variants) await run(v.apollo); // warm-up
+  // Interleaved, so that drift of the machine touches every variant alike.
+  for (let i = 0; i < iterations; i += 1) for (const v of variants) times.get(v.name)!.push(await run(v.apollo));
+  const p = (list: number[], q: number) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))]!;
+  const base = p(times.get('off')!, 0.5);
+  for (const [name, list] of times) {
+    const p50 = p(list, 0.5);
+    console.log(
+      `${name.padEnd(8)} p50 ${p50.toFixed(1)} ms  p95 ${p(list, 0.95).toFixed(1)} ms  (${(((p50 - base) / base) * 100).toFixed(1)} % vs off)`,
+    );
+  }
+  for (const v of variants) await v.apollo.stop();
+  await db.$disconnect();
+  await pool.end();
+} finally {
+  await database.stop();
+  await rm(dir, { recursive: true, force: true });
+}
