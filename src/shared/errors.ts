@@ -15,6 +15,15 @@ export abstract class HubError extends GraphQLError {
   }
 }
 
+/**
+ * Gives an error raised before execution (not in a resolver) its HTTP status:
+ * a refused request is the client's fault, not a 500.
+ */
+export function withHttpStatus<E extends HubError>(error: E, status: number): E {
+  (error.extensions as Record<string, unknown>).http = { status };
+  return error;
+}
+
 /** Malformed input; `argument` names the argument or input field at fault. */
 export class BadUserInputError extends HubError {
   constructor(message: string, argument: string) {

@@ -14,6 +14,13 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 describe('the access choke point', () => {
+  it('answers a refused purpose as the client error it is: 400 when missing, 403 when not the client’s', async () => {
+    const missing = await hub.request(PersonByIdDocument, { id: personId }, { purpose: null });
+    expect([missing.status, missing.errors![0]!.extensions]).toEqual([400, { code: 'BAD_USER_INPUT', argument: 'X-Purpose' }]);
+    const foreign = await hub.request(PersonByIdDocument, { id: personId }, { purpose: 'AUDIT' });
+    expect([foreign.status, foreign.errors![0]!.extensions!.code]).toEqual([403, 'FORBIDDEN']);
+  });
+
   it('returns no data when the audit entry of a read cannot be written', async () => {
     expect((await hub.request(PersonByIdDocument, { id: personId })).data).toEqual({ person: expect.objectContaining({ id: personId }) });
     await hub.pool.query('ALTER TABLE audit_entry RENAME TO audit_entry_unreachable');
