@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PersonRow, StatusRow } from './seed.generator.js';
+import type { PersonRow, StatusRow, VisitDraft } from './seed.generator.js';
 
 /** An enrollment ready to store, with its computed subsidy. */
 export interface EnrollmentRow {
@@ -13,22 +13,8 @@ export interface EnrollmentRow {
   ruleSet: string | null;
 }
 
-/** A settled visit ready to store. */
-export interface BenefitRow {
-  id: string;
-  claimId: string;
-  personId: string;
-  serviceDate: string;
-  visitType: string;
-  referral: string;
-  inProvince: boolean;
-  providerCode: string;
-  diagnosis: string;
-  totalCost: string;
-  inPolicyCost: string;
-  basicPaid: string;
-  criticalPaid: string;
-  otherPaid: string;
+/** A settled visit ready to store: the visit and what the settlement added. */
+export interface BenefitRow extends VisitDraft {
   assistancePaid: string;
   tiltPaid: string;
   outOfPocket: string;
