@@ -33,7 +33,6 @@ const database = await openEmbeddedDatabase(dir);
 try {
   await migrate(database.url);
   const { db, pool } = createDb(database.url);
-  pool.on('error', () => {}); // idle connections are cut when the database stops at the end
   await seed(pool, { persons: Number(values.persons), region: '620700', year: 2024, seed: 1 });
   await pool.query('ANALYZE');
   const repositories = createRepositories(db);

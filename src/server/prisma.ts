@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { log } from '../shared/log.js';
 
 /** The Prisma client the repositories use; one per process. */
 export type Db = PrismaClient;
@@ -17,6 +18,9 @@ export interface StatementCounter {
  */
 export function createDb(databaseUrl: string, options: { counter?: StatementCounter; poolSize?: number } = {}): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  // An idle connection cut by the server (a restart, or our own shutdown racing pg-pool's
+  // asynchronous close of idle clients) must not crash the process: the pool replaces it.
+  pool.on('error', (error) => log.warn(`idle database connection lost: ${error.message}`));
   const counter = options.counter;
   if (counter) {
     pool.on('connect', (client) => {
