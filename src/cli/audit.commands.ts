@@ -1,10 +1,8 @@
 import type { HubConfig } from '../server/config.js';
-import { openDatabase } from '../server/database.js';
-import { migrate } from '../server/migrate.js';
-import { createDb } from '../server/prisma.js';
 import { log } from '../shared/log.js';
 import { verifyChain, type ChainRow } from '../modules/audit/audit.chain.js';
 import { AuditRepository } from '../modules/audit/audit.repository.js';
+import { withDatabase } from './with-database.js';
 
 const USAGE = `usage: hub audit verify     check the audit log's hash chain`;
 
@@ -18,29 +16,19 @@ export async function auditCommand(config: HubConfig, args: string[]): Promise<n
     process.stderr.write(`hub: unknown audit command ${JSON.stringify(args.join(' '))}\n${USAGE}\n`);
     return 2;
   }
-  const database = await openDatabase(config);
-  try {
-    await migrate(database.url);
-    const { db, pool } = createDb(database.url, { poolSize: 1 });
-    try {
-      const started = performance.now();
-      const verdict = await verifyChain(withProgress(new AuditRepository(db).chain()));
-      log.info(`audit chain checked in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      if (verdict.intact) {
-        process.stdout.write(`${JSON.stringify(verdict)}\n`);
-        return 0;
-      }
-      // seq is a bigint, which JSON cannot hold; a log of 2^53 entries is not a concern.
-      const { seq, reason } = verdict.firstBroken;
-      process.stdout.write(`${JSON.stringify({ intact: false, firstBroken: { seq: Number(seq), reason } })}\n`);
-      return 1;
-    } finally {
-      await db.$disconnect();
-      await pool.end();
+  return withDatabase(config, 1, async ({ db }) => {
+    const started = performance.now();
+    const verdict = await verifyChain(withProgress(new AuditRepository(db).chain()));
+    log.info(`audit chain checked in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (verdict.intact) {
+      process.stdout.write(`${JSON.stringify(verdict)}\n`);
+      return 0;
     }
-  } finally {
-    await database.stop();
-  }
+    // seq is a bigint, which JSON cannot hold; a log of 2^53 entries is not a concern.
+    const { seq, reason } = verdict.firstBroken;
+    process.stdout.write(`${JSON.stringify({ intact: false, firstBroken: { seq: Number(seq), reason } })}\n`);
+    return 1;
+  });
 }
 
 /** Passes the rows through, telling stderr how far it got about once a second. */

@@ -2,11 +2,9 @@ import { parseArgs } from 'node:util';
 import { ClientRepository, isClientId } from '../auth/client.repository.js';
 import { ClientService, DEFAULT_GRACE_SECONDS, UnknownClientError, validateClientInput } from '../auth/client.service.js';
 import type { HubConfig } from '../server/config.js';
-import { openDatabase } from '../server/database.js';
-import { migrate } from '../server/migrate.js';
-import { createDb } from '../server/prisma.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { log } from '../shared/log.js';
+import { withDatabase } from './with-database.js';
 
 const USAGE = `usage: hub clients <command>
   create --name NAME --agency AGENCY --region PREFIX [--purposes P,…]
@@ -39,10 +37,7 @@ export async function clientsCommand(config: HubConfig, args: string[]): Promise
     process.stderr.write(`hub clients: ${error.message}\n${USAGE}\n`);
     return 2;
   }
-  const database = await openDatabase(config);
-  try {
-    await migrate(database.url);
-    const { db, pool } = createDb(database.url, { poolSize: 2 });
+  return withDatabase(config, 2, async ({ db }) => {
     try {
       process.stdout.write(`${JSON.stringify(await work(new ClientService(new ClientRepository(db))))}\n`);
       return 0;
@@ -56,13 +51,8 @@ export async function clientsCommand(config: HubConfig, args: string[]): Promise
         return 2;
       }
       throw error;
-    } finally {
-      await db.$disconnect();
-      await pool.end();
     }
-  } finally {
-    await database.stop();
-  }
+  });
 }
 
 function parse(args: string[]): Work {

@@ -1,11 +1,9 @@
 import { startHub } from '../server/app.js';
 import type { HubConfig } from '../server/config.js';
-import { openDatabase } from '../server/database.js';
-import { migrate } from '../server/migrate.js';
 import { log } from '../shared/log.js';
 import type { SeedOptions } from '../modules/seed/seed.generator.js';
 import { seed } from '../modules/seed/seed.service.js';
-import pg from 'pg';
+import { withDatabase } from './with-database.js';
 
 /** `hub start`: runs until SIGINT or SIGTERM, then stops everything it started. */
 export async function startCommand(config: HubConfig): Promise<number> {
@@ -23,21 +21,9 @@ export async function startCommand(config: HubConfig): Promise<number> {
   return 0;
 }
 
-/** Runs `work` against the configured database, migrated, and releases it after. */
-async function withDatabase<T>(config: HubConfig, work: (url: string) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config);
-  try {
-    return await work(database.url);
-  } finally {
-    await database.stop();
-  }
-}
-
 /** `hub migrate`: prints the applied migration names as JSON. */
 export function migrateCommand(config: HubConfig): Promise<number> {
-  return withDatabase(config, async (url) => {
-    const applied = await migrate(url);
-    log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
+  return withDatabase(config, 1, async ({ applied }) => {
     process.stdout.write(`${JSON.stringify({ applied })}\n`);
     return 0;
   });
@@ -45,23 +31,17 @@ export function migrateCommand(config: HubConfig): Promise<number> {
 
 /** `hub seed`: prints the report as JSON; progress on stderr. */
 export function seedCommand(config: HubConfig, options: SeedOptions): Promise<number> {
-  return withDatabase(config, async (url) => {
-    await migrate(url);
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
-    try {
-      let lastShown = 0;
-      const report = await seed(pool, options, (done, total) => {
-        const now = performance.now();
-        if (done === total || now - lastShown > 1000) {
-          lastShown = now;
-          log.info(`seeded ${done}/${total} persons (${Math.round((100 * done) / total)} %)`);
-        }
-      });
-      log.info(`done in ${report.seconds.toFixed(1)} s`);
-      process.stdout.write(`${JSON.stringify(report)}\n`);
-      return 0;
-    } finally {
-      await pool.end();
-    }
+  return withDatabase(config, 2, async ({ pool }) => {
+    let lastShown = 0;
+    const report = await seed(pool, options, (done, total) => {
+      const now = performance.now();
+      if (done === total || now - lastShown > 1000) {
+        lastShown = now;
+        log.info(`seeded ${done}/${total} persons (${Math.round((100 * done) / total)} %)`);
+      }
+    });
+    log.info(`done in ${report.seconds.toFixed(1)} s`);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
   });
 }
