@@ -1,6 +1,7 @@
 import type { Client } from '../generated/prisma/client.js';
 import type { Agency, Purpose } from '../generated/prisma/enums.js';
 import type { Db } from '../server/prisma.js';
+import { isUuid } from '../shared/validate.js';
 
 /** A client to register, already validated. */
 export interface NewClient {
@@ -10,13 +11,11 @@ export interface NewClient {
   purposes: Purpose[];
 }
 
-// Client ids are UUID columns: PostgreSQL rejects anything else with an error, where an unknown id must simply not be found.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` has the shape of a client id. */
-export function isClientId(id: string): boolean {
-  return UUID.test(id);
-}
+/**
+ * Whether `id` has the shape of a client id. Client ids are UUID columns:
+ * PostgreSQL rejects anything else with an error, where an unknown id must simply not be found.
+ */
+export const isClientId = isUuid;
 
 /** Clients, their hashed secrets and revoked tokens: the only place that reads or writes them. */
 export class ClientRepository {

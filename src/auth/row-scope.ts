@@ -26,8 +26,3 @@ export function personScope(principal: Principal, today: Date): Prisma.PersonWhe
       return { id: { in: [] } };
   }
 }
-
-/** Today as a UTC calendar date, the form of `@db.Date` columns. */
-export function today(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}

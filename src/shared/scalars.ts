@@ -1,26 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { formatDate, parseDate } from './dates.js';
 import { formatMoney, isAmount, Money } from './money.js';
-
-/**
- * A calendar date travels as `YYYY-MM-DD` and lives in JS as a `Date` at UTC
- * midnight, which is what Prisma returns for `@db.Date` columns.
- */
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Parses `YYYY-MM-DD` into a UTC-midnight Date; undefined when not a real date. */
-export function parseDate(text: string): Date | undefined {
-  const match = DATE.exec(text);
-  if (!match) return undefined;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date : undefined;
-}
-
-/** Formats a UTC-midnight Date as `YYYY-MM-DD`. */
-export function formatDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 function stringLiteral(ast: ValueNode, scalar: string): string {
   if (ast.kind !== Kind.STRING) throw new GraphQLError(`${scalar} must be written as a string`);

@@ -3,9 +3,14 @@ import { parseIdNumber } from './id-number.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `value` has the shape of a UUID (the hub's ids): PostgreSQL refuses anything else in a uuid column. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** An `ID` argument must be a UUID; anything else is bad input rather than "not found". */
 export function requireUuid(value: string, argument: string): string {
-  if (!UUID.test(value)) throw new BadUserInputError(`${argument} is not a valid id`, argument);
+  if (!isUuid(value)) throw new BadUserInputError(`${argument} is not a valid id`, argument);
   return value.toLowerCase();
 }
 

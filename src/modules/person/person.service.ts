@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
 import { BadUserInputError } from '../../shared/errors.js';
-import { today } from '../../auth/row-scope.js';
+import { today } from '../../shared/dates.js';
 import { requireIdNumber, requireRegionPrefix, requireUuid } from '../../shared/validate.js';
 import type { Loaders } from '../../server/context.js';
 import type { PersonConnection } from './person.connection.js';

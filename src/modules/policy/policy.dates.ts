@@ -1,15 +1,10 @@
+import { formatDate, parseDate } from '../../shared/dates.js';
 import { PolicyInputError } from './policy.errors.js';
 import type { IsoDate } from './policy.types.js';
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** True when `text` is a real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (!match) return false;
-  const [y, m, d] = match.slice(1).map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  return parseDate(text) !== undefined;
 }
 
 /**
@@ -20,7 +15,7 @@ export function isIsoDate(text: string): boolean {
 export function toIsoDate(value: Date | IsoDate, field: string): IsoDate {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new PolicyInputError(field, 'not a date');
-    return value.toISOString().slice(0, 10);
+    return formatDate(value);
   }
   if (!isIsoDate(value)) throw new PolicyInputError(field, `not a date YYYY-MM-DD: ${JSON.stringify(value)}`);
   return value;

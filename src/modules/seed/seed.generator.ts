@@ -1,4 +1,6 @@
+import { formatDate } from '../../shared/dates.js';
 import { makeIdNumber } from '../../shared/id-number.js';
+import { ageOn } from '../policy/policy.dates.js';
 import { formatMoney, maxMoney, minMoney, Money, roundFen, ZERO } from '../../shared/money.js';
 import type { AssistanceCategory, Residence } from '../../shared/enums.js';
 import { Random } from './random.js';
@@ -97,17 +99,11 @@ function mixSeed({ seed, region, year }: SeedOptions): number {
 }
 
 function isoDate(year: number, dayOfYear: number): string {
-  return new Date(Date.UTC(year, 0, 1) + dayOfYear * 86_400_000).toISOString().slice(0, 10);
+  return formatDate(new Date(Date.UTC(year, 0, 1) + dayOfYear * 86_400_000));
 }
 
 function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function ageOn(birthDate: string, date: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  return formatDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000));
 }
 
 /**
