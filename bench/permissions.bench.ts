@@ -9,32 +9,21 @@
  *
  *   node --import tsx bench/permissions.bench.ts [--persons N] [--iterations N]
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Principal } from '../src/auth/principal.js';
 import { agencyView } from '../src/auth/schema-views.js';
-import { seed } from '../src/modules/seed/seed.service.js';
 import { accessPlugin } from '../src/server/access.plugin.js';
 import { createContext, createRepositories, type HubContext } from '../src/server/context.js';
-import { openEmbeddedDatabase } from '../src/server/embedded-postgres.js';
-import { migrate } from '../src/server/migrate.js';
-import { createDb } from '../src/server/prisma.js';
 import { buildHubSchema } from '../src/server/schema.js';
+import { withSeededDatabase } from './support.js';
 
 const { values } = parseArgs({ options: { persons: { type: 'string', default: '20000' }, iterations: { type: 'string', default: '60' } } });
 const iterations = Number(values.iterations);
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'hub-bench-'));
-const database = await openEmbeddedDatabase(dir);
-try {
-  await migrate(database.url);
-  const { db, pool } = createDb(database.url);
-  await seed(pool, { persons: Number(values.persons), region: '620700', year: 2024, seed: 1 });
-  await pool.query('ANALYZE');
+await withSeededDatabase(Number(values.persons), async ({ db }) => {
   const repositories = createRepositories(db);
   const schema = await buildHubSchema();
   const principal: Principal = {
@@ -83,9 +72,4 @@ try {
     );
   }
   for (const v of variants) await v.apollo.stop();
-  await db.$disconnect();
-  await pool.end();
-} finally {
-  await database.stop();
-  await rm(dir, { recursive: true, force: true });
-}
+});

@@ -5,21 +5,17 @@
  *
  *   npm run bench:read -- [--persons N] [--iterations N]
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ClientRepository } from '../src/auth/client.repository.js';
 import { ClientService } from '../src/auth/client.service.js';
 import { SigningKeys } from '../src/auth/signing-keys.js';
 import { TokenService } from '../src/auth/token.service.js';
-import { seed } from '../src/modules/seed/seed.service.js';
 import { createRepositories } from '../src/server/context.js';
-import { openEmbeddedDatabase } from '../src/server/embedded-postgres.js';
 import { startHttpServer } from '../src/server/http.js';
-import { migrate } from '../src/server/migrate.js';
-import { createDb, type StatementCounter } from '../src/server/prisma.js';
+import type { StatementCounter } from '../src/server/prisma.js';
 import { buildHubSchema } from '../src/server/schema.js';
+import { withSeededDatabase } from './support.js';
 
 const { values } = parseArgs({
   options: { persons: { type: 'string', default: '100000' }, iterations: { type: 'string', default: '60' } },
@@ -27,72 +23,62 @@ const { values } = parseArgs({
 const persons = Number(values.persons);
 const iterations = Number(values.iterations);
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'hub-bench-'));
-const database = await openEmbeddedDatabase(dir);
-try {
-  await migrate(database.url);
-  const counter: StatementCounter = { count: 0, statements: [] };
-  const { db, pool } = createDb(database.url, { counter });
+const counter: StatementCounter = { count: 0, statements: [] };
+await withSeededDatabase(
+  persons,
+  async ({ dir, db, pool, seeded }) => {
+    console.log(
+      `seed: ${seeded.persons} persons, ${seeded.statuses} statuses, ${seeded.enrollments} enrollments, ${seeded.benefits} benefits in ${seeded.seconds.toFixed(1)} s (${Math.round(seeded.persons / seeded.seconds)} persons/s)`,
+    );
 
-  const seeded = await seed(pool, { persons, region: '620700', year: 2024, seed: 1 }, (done, total) => {
-    if (done === total || done % 20_000 < 5_006) process.stderr.write(`  seeded ${done}/${total}\r`);
-  });
-  await pool.query('ANALYZE');
-  console.log(
-    `seed: ${seeded.persons} persons, ${seeded.statuses} statuses, ${seeded.enrollments} enrollments, ${seeded.benefits} benefits in ${seeded.seconds.toFixed(1)} s (${Math.round(seeded.persons / seeded.seconds)} persons/s)`,
-  );
-
-  const clients = new ClientRepository(db);
-  const keys = await SigningKeys.load(dir);
-  const tokens = new TokenService(clients, keys, {});
-  const { clientId, clientSecret } = await new ClientService(clients).create({
-    name: 'bench',
-    agency: 'MEDICAL_INSURANCE',
-    jurisdiction: '62',
-  });
-  const token = (await tokens.issue(clientId, clientSecret))!.access_token;
-  const http = await startHttpServer(
-    { schema: await buildHubSchema(), repositories: createRepositories(db), pool, tokens, keys },
-    0,
-    '127.0.0.1',
-  );
-  const query = await readFile(new URL('../test/operations/persons.graphql', import.meta.url), 'utf8');
-  const request = async (after: string | null) => {
-    const response = await fetch(`http://127.0.0.1:${http.port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'ASSISTANCE_ELIGIBILITY' },
-      body: JSON.stringify({
-        query,
-        operationName: 'PersonsNested',
-        variables: { first: 100, after, year: 2024, filter: { regionPrefix: '6207' } },
-      }),
+    const clients = new ClientRepository(db);
+    const keys = await SigningKeys.load(dir);
+    const tokens = new TokenService(clients, keys, {});
+    const { clientId, clientSecret } = await new ClientService(clients).create({
+      name: 'bench',
+      agency: 'MEDICAL_INSURANCE',
+      jurisdiction: '62',
     });
-    const body = (await response.json()) as { data: { persons: { pageInfo: { endCursor: string } } }; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data.persons.pageInfo.endCursor;
-  };
+    const token = (await tokens.issue(clientId, clientSecret))!.access_token;
+    const http = await startHttpServer(
+      { schema: await buildHubSchema(), repositories: createRepositories(db), pool, tokens, keys },
+      0,
+      '127.0.0.1',
+    );
+    const query = await readFile(new URL('../test/operations/persons.graphql', import.meta.url), 'utf8');
+    const request = async (after: string | null) => {
+      const response = await fetch(`http://127.0.0.1:${http.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'ASSISTANCE_ELIGIBILITY' },
+        body: JSON.stringify({
+          query,
+          operationName: 'PersonsNested',
+          variables: { first: 100, after, year: 2024, filter: { regionPrefix: '6207' } },
+        }),
+      });
+      const body = (await response.json()) as { data: { persons: { pageInfo: { endCursor: string } } }; errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data.persons.pageInfo.endCursor;
+    };
 
-  let after: string | null = null;
-  for (let i = 0; i < 5; i += 1) after = await request(after); // warm-up: plan caches, JIT
-  const times: number[] = [];
-  counter.count = 0;
-  for (let i = 0; i < iterations; i += 1) {
-    const started = performance.now();
-    after = await request(after); // a new page each time, walking the list
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-  console.log(
-    `persons(first: 100) nested, ${iterations} pages: p50 ${pick(0.5)} ms, p95 ${pick(0.95)} ms, max ${pick(1)} ms; ${counter.count / iterations} SQL statements per request`,
-  );
-  console.log(
-    `heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
-  );
-  await http.close();
-  await db.$disconnect();
-  await pool.end();
-} finally {
-  await database.stop();
-  await rm(dir, { recursive: true, force: true });
-}
+    let after: string | null = null;
+    for (let i = 0; i < 5; i += 1) after = await request(after); // warm-up: plan caches, JIT
+    const times: number[] = [];
+    counter.count = 0;
+    for (let i = 0; i < iterations; i += 1) {
+      const started = performance.now();
+      after = await request(after); // a new page each time, walking the list
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+    console.log(
+      `persons(first: 100) nested, ${iterations} pages: p50 ${pick(0.5)} ms, p95 ${pick(0.95)} ms, max ${pick(1)} ms; ${counter.count / iterations} SQL statements per request`,
+    );
+    console.log(
+      `heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+    );
+    await http.close();
+  },
+  counter,
+);
