@@ -139,7 +139,11 @@ function ratio(value: unknown, field: string): Decimal {
   return new Money(value);
 }
 
-function config(value: unknown): RegionConfig {
+/**
+ * Reads a region configuration in the JSON form of policy cases (amounts and
+ * ratios as decimal strings, keyed by category), as stored in `region_config`.
+ */
+export function parseRegionConfig(value: unknown): RegionConfig {
   if (value === undefined) return {};
   const raw = object(value, 'config', ['income', 'thresholds', 'caps', 'ratios', 'subsidies', 'monitoringThreshold']);
   return {
@@ -227,7 +231,7 @@ export function parsePolicyCase(value: unknown): PolicyCase {
   const kind = oneOf(raw.kind, 'kind', ['settlement', 'subsidy'] as const, 'kind');
   if (!isRuleSetId(raw.ruleSet))
     throw new PolicyCaseError('ruleSet', `unknown rule set ${describe(raw.ruleSet)} (expected one of ${RULE_SET_IDS.join(', ')})`);
-  const common = { name, ruleSet: raw.ruleSet, person: person(raw.person), config: config(raw.config) };
+  const common = { name, ruleSet: raw.ruleSet, person: person(raw.person), config: parseRegionConfig(raw.config) };
   if (kind === 'subsidy') {
     if (typeof raw.year !== 'number' || !Number.isInteger(raw.year) || raw.year < 1900 || raw.year > 9999) {
       throw new PolicyCaseError('year', `not a year: ${describe(raw.year)}`);

@@ -1,0 +1,62 @@
+import type { Decimal } from 'decimal.js';
+import type { AssistanceCategory, IsoDate, RegionConfig } from './policy.types.js';
+
+/** A region configuration as JSON: decimal strings, never numbers, so no amount passes through a float. */
+export interface RegionConfigJson {
+  income?: string;
+  thresholds?: Partial<Record<AssistanceCategory, string>>;
+  caps?: Partial<Record<AssistanceCategory, string>>;
+  ratios?: Partial<Record<AssistanceCategory, string>>;
+  subsidies?: Partial<Record<AssistanceCategory, string>>;
+  monitoringThreshold?: string;
+}
+
+const BY_CATEGORY = ['thresholds', 'caps', 'ratios', 'subsidies'] as const;
+
+function texts(values: Partial<Record<AssistanceCategory, Decimal>>, ratio: boolean): Partial<Record<AssistanceCategory, string>> {
+  return Object.fromEntries(Object.entries(values).map(([category, value]) => [category, ratio ? value.toString() : value.toFixed(2)]));
+}
+
+/** The JSON form of a configuration, the inverse of `parseRegionConfig` (amounts with two decimals). */
+export function regionConfigJson(config: RegionConfig): RegionConfigJson {
+  const json: RegionConfigJson = {};
+  if (config.income) json.income = config.income.toFixed(2);
+  for (const key of BY_CATEGORY) {
+    const values = config[key];
+    if (values && Object.keys(values).length > 0) json[key] = texts(values, key === 'ratios');
+  }
+  if (config.monitoringThreshold) json.monitoringThreshold = config.monitoringThreshold.toFixed(2);
+  return json;
+}
+
+/** One stored version of a region's configuration. */
+export interface RegionConfigVersion {
+  readonly id: string;
+  /** Region-code prefix: 2, 4 or 6 digits. */
+  readonly regionCode: string;
+  readonly year: number;
+  readonly effectiveFrom: IsoDate;
+  readonly createdAt: Date;
+  readonly config: RegionConfig;
+}
+
+/**
+ * The version that governs `regionCode` on `date`: of the versions of the
+ * date's year whose prefix matches, the most specific prefix wins (a city's
+ * configuration over its province's, never merged: a region states its
+ * parameters whole), then the latest `effectiveFrom` not after the date, then
+ * the latest stored. Null when none does: every parameter is then unset.
+ */
+export function configInForce(versions: readonly RegionConfigVersion[], regionCode: string, date: IsoDate): RegionConfigVersion | null {
+  const year = Number(date.slice(0, 4));
+  let best: RegionConfigVersion | null = null;
+  for (const version of versions) {
+    if (version.year !== year || !regionCode.startsWith(version.regionCode) || version.effectiveFrom > date) continue;
+    if (!best || rank(version) > rank(best)) best = version;
+  }
+  return best;
+}
+
+function rank(version: RegionConfigVersion): string {
+  return `${version.regionCode.length}|${version.effectiveFrom}|${version.createdAt.toISOString()}`;
+}
