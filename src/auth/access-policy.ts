@@ -56,6 +56,10 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   // Writes (access-policy.md §4): a mutation is a field like any other, absent from the views of agencies that may not write it.
   ...fields('Mutation', ['createCharityReferral', 'endCharityReferral'], grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS'])),
   ...fields('Mutation', ['createInsurerConsent', 'endInsurerConsent'], grant(['MEDICAL_INSURANCE'])),
+  ...fields('Mutation', ['settleClaim', 'reverseClaim', 'recordEnrollment', 'setRegionConfig'], grant(['MEDICAL_INSURANCE'])),
+  'Query.quoteSettlement': grant(['MEDICAL_INSURANCE']),
+  // Policy parameters are no personal data: every agency that works with the policy may read them.
+  'Query.regionConfig': grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR']),
   ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
   ...fields('Person', ['idNumber', 'name'], IDENTIFIERS),
   'Person.phone': grant(CASEWORK),
@@ -71,7 +75,7 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ),
   'Person.enrollments': ENROLLMENT_READERS,
   ...fields('Enrollment', ['year', 'scheme', 'status'], ENROLLMENT_READERS),
-  ...fields('Enrollment', ['id', 'personalContribution', 'subsidyAmount', 'subsidyCategory'], grant(CASEWORK)),
+  ...fields('Enrollment', ['id', 'personalContribution', 'subsidyAmount', 'subsidyCategory', 'ruleSet'], grant(CASEWORK)),
   'Person.benefits': BENEFIT_READERS,
   ...fields('BenefitRecord', ['id', 'serviceDate', 'visitType'], BENEFIT_READERS),
   'BenefitRecord.diagnosis': grant(['MEDICAL_INSURANCE', 'HEALTH']),
@@ -91,6 +95,10 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
       'outOfPocket',
       'ruleSet',
       'category',
+      'kind',
+      'providerBorne',
+      'explanation',
+      'reason',
     ],
     BENEFIT_AMOUNTS,
   ),
@@ -112,6 +120,34 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   AuditEntry: grant(['AUDITOR']),
   AccessEvent: grant(['AUDITOR']),
   AuditFilter: grant(['AUDITOR']),
+  ExplanationStep: BENEFIT_AMOUNTS,
+  ...Object.fromEntries(
+    [
+      'VisitInput',
+      'ClaimInput',
+      'SettlementQuote',
+      'AlertPreview',
+      'EnrollmentInput',
+      'RegionConfigInput',
+      'CategoryAmountInput',
+      'CategoryRatioInput',
+    ].map((type) => [type, grant(['MEDICAL_INSURANCE'])]),
+  ),
+  ...Object.fromEntries(
+    ['RegionConfig', 'CategoryAmount', 'CategoryRatio'].map((type) => [type, grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR'])]),
+  ),
+};
+
+/**
+ * Root fields that only some purposes justify (access-policy.md §3): settling
+ * is SETTLEMENT's work, a subsidy decision serves settlement or eligibility.
+ * A root field not listed here accepts any of the client's purposes.
+ */
+export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
+  'Query.quoteSettlement': ['SETTLEMENT'],
+  'Mutation.settleClaim': ['SETTLEMENT'],
+  'Mutation.reverseClaim': ['SETTLEMENT'],
+  'Mutation.recordEnrollment': ['SETTLEMENT', 'ASSISTANCE_ELIGIBILITY'],
 };
 
 /** Types that only shape lists: visible wherever the field leading to them is. */

@@ -1,10 +1,10 @@
 import type { OperationDefinitionNode } from 'graphql';
 import { BadUserInputError, ForbiddenError, withHttpStatus } from '../shared/errors.js';
-import { AGENCY_PURPOSES } from './access-policy.js';
+import { AGENCY_PURPOSES, FIELD_PURPOSES } from './access-policy.js';
 import type { Principal } from './principal.js';
 
 // Root fields that carry no personal data and need no declared purpose.
-const IMPERSONAL_ROOT_FIELDS = new Set(['viewer', '__schema', '__type', '__typename']);
+const IMPERSONAL_ROOT_FIELDS = new Set(['viewer', 'regionConfig', '__schema', '__type', '__typename']);
 
 /** Whether an operation reaches personal data (any root field but the impersonal ones). */
 export function touchesPersonalData(operation: OperationDefinitionNode): boolean {
@@ -13,13 +13,22 @@ export function touchesPersonalData(operation: OperationDefinitionNode): boolean
 
 /**
  * Checks the declared purpose (X-Purpose) before anything is read: it must be
- * given, and be one of both the client's and its agency's purposes.
+ * given, be one of both the client's and its agency's purposes, and be one
+ * that each root field of the operation accepts (FIELD_PURPOSES).
  */
-export function checkPurpose(principal: Principal, purpose: string | undefined): void {
+export function checkPurpose(principal: Principal, purpose: string | undefined, operation?: OperationDefinitionNode): void {
   if (!purpose)
     throw withHttpStatus(new BadUserInputError('declare the purpose of this request in the X-Purpose header', 'X-Purpose'), 400);
   const allowed = AGENCY_PURPOSES[principal.agency] as readonly string[];
   if (!allowed.includes(purpose) || !(principal.purposes as readonly string[]).includes(purpose)) {
     throw withHttpStatus(new ForbiddenError(`purpose ${purpose} is not one of this client's purposes`), 403);
+  }
+  const rootType = operation?.operation === 'mutation' ? 'Mutation' : 'Query';
+  for (const selection of operation?.selectionSet.selections ?? []) {
+    if (selection.kind !== 'Field') continue;
+    const accepted = FIELD_PURPOSES[`${rootType}.${selection.name.value}`];
+    if (accepted && !(accepted as readonly string[]).includes(purpose)) {
+      throw withHttpStatus(new ForbiddenError(`${selection.name.value} serves the purpose ${accepted.join(' or ')}, not ${purpose}`), 403);
+    }
   }
 }

@@ -39,7 +39,7 @@ export const accessPlugin: ApolloServerPlugin<HubContext> = {
         audited = true;
         contextValue.auditWriter.identify(operation.name?.value ?? null, createHash('sha256').update(source).digest('hex'));
         contextValue.auditWriter.record({ fields: fieldCoordinates(schema, document) });
-        checkPurpose(contextValue.principal, contextValue.purpose);
+        checkPurpose(contextValue.principal, contextValue.purpose, operation);
       },
       async willSendResponse({ response, contextValue }) {
         if (!audited || response.body.kind !== 'single') return;

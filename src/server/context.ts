@@ -16,6 +16,11 @@ import { HouseholdRepository } from '../modules/household/household.repository.j
 import { createPersonLoaders } from '../modules/person/person.loader.js';
 import { PersonRepository } from '../modules/person/person.repository.js';
 import { PersonService } from '../modules/person/person.service.js';
+import { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { RegionConfigRepository } from '../modules/region-config/region-config.repository.js';
+import { RegionConfigService } from '../modules/region-config/region-config.service.js';
+import { SettlementRepository } from '../modules/settlement/settlement.repository.js';
+import { SettlementService } from '../modules/settlement/settlement.service.js';
 import { SharingRepository } from '../modules/sharing/sharing.repository.js';
 import { SharingService } from '../modules/sharing/sharing.service.js';
 import { createStatusLoaders } from '../modules/status/household-status.loader.js';
@@ -32,6 +37,8 @@ export function createRepositories(db: Db) {
     benefits: new BenefitRepository(db),
     audit: new AuditRepository(db),
     sharing: new SharingRepository(db),
+    regionConfigs: new RegionConfigRepository(db),
+    settlements: new SettlementRepository(db),
   };
 }
 
@@ -64,6 +71,9 @@ export interface HubContext {
   /** The audit log as AUDITOR clients query it. */
   audit: AuditQueryService;
   sharing: SharingService;
+  regionConfigs: RegionConfigService;
+  settlements: SettlementService;
+  enrollments: EnrollmentService;
 }
 
 /** Builds the context of one authenticated request; its row scope is fixed for the request. */
@@ -79,13 +89,18 @@ export function createContext(principal: Principal, purpose: string | undefined,
     operationName: null,
     documentHash: null,
   });
+  const regionConfigs = new RegionConfigService(repositories.regionConfigs, principal, auditWriter);
+  const { persons, statuses } = repositories;
   return {
     principal,
     purpose,
     loaders,
-    persons: new PersonService(repositories.persons, loaders, scope),
+    persons: new PersonService(persons, loaders, scope),
     auditWriter,
     audit: new AuditQueryService(repositories.audit, principal.jurisdiction),
     sharing: new SharingService(repositories.sharing, scope, auditWriter, principal.clientId),
+    regionConfigs,
+    settlements: new SettlementService(repositories.settlements, persons, statuses, regionConfigs, scope, auditWriter, principal),
+    enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
   };
 }

@@ -7,8 +7,11 @@ import { renderAccessMatrix } from '../auth/access-matrix.js';
 import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
+import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
+import { RegionConfigResolver } from '../modules/region-config/region-config.resolver.js';
+import { SettlementResolver } from '../modules/settlement/settlement.resolver.js';
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
 
@@ -33,7 +36,19 @@ export function emittedFiles(schema: GraphQLSchema): Record<string, string> {
 
 /** Builds the hub's whole GraphQL schema from the module resolvers. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [PersonResolver, HouseholdResolver, ViewerResolver, AuditResolver, SharingResolver], validate: false });
+  return buildSchema({
+    resolvers: [
+      PersonResolver,
+      HouseholdResolver,
+      ViewerResolver,
+      AuditResolver,
+      SharingResolver,
+      RegionConfigResolver,
+      SettlementResolver,
+      EnrollmentResolver,
+    ],
+    validate: false,
+  });
 }
 
 /** The SDL committed under `schema/`, in declaration order (enum order carries meaning). */

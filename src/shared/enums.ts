@@ -1,7 +1,11 @@
 import { registerEnumType } from 'type-graphql';
+import type { ProviderFeeClass as PolicyProviderFeeClass } from '../modules/policy/policy.types.js';
 import {
   Agency,
+  AlertOutcome,
+  AlertStatus,
   AssistanceCategory,
+  BenefitKind,
   EnrollmentStatus,
   Gender,
   Purpose,
@@ -31,4 +35,37 @@ registerEnumType(Referral, {
   description: 'LOCAL: designated provider of the insured region; REFERRED: referred per rules within the province.',
 });
 
-export { Agency, AssistanceCategory, EnrollmentStatus, Gender, Purpose, Referral, Residence, Scheme, VisitType };
+registerEnumType(BenefitKind, { name: 'BenefitKind', description: 'A settlement, or the reversal (冲销) that cancels one.' });
+registerEnumType(AlertStatus, {
+  name: 'AlertStatus',
+  description: 'Where a high-cost alert stands: raised → delivered → under review → closed.',
+});
+registerEnumType(AlertOutcome, { name: 'AlertOutcome', description: 'What the handling agency decided about a high-cost alert.' });
+
+/** Fee-standard class of an in-province provider (shanxi-2022 out-of-catalog cost control). */
+export const ProviderFeeClass = {
+  PROVINCIAL_CLASS_1: 'PROVINCIAL_CLASS_1',
+  PROVINCIAL_CITY_CLASS_2: 'PROVINCIAL_CITY_CLASS_2',
+  COUNTY_CLASS_2_3: 'COUNTY_CLASS_2_3',
+} as const satisfies Record<PolicyProviderFeeClass, PolicyProviderFeeClass>;
+/** One of the fee-standard classes. */
+export type ProviderFeeClass = PolicyProviderFeeClass;
+registerEnumType(ProviderFeeClass, {
+  name: 'ProviderFeeClass',
+  description: '省内一类 / 省市级二类 / 县级二类及三类: fee-standard class of the provider, where a rule set needs it.',
+});
+
+export {
+  AlertOutcome,
+  AlertStatus,
+  BenefitKind,
+  Agency,
+  AssistanceCategory,
+  EnrollmentStatus,
+  Gender,
+  Purpose,
+  Referral,
+  Residence,
+  Scheme,
+  VisitType,
+};

@@ -43,6 +43,7 @@ export function alertDrafts(
     targets: alert.targets,
     year,
     month: serviceDate.slice(0, 7),
-    dedupeKey: alert.measure === 'YEAR_OUT_OF_POCKET' || claimId === null ? `${alert.ruleId}:${personId}:${year}` : `${alert.ruleId}:${claimId}`,
+    dedupeKey:
+      alert.measure === 'YEAR_OUT_OF_POCKET' || claimId === null ? `${alert.ruleId}:${personId}:${year}` : `${alert.ruleId}:${claimId}`,
   }));
 }

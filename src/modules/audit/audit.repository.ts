@@ -3,6 +3,12 @@ import type { Agency, Purpose } from '../../generated/prisma/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { GENESIS_HASH, hashEntry, sortedUnique, type AuditOutcome, type ChainRow } from './audit.chain.js';
 
+/** How long a transaction may wait for a connection and run (Prisma's defaults: 2 s and 5 s). */
+export interface TransactionOptions {
+  maxWait?: number;
+  timeout?: number;
+}
+
 /** The client of a Prisma interactive transaction. */
 export type AuditTx = Prisma.TransactionClient;
 
@@ -69,8 +75,8 @@ export class AuditRepository {
   constructor(private readonly db: Db) {}
 
   /** Runs `work` in an interactive transaction, so that a write and its entry commit or roll back together. */
-  transaction<T>(work: (tx: AuditTx) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
+  transaction<T>(work: (tx: AuditTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.db.$transaction(work, options);
   }
 
   /**

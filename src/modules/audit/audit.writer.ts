@@ -1,6 +1,6 @@
 import type { Agency, Purpose } from '../../generated/prisma/enums.js';
 import type { AuditOutcome } from './audit.chain.js';
-import type { AuditDraft, AuditRepository, AuditTx } from './audit.repository.js';
+import type { AuditDraft, AuditRepository, AuditTx, TransactionOptions } from './audit.repository.js';
 
 /** Who runs the operation and which one it is: fixed before anything is read. */
 export interface AuditedOperation {
@@ -54,13 +54,13 @@ export class AuditWriter {
    * Record what the write touches inside `work`. When `work` throws, nothing
    * is written and the caller's `flush('FAILED', …)` writes the entry.
    */
-  async transaction<T>(work: (tx: AuditTx) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: AuditTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     const { value, covered } = await this.repository.transaction(async (tx) => {
       const value = await work(tx);
       const covered = this.coverage();
       await this.repository.append(this.draft('SUCCESS', null), tx);
       return { value, covered };
-    });
+    }, options);
     this.committed = covered;
     return value;
   }

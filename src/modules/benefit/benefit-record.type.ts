@@ -1,6 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { AssistanceCategory, Referral, VisitType } from '../../shared/enums.js';
+import { AssistanceCategory, BenefitKind, Referral, VisitType } from '../../shared/enums.js';
+import { ExplanationStep } from '../settlement/explanation.type.js';
 import { PageInfo } from '../../shared/page-info.type.js';
 import { DateScalar, DecimalScalar } from '../../shared/scalars.js';
 
@@ -57,6 +58,18 @@ export class BenefitRecord {
 
   @Field(() => AssistanceCategory, { nullable: true })
   category!: AssistanceCategory | null;
+
+  @Field(() => BenefitKind, { description: 'SETTLEMENT, or REVERSAL: the same claim with every amount negated.' })
+  kind!: BenefitKind;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Out-of-catalog cost above the provider’s limit, borne by the provider.' })
+  providerBorne!: Decimal;
+
+  @Field(() => [ExplanationStep], { nullable: true, description: 'How the hub computed the amounts, step by step, with citations.' })
+  explanation!: ExplanationStep[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Why a reversal was made.' })
+  reason!: string | null;
 }
 
 @ObjectType()

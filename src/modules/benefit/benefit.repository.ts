@@ -1,6 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { AssistanceCategory, Referral, VisitType } from '../../shared/enums.js';
+import type { AssistanceCategory, BenefitKind, Referral, VisitType } from '../../shared/enums.js';
+import type { ExplanationStep } from '../policy/policy.types.js';
 import type { Db } from '../../server/prisma.js';
 import { padKeys } from '../../shared/loader.js';
 
@@ -24,13 +25,32 @@ export interface BenefitRow {
   outOfPocket: Decimal;
   ruleSet: string | null;
   category: AssistanceCategory | null;
+  kind: BenefitKind;
+  providerBorne: Decimal;
+  explanation: ExplanationStep[] | null;
+  reason: string | null;
 }
 
-const COLUMNS = Prisma.sql`id, claim_id AS "claimId", person_id AS "personId", service_date AS "serviceDate",
+/** A person's yearly sums; `visits` counts settlements not reversed. */
+export interface BurdenRow {
+  personId: string;
+  visits: number;
+  totalCost: Decimal;
+  basicPaid: Decimal;
+  criticalPaid: Decimal;
+  otherPaid: Decimal;
+  assistancePaid: Decimal;
+  tiltPaid: Decimal;
+  outOfPocket: Decimal;
+}
+
+/** The columns of a `BenefitRow`, for every statement that returns one. */
+export const BENEFIT_COLUMNS = Prisma.sql`id, claim_id AS "claimId", person_id AS "personId", service_date AS "serviceDate",
   visit_type AS "visitType", referral, in_province AS "inProvince", diagnosis,
   total_cost AS "totalCost", in_policy_cost AS "inPolicyCost", basic_paid AS "basicPaid",
   critical_paid AS "criticalPaid", other_paid AS "otherPaid", assistance_paid AS "assistancePaid",
-  tilt_paid AS "tiltPaid", out_of_pocket AS "outOfPocket", rule_set AS "ruleSet", category`;
+  tilt_paid AS "tiltPaid", out_of_pocket AS "outOfPocket", rule_set AS "ruleSet", category,
+  kind, provider_borne AS "providerBorne", explanation, reason`;
 
 /** Reads benefit records. */
 export class BenefitRepository {
@@ -50,7 +70,7 @@ export class BenefitRepository {
       SELECT * FROM (
         SELECT b.*, row_number() OVER (PARTITION BY b."personId" ORDER BY b."serviceDate" DESC, b.id DESC) AS rn
         FROM (
-          SELECT ${COLUMNS}
+          SELECT ${BENEFIT_COLUMNS}
           FROM benefit_record
           WHERE person_id = ANY(${[...personIds]}::uuid[]) ${yearCondition}
         ) b ${afterCondition}
@@ -68,21 +88,19 @@ export class BenefitRepository {
     });
   }
 
-  /** Yearly sums per person; persons with no record in the year are absent. */
-  burdenByPersonIds(personIds: readonly string[], year: number) {
-    return this.db.benefitRecord.groupBy({
-      by: ['personId'],
-      where: { personId: { in: padKeys(personIds) }, year },
-      _count: { _all: true },
-      _sum: {
-        totalCost: true,
-        basicPaid: true,
-        criticalPaid: true,
-        otherPaid: true,
-        assistancePaid: true,
-        tiltPaid: true,
-        outOfPocket: true,
-      },
-    });
+  /**
+   * Yearly sums per person; persons with no record in the year are absent.
+   * Reversal records carry negated amounts, so the sums net them out.
+   */
+  burdenByPersonIds(personIds: readonly string[], year: number): Promise<BurdenRow[]> {
+    return this.db.$queryRaw<BurdenRow[]>`
+      SELECT person_id AS "personId",
+        (count(*) FILTER (WHERE kind = 'SETTLEMENT') - count(*) FILTER (WHERE kind = 'REVERSAL'))::int AS visits,
+        sum(total_cost) AS "totalCost", sum(basic_paid) AS "basicPaid", sum(critical_paid) AS "criticalPaid",
+        sum(other_paid) AS "otherPaid", sum(assistance_paid) AS "assistancePaid", sum(tilt_paid) AS "tiltPaid",
+        sum(out_of_pocket) AS "outOfPocket"
+      FROM benefit_record
+      WHERE person_id = ANY(${[...personIds]}::uuid[]) AND year = ${year}
+      GROUP BY person_id`;
   }
 }

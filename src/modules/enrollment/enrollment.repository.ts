@@ -1,3 +1,6 @@
+import type { Decimal } from 'decimal.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { AssistanceCategory, Scheme } from '../../shared/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { padKeys } from '../../shared/loader.js';
 
@@ -11,5 +14,25 @@ export class EnrollmentRepository {
       where: { personId: { in: padKeys(personIds) }, ...(year === null ? {} : { year }) },
       orderBy: [{ year: 'desc' }, { scheme: 'asc' }],
     });
+  }
+
+  /** A person's enrollment in a scheme and year, if recorded. */
+  find(personId: string, year: number, scheme: Scheme) {
+    return this.db.enrollment.findUnique({ where: { personId_year_scheme: { personId, year, scheme } } });
+  }
+
+  create(
+    tx: Prisma.TransactionClient,
+    data: {
+      personId: string;
+      year: number;
+      scheme: Scheme;
+      personalContribution: Decimal | null;
+      subsidyAmount: Decimal | null;
+      subsidyCategory: AssistanceCategory | null;
+      ruleSet: string | null;
+    },
+  ) {
+    return tx.enrollment.create({ data: { ...data, status: 'ENROLLED' } });
   }
 }

@@ -26,4 +26,7 @@ export class Enrollment {
 
   @Field(() => AssistanceCategory, { nullable: true })
   subsidyCategory!: AssistanceCategory | null;
+
+  @Field(() => String, { nullable: true, description: 'The rule set that computed the subsidy.' })
+  ruleSet!: string | null;
 }

@@ -73,17 +73,17 @@ export class PersonResolver {
   @FieldResolver(() => Burden, { nullable: true, description: 'Sums over the settled visits of a calendar year (zeros when none).' })
   async burden(@Root() person: Person, @Ctx() ctx: HubContext, @Arg('year', () => Int) year: number): Promise<Burden> {
     const sums = await ctx.loaders.burdenByPerson(requireYear(year)).load(person.id);
-    const sum = sums?._sum;
+    if (sums) return { ...sums, year };
     return {
       year,
-      visits: sums?._count._all ?? 0,
-      totalCost: sum?.totalCost ?? ZERO,
-      basicPaid: sum?.basicPaid ?? ZERO,
-      criticalPaid: sum?.criticalPaid ?? ZERO,
-      otherPaid: sum?.otherPaid ?? ZERO,
-      assistancePaid: sum?.assistancePaid ?? ZERO,
-      tiltPaid: sum?.tiltPaid ?? ZERO,
-      outOfPocket: sum?.outOfPocket ?? ZERO,
+      visits: 0,
+      totalCost: ZERO,
+      basicPaid: ZERO,
+      criticalPaid: ZERO,
+      otherPaid: ZERO,
+      assistancePaid: ZERO,
+      tiltPaid: ZERO,
+      outOfPocket: ZERO,
     };
   }
 }

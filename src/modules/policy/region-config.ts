@@ -47,9 +47,9 @@ export interface RegionConfigVersion {
  * parameters whole), then the latest `effectiveFrom` not after the date, then
  * the latest stored. Null when none does: every parameter is then unset.
  */
-export function configInForce(versions: readonly RegionConfigVersion[], regionCode: string, date: IsoDate): RegionConfigVersion | null {
+export function configInForce<V extends RegionConfigVersion>(versions: readonly V[], regionCode: string, date: IsoDate): V | null {
   const year = Number(date.slice(0, 4));
-  let best: RegionConfigVersion | null = null;
+  let best: V | null = null;
   for (const version of versions) {
     if (version.year !== year || !regionCode.startsWith(version.regionCode) || version.effectiveFrom > date) continue;
     if (!best || rank(version) > rank(best)) best = version;

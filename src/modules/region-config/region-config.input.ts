@@ -1,0 +1,69 @@
+import type { Decimal } from 'decimal.js';
+import { ArgsType, Field, InputType, Int } from 'type-graphql';
+import { AssistanceCategory } from '../../shared/enums.js';
+import { DateScalar, DecimalScalar } from '../../shared/scalars.js';
+
+@InputType()
+export class CategoryAmountInput {
+  @Field(() => AssistanceCategory)
+  category!: AssistanceCategory;
+
+  @Field(() => DecimalScalar)
+  amount!: Decimal;
+}
+
+@InputType()
+export class CategoryRatioInput {
+  @Field(() => AssistanceCategory)
+  category!: AssistanceCategory;
+
+  @Field(() => String, { description: 'A decimal between "0" and "1" with at most four decimals, e.g. "0.65".' })
+  ratio!: string;
+}
+
+/** A whole configuration version: what it omits is not set from `effectiveFrom` on. */
+@InputType({ description: 'The parameters of a region for one year. A version states them whole; omitted ones are not set.' })
+export class RegionConfigInput {
+  @Field(() => String, { description: 'Region-code prefix: 2 (province), 4 (city) or 6 digits; within the client’s jurisdiction.' })
+  regionCode!: string;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Within `year`; default January 1 of it.' })
+  effectiveFrom?: Date | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  income?: Decimal | null;
+
+  @Field(() => [CategoryAmountInput], { nullable: true })
+  thresholds?: CategoryAmountInput[] | null;
+
+  @Field(() => [CategoryAmountInput], { nullable: true })
+  caps?: CategoryAmountInput[] | null;
+
+  @Field(() => [CategoryRatioInput], { nullable: true })
+  ratios?: CategoryRatioInput[] | null;
+
+  @Field(() => [CategoryAmountInput], { nullable: true })
+  subsidies?: CategoryAmountInput[] | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  monitoringThreshold?: Decimal | null;
+
+  @Field(() => String, { nullable: true, description: 'Where the numbers come from (document number), up to 500 characters.' })
+  note?: string | null;
+}
+
+/** Which configuration to read: the version in force for a region on a date. */
+@ArgsType()
+export class RegionConfigArgs {
+  @Field(() => String, { description: 'A 6-digit region code, or a prefix of one.' })
+  regionCode!: string;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Default: the last day of `year` (the version in force at its end).' })
+  on?: Date | null;
+}

@@ -1,0 +1,176 @@
+import type { Decimal } from 'decimal.js';
+import type { RegionConfig as RegionConfigRow } from '../../generated/prisma/client.js';
+import type { Principal } from '../../auth/principal.js';
+import { formatDate, parseDate } from '../../shared/dates.js';
+import { BadUserInputError, ForbiddenError } from '../../shared/errors.js';
+import { Money } from '../../shared/money.js';
+import { requireYear } from '../../shared/validate.js';
+import type { AuditWriter } from '../audit/audit.writer.js';
+import { PolicyInputError } from '../policy/policy.errors.js';
+import { parseRegionConfig } from '../policy/policy-case.js';
+import {
+  ASSISTANCE_CATEGORIES,
+  VISIT_TYPES,
+  type AssistanceCategory,
+  type IsoDate,
+  type RegionConfig as Config,
+} from '../policy/policy.types.js';
+import { configInForce, regionConfigJson, type RegionConfigVersion } from '../policy/region-config.js';
+import { governingRuleSet } from '../policy/rule-set.data.js';
+import { assistanceTerms, resolveRuleSet } from '../policy/rule-set.resolve.js';
+import { withPolicyErrors } from '../settlement/settlement.errors.js';
+import type { CategoryAmountInput, CategoryRatioInput, RegionConfigArgs, RegionConfigInput } from './region-config.input.js';
+import type { RegionConfigRepository } from './region-config.repository.js';
+import type { CategoryAmount, RegionConfig } from './region-config.type.js';
+
+const RATIO = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
+
+/** A stored version as the engine reads it. */
+export function versionOf(row: RegionConfigRow): RegionConfigVersion & { row: RegionConfigRow } {
+  return {
+    id: row.id,
+    regionCode: row.regionCode,
+    year: row.year,
+    effectiveFrom: formatDate(row.effectiveFrom),
+    createdAt: row.createdAt,
+    config: parseRegionConfig(row.parameters),
+    row,
+  };
+}
+
+function amounts(values: Partial<Record<AssistanceCategory, Decimal>> | undefined): CategoryAmount[] {
+  return ASSISTANCE_CATEGORIES.flatMap((category) => (values?.[category] ? [{ category, amount: values[category] }] : []));
+}
+
+/** A stored version as the API shows it. */
+function present(row: RegionConfigRow): RegionConfig {
+  const config = parseRegionConfig(row.parameters);
+  return {
+    id: row.id,
+    regionCode: row.regionCode,
+    year: row.year,
+    effectiveFrom: row.effectiveFrom,
+    income: config.income ?? null,
+    thresholds: amounts(config.thresholds),
+    caps: amounts(config.caps),
+    ratios: ASSISTANCE_CATEGORIES.flatMap((category) => {
+      const ratio = config.ratios?.[category];
+      return ratio ? [{ category, ratio: ratio.toString() }] : [];
+    }),
+    subsidies: amounts(config.subsidies),
+    monitoringThreshold: config.monitoringThreshold ?? null,
+    demo: row.demo,
+    note: row.note,
+    setAt: row.createdAt,
+    setByClientId: row.setByClientId,
+  };
+}
+
+function byCategory<T extends { category: AssistanceCategory }, V>(
+  list: readonly T[] | null | undefined,
+  field: string,
+  value: (item: T, index: number) => V,
+): Partial<Record<AssistanceCategory, V>> | undefined {
+  if (!list || list.length === 0) return undefined;
+  const result: Partial<Record<AssistanceCategory, V>> = {};
+  list.forEach((item, index) => {
+    if (result[item.category] !== undefined) throw new BadUserInputError(`${item.category} is listed twice`, `${field}[${index}].category`);
+    result[item.category] = value(item, index);
+  });
+  return result;
+}
+
+/**
+ * Region configuration: the parameters a rule set leaves to the pooling
+ * region, stored as versions per region and year with an effective date, set
+ * by medical-insurance clients within their jurisdiction and audited.
+ */
+export class RegionConfigService {
+  constructor(
+    private readonly repository: RegionConfigRepository,
+    private readonly principal: Principal,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  /** The version governing a 6-digit region on a date; null when the region has configured nothing for that year. */
+  async inForce(regionCode: string, date: IsoDate): Promise<RegionConfigVersion | null> {
+    const versions = (await this.repository.versionsCovering(regionCode, Number(date.slice(0, 4)))).map(versionOf);
+    return configInForce(versions, regionCode, date);
+  }
+
+  async read(args: RegionConfigArgs): Promise<RegionConfig | null> {
+    const year = requireYear(args.year);
+    if (!/^\d{2,6}$/.test(args.regionCode)) throw new BadUserInputError('regionCode must be 2 to 6 digits of a region code', 'regionCode');
+    const on = args.on ? formatDate(args.on) : `${year}-12-31`;
+    if (Number(on.slice(0, 4)) !== year) throw new BadUserInputError(`on must be within ${year}`, 'on');
+    const versions = (await this.repository.versionsCovering(args.regionCode, year)).map(versionOf);
+    const found = configInForce(versions, args.regionCode, on);
+    return found ? present(found.row) : null;
+  }
+
+  async set(input: RegionConfigInput): Promise<RegionConfig> {
+    if (!/^(\d{2}|\d{4}|\d{6})$/.test(input.regionCode)) {
+      throw new BadUserInputError('regionCode must be a region-code prefix of 2, 4 or 6 digits', 'input.regionCode');
+    }
+    if (!input.regionCode.startsWith(this.principal.jurisdiction)) {
+      throw new ForbiddenError(
+        `region ${input.regionCode} is outside this client's jurisdiction ${this.principal.jurisdiction || '(none)'}`,
+      );
+    }
+    const year = requireYear(input.year, 'input.year');
+    const effectiveFrom = input.effectiveFrom ? formatDate(input.effectiveFrom) : `${year}-01-01`;
+    if (Number(effectiveFrom.slice(0, 4)) !== year)
+      throw new BadUserInputError(`effectiveFrom must be within ${year}`, 'input.effectiveFrom');
+    if (input.note && input.note.length > 500) throw new BadUserInputError('note is longer than 500 characters', 'input.note');
+    const amount = (item: CategoryAmountInput) => item.amount;
+    const config: Config = {
+      ...(input.income && { income: input.income }),
+      ...(input.monitoringThreshold && { monitoringThreshold: input.monitoringThreshold }),
+      ...(input.thresholds?.length && { thresholds: byCategory(input.thresholds, 'input.thresholds', amount) }),
+      ...(input.caps?.length && { caps: byCategory(input.caps, 'input.caps', amount) }),
+      ...(input.subsidies?.length && { subsidies: byCategory(input.subsidies, 'input.subsidies', amount) }),
+      ...(input.ratios?.length && {
+        ratios: byCategory(input.ratios, 'input.ratios', (item: CategoryRatioInput, index) => {
+          if (!RATIO.test(item.ratio)) {
+            throw new BadUserInputError(
+              'ratio must be a decimal between "0" and "1" with at most four decimals',
+              `input.ratios[${index}].ratio`,
+            );
+          }
+          return new Money(item.ratio);
+        }),
+      }),
+    };
+    checkRatioFloors(input.regionCode, effectiveFrom, config);
+    return this.audit.transaction(async (tx) => {
+      const row = await this.repository.create(tx, {
+        regionCode: input.regionCode,
+        year,
+        effectiveFrom: parseDate(effectiveFrom)!,
+        parameters: regionConfigJson(config),
+        demo: false,
+        note: input.note ?? null,
+        setByClientId: this.principal.clientId,
+      });
+      return present(row);
+    });
+  }
+}
+
+/** A configured ratio may not undercut a floor the rule set states ("不低于"): refuse it when set, not at the next settlement. */
+function checkRatioFloors(regionCode: string, effectiveFrom: IsoDate, config: Config): void {
+  if (!config.ratios) return;
+  const ruleSet = withPolicyErrors('input.', () => resolveRuleSet(governingRuleSet(regionCode.padEnd(6, '0'), effectiveFrom), config));
+  for (const category of Object.keys(config.ratios) as AssistanceCategory[]) {
+    for (const visitType of VISIT_TYPES) {
+      try {
+        assistanceTerms(ruleSet, { category, class: category === 'MINIMUM_LIVING' ? 1 : null }, visitType);
+      } catch (error) {
+        if (error instanceof PolicyInputError && error.field.startsWith('config.ratios')) {
+          const index = Object.keys(config.ratios).indexOf(category);
+          throw new BadUserInputError(error.reason, `input.ratios[${index}].ratio`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import type { Decimal } from 'decimal.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { AssistanceCategory, BenefitKind, Referral, VisitType } from '../../shared/enums.js';
+import type { Db } from '../../server/prisma.js';
+import type { AlertDraft } from '../alert/alert.draft.js';
+import { BENEFIT_COLUMNS, type BenefitRow } from '../benefit/benefit.repository.js';
+import type { Accumulators, ExplanationStep } from '../policy/policy.types.js';
+
+type Client = Db | Prisma.TransactionClient;
+
+/** A stored claim with what replaying it needs. */
+export interface StoredClaim extends BenefitRow {
+  inputHash: string | null;
+  year: number;
+  thresholdApplied: Decimal;
+  tiltBase: Decimal;
+}
+
+/** A benefit record to store: a settlement or a reversal. */
+export interface NewBenefit {
+  claimId: string;
+  kind: BenefitKind;
+  personId: string;
+  serviceDate: Date;
+  year: number;
+  visitType: VisitType;
+  referral: Referral;
+  inProvince: boolean;
+  providerCode: string | null;
+  diagnosis: string | null;
+  totalCost: Decimal;
+  inPolicyCost: Decimal;
+  basicPaid: Decimal;
+  criticalPaid: Decimal;
+  otherPaid: Decimal;
+  assistancePaid: Decimal;
+  tiltPaid: Decimal;
+  outOfPocket: Decimal;
+  thresholdApplied: Decimal;
+  tiltBase: Decimal;
+  providerBorne: Decimal;
+  ruleSet: string | null;
+  ruleSetVersion: number | null;
+  category: AssistanceCategory | null;
+  class: number | null;
+  regionConfigId: string | null;
+  explanation: readonly ExplanationStep[];
+  inputHash: string | null;
+  reversesId: string | null;
+  reason: string | null;
+  settledByClientId: string;
+}
+
+// Settlement locks live in their own key space (the audit log has another), one key per person and year.
+const LOCK_NAMESPACE = 'settlement';
+
+/** Stores settlements, reversals and the alerts they raise; the only code that writes `benefit_record`. */
+export class SettlementRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Serialises the settlements of one person and year until the transaction
+   * ends, so that each reads the accumulators the previous one left: the
+   * annual cap can never be overrun by two claims settled at once.
+   */
+  async lockPersonYear(tx: Prisma.TransactionClient, personId: string, year: number): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${LOCK_NAMESPACE}:${personId}:${year}`}, 0))`;
+  }
+
+  /** The record of a claim of the given kind, whatever its person. */
+  async findClaim(claimId: string, kind: BenefitKind, client: Client = this.db): Promise<StoredClaim | null> {
+    const rows = await client.$queryRaw<StoredClaim[]>`
+      SELECT ${BENEFIT_COLUMNS}, input_hash AS "inputHash", year, threshold_applied AS "thresholdApplied", tilt_base AS "tiltBase"
+      FROM benefit_record WHERE claim_id = ${claimId} AND kind = ${kind}::"BenefitKind"`;
+    return rows[0] ?? null;
+  }
+
+  /** The person's accumulators for a year: sums of the stored records (reversals are negative). */
+  async yearToDate(personId: string, year: number, client: Client = this.db): Promise<Accumulators> {
+    const [row] = await client.$queryRaw<Accumulators[]>`
+      SELECT coalesce(sum(assistance_paid), 0) AS "assistancePaid", coalesce(sum(threshold_applied), 0) AS "thresholdUsed",
+        coalesce(sum(tilt_base), 0) AS "inPolicyOopAfterThreeTiers", coalesce(sum(out_of_pocket), 0) AS "outOfPocket"
+      FROM benefit_record WHERE person_id = ${personId}::uuid AND year = ${year}`;
+    return row!;
+  }
+
+  async insert(tx: Prisma.TransactionClient, data: NewBenefit): Promise<BenefitRow> {
+    const { id } = await tx.benefitRecord.create({
+      data: { ...data, explanation: data.explanation as unknown as Prisma.InputJsonArray },
+      select: { id: true },
+    });
+    const [row] = await tx.$queryRaw<BenefitRow[]>`SELECT ${BENEFIT_COLUMNS} FROM benefit_record WHERE id = ${id}::uuid`;
+    return row!;
+  }
+
+  /** Stores the alerts not stored before (by dedupe key); returns the ids of those it stored. */
+  async insertAlerts(tx: Prisma.TransactionClient, drafts: readonly AlertDraft[], benefitId: string | null): Promise<string[]> {
+    if (drafts.length === 0) return [];
+    const created = await tx.alert.createManyAndReturn({
+      data: drafts.map((draft) => ({ ...draft, targets: [...draft.targets], benefitId })),
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    return created.map(({ id }) => id);
+  }
+}

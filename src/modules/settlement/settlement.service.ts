@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import type { Decimal } from 'decimal.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { Principal } from '../../auth/principal.js';
+import { formatDate, parseDate } from '../../shared/dates.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors.js';
+import { ZERO } from '../../shared/money.js';
+import { requireUuid } from '../../shared/validate.js';
+import { alertDrafts } from '../alert/alert.draft.js';
+import type { AuditWriter } from '../audit/audit.writer.js';
+import type { BenefitRow } from '../benefit/benefit.repository.js';
+import type { PersonRepository } from '../person/person.repository.js';
+import { alertsForVisit, alertsForYear, type Alert } from '../policy/monitoring.engine.js';
+import type { Visit } from '../policy/policy.types.js';
+import type { RegionConfigVersion } from '../policy/region-config.js';
+import { governingRuleSet, isRuleSetId } from '../policy/rule-set.data.js';
+import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
+import { activeCategoriesOn, settle, type SettlementResult } from '../policy/settlement.engine.js';
+import type { RegionConfigService } from '../region-config/region-config.service.js';
+import type { HouseholdStatusRepository } from '../status/household-status.repository.js';
+import { withPolicyErrors } from './settlement.errors.js';
+import type { ClaimInput, VisitInput } from './settlement.input.js';
+import type { SettlementRepository, StoredClaim } from './settlement.repository.js';
+import type { SettlementQuote } from './settlement.type.js';
+
+const CLAIM_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+// Twenty claims of one person queue on its lock; each waits its turn rather than failing at Prisma's 2 s / 5 s defaults.
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+
+/** A visit priced by the engine, with what storing it needs. */
+interface Priced {
+  person: { id: string; regionCode: string };
+  ruleSet: ResolvedRuleSet;
+  regionConfigId: string | null;
+  serviceDate: string;
+  year: number;
+  visit: Visit;
+  result: SettlementResult;
+  alerts: Alert[];
+}
+
+/** The canonical content of a claim: a retry must carry the same, or it is another claim under a reused id. */
+function claimHash(input: ClaimInput, personId: string): string {
+  const content = [
+    personId,
+    formatDate(input.serviceDate),
+    input.visitType,
+    input.referral,
+    input.inProvince,
+    input.providerCode ?? '',
+    input.providerFeeClass ?? '',
+    input.diagnosis,
+    ...[input.totalCost, input.inPolicyCost, input.basicPaid, input.criticalPaid, input.otherPaid ?? ZERO].map((d) => d.toFixed(2)),
+  ];
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+
+function negate(value: Decimal): Decimal {
+  return value.negated();
+}
+
+/**
+ * The one-stop settlement in the hub: quotes, exactly-once settlements and
+ * reversals. The engine is pure; this service gathers its inputs (the
+ * person's statuses, the region's configuration, the year's accumulators from
+ * stored records), stores its result with the alerts it raises and the audit
+ * entry in one transaction, and serialises the settlements of a person's year.
+ */
+export class SettlementService {
+  constructor(
+    private readonly repository: SettlementRepository,
+    private readonly persons: PersonRepository,
+    private readonly statuses: HouseholdStatusRepository,
+    private readonly regionConfigs: RegionConfigService,
+    private readonly scope: Prisma.PersonWhereInput,
+    private readonly audit: AuditWriter,
+    private readonly principal: Principal,
+  ) {}
+
+  /** Computes and explains what settling the visit would pay now; stores nothing. `ruleSet` overrides the governing one (what-if). */
+  async quote(input: VisitInput, ruleSetOverride: string | null): Promise<SettlementQuote> {
+    if (ruleSetOverride != null && !isRuleSetId(ruleSetOverride)) {
+      throw new BadUserInputError(`unknown rule set ${JSON.stringify(ruleSetOverride)}`, 'ruleSet');
+    }
+    const person = await this.person(input.personId);
+    this.audit.record({ personIds: [person.id] });
+    const version = await this.regionConfigs.inForce(person.regionCode, formatDate(input.serviceDate));
+    const ytd = await this.repository.yearToDate(person.id, input.serviceDate.getUTCFullYear());
+    const { ruleSet, result, alerts } = this.price(person, version, input, ytd, ruleSetOverride);
+    return {
+      ruleSet: ruleSet.id,
+      ruleSetVersion: ruleSet.version,
+      category: result.category,
+      base: result.base,
+      thresholdApplied: result.thresholdApplied,
+      assistancePaid: result.assistance,
+      tiltPaid: result.tilt,
+      providerBorne: result.providerBorne,
+      outOfPocket: result.outOfPocket,
+      explanation: [...result.explanation],
+      alerts: alerts.map((alert) => ({ ...alert, rule: alert.ruleId, targets: [...alert.targets] })),
+    };
+  }
+
+  /**
+   * Settles a claim exactly once: the record, its alerts and the audit entry
+   * commit together; a retry of the same claim returns the stored record, a
+   * reused claim id with other content is a CONFLICT.
+   */
+  async settle(input: ClaimInput): Promise<BenefitRow> {
+    if (!CLAIM_ID.test(input.claimId)) throw new BadUserInputError('claimId must be 1–64 of A–Z a–z 0–9 . _ : -', 'input.claimId');
+    const person = await this.person(input.personId);
+    this.audit.record({ personIds: [person.id] });
+    const hash = claimHash(input, person.id);
+    const stored = await this.repository.findClaim(input.claimId, 'SETTLEMENT');
+    if (stored) return this.replay(stored, hash);
+    const year = input.serviceDate.getUTCFullYear();
+    // Read before the transaction: inside it, a second connection could wait on a pool held by claims queued on the lock.
+    const version = await this.regionConfigs.inForce(person.regionCode, formatDate(input.serviceDate));
+    try {
+      return await this.audit.transaction(async (tx) => {
+        await this.repository.lockPersonYear(tx, person.id, year);
+        const raced = await this.repository.findClaim(input.claimId, 'SETTLEMENT', tx);
+        if (raced) return this.replay(raced, hash);
+        const ytd = await this.repository.yearToDate(person.id, year, tx);
+        const priced = this.price(person, version, input, ytd, null);
+        const record = await this.repository.insert(tx, {
+          ...this.visitColumns(priced, input),
+          claimId: input.claimId,
+          kind: 'SETTLEMENT',
+          assistancePaid: priced.result.assistance,
+          tiltPaid: priced.result.tilt,
+          outOfPocket: priced.result.outOfPocket,
+          thresholdApplied: priced.result.thresholdApplied,
+          tiltBase: priced.result.ytd.inPolicyOopAfterThreeTiers.minus(ytd.inPolicyOopAfterThreeTiers),
+          providerBorne: priced.result.providerBorne,
+          explanation: priced.result.explanation,
+          inputHash: hash,
+          reversesId: null,
+          reason: null,
+        });
+        await this.repository.insertAlerts(
+          tx,
+          alertDrafts(person.id, priced.ruleSet.id, priced.serviceDate, input.claimId, priced.alerts),
+          record.id,
+        );
+        return record;
+      }, TRANSACTION_OPTIONS);
+    } catch (error) {
+      // The same claim id committed by another person's transaction between our check and our insert.
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.repository.findClaim(input.claimId, 'SETTLEMENT');
+      if (!winner) throw error;
+      return this.replay(winner, hash);
+    }
+  }
+
+  /**
+   * Cancels a settled claim by a reversal record: every amount negated, the
+   * original untouched, the accumulators back where they were. Reversing a
+   * reversed claim returns the reversal.
+   */
+  async reverse(claimId: string, reason: string): Promise<BenefitRow> {
+    if (!CLAIM_ID.test(claimId)) throw new BadUserInputError('claimId must be 1–64 of A–Z a–z 0–9 . _ : -', 'claimId');
+    const trimmed = reason.trim();
+    if (trimmed.length === 0 || trimmed.length > 200) throw new BadUserInputError('reason must be 1 to 200 characters', 'reason');
+    const original = await this.repository.findClaim(claimId, 'SETTLEMENT');
+    // A claim of a person outside the client's rows is as unknown as a claim never settled.
+    if (!original || !(await this.persons.findByIds([original.personId], this.scope)).length) {
+      throw new NotFoundError('no settled claim with this id', 'claimId');
+    }
+    this.audit.record({ personIds: [original.personId] });
+    return this.audit.transaction(async (tx) => {
+      await this.repository.lockPersonYear(tx, original.personId, original.year);
+      const existing = await this.repository.findClaim(claimId, 'REVERSAL', tx);
+      if (existing) return existing;
+      return this.repository.insert(tx, {
+        claimId,
+        kind: 'REVERSAL',
+        personId: original.personId,
+        serviceDate: original.serviceDate,
+        year: original.year,
+        visitType: original.visitType,
+        referral: original.referral,
+        inProvince: original.inProvince,
+        providerCode: null,
+        diagnosis: original.diagnosis,
+        totalCost: negate(original.totalCost),
+        inPolicyCost: negate(original.inPolicyCost),
+        basicPaid: negate(original.basicPaid),
+        criticalPaid: negate(original.criticalPaid),
+        otherPaid: negate(original.otherPaid),
+        assistancePaid: negate(original.assistancePaid),
+        tiltPaid: negate(original.tiltPaid),
+        outOfPocket: negate(original.outOfPocket),
+        thresholdApplied: negate(original.thresholdApplied),
+        tiltBase: negate(original.tiltBase),
+        providerBorne: negate(original.providerBorne),
+        ruleSet: original.ruleSet,
+        ruleSetVersion: null,
+        category: original.category,
+        class: null,
+        regionConfigId: null,
+        explanation: [
+          {
+            step: 'reversal',
+            amount: negate(original.assistancePaid.plus(original.tiltPaid)).toFixed(2),
+            detail: `reverses the settlement of claim ${claimId}: ${trimmed}`,
+            citation: 'a settled record is never edited; a correction is a reversal record',
+          },
+        ],
+        inputHash: null,
+        reversesId: original.id,
+        reason: trimmed,
+        settledByClientId: this.principal.clientId,
+      });
+    }, TRANSACTION_OPTIONS);
+  }
+
+  /** The person within the client's rows with their status history; NOT_FOUND otherwise, as for an unknown id. */
+  private async person(id: string) {
+    const personId = requireUuid(id, 'input.personId');
+    const [person] = await this.persons.findByIds([personId], this.scope);
+    if (!person) throw new NotFoundError('no person with this id', 'input.personId');
+    const statuses = await this.statuses.findByPersonIds([person.id], null);
+    return { ...person, statuses };
+  }
+
+  /** Runs the engine: governing rule set and region configuration of the service date, active categories, settlement, alerts. */
+  private price(
+    person: Awaited<ReturnType<SettlementService['person']>>,
+    version: RegionConfigVersion | null,
+    input: VisitInput,
+    ytd: Priced['result']['ytd'],
+    ruleSetOverride: string | null,
+  ): Priced {
+    const serviceDate = formatDate(input.serviceDate);
+    const visit: Visit = {
+      type: input.visitType,
+      referral: input.referral,
+      inProvince: input.inProvince,
+      providerFeeClass: input.providerFeeClass ?? null,
+      diagnosis: input.diagnosis,
+      totalCost: input.totalCost,
+      inPolicyCost: input.inPolicyCost,
+      basicPaid: input.basicPaid,
+      criticalPaid: input.criticalPaid,
+      otherPaid: input.otherPaid ?? ZERO,
+    };
+    return withPolicyErrors('input.', () => {
+      const id = isRuleSetId(ruleSetOverride) ? ruleSetOverride : governingRuleSet(person.regionCode, serviceDate);
+      const ruleSet = resolveRuleSet(id, version?.config ?? {});
+      const categories = activeCategoriesOn(person.statuses, serviceDate, ruleSet);
+      const birthDate = formatDate(person.birthDate);
+      const result = settle({ ruleSet, serviceDate, birthDate, categories, ytd, visit });
+      const alerts = [
+        ...alertsForVisit(ruleSet, { residence: person.residence, categories }, visit, result),
+        ...alertsForYear(ruleSet, { categories }, ytd.outOfPocket, result.ytd.outOfPocket),
+      ];
+      return {
+        person,
+        ruleSet,
+        regionConfigId: version?.id ?? null,
+        serviceDate,
+        year: Number(serviceDate.slice(0, 4)),
+        visit,
+        result,
+        alerts,
+      };
+    });
+  }
+
+  private visitColumns(priced: Priced, input: ClaimInput) {
+    return {
+      personId: priced.person.id,
+      serviceDate: parseDate(priced.serviceDate)!,
+      year: priced.year,
+      visitType: input.visitType,
+      referral: input.referral,
+      inProvince: input.inProvince,
+      providerCode: input.providerCode ?? null,
+      diagnosis: input.diagnosis,
+      totalCost: input.totalCost,
+      inPolicyCost: input.inPolicyCost,
+      basicPaid: input.basicPaid,
+      criticalPaid: input.criticalPaid,
+      otherPaid: input.otherPaid ?? ZERO,
+      ruleSet: priced.ruleSet.id,
+      ruleSetVersion: priced.ruleSet.version,
+      category: priced.result.category,
+      class: priced.result.class,
+      regionConfigId: priced.regionConfigId,
+      settledByClientId: this.principal.clientId,
+    };
+  }
+
+  private replay(stored: StoredClaim, hash: string): BenefitRow {
+    if (stored.inputHash !== hash) {
+      throw new ConflictError(`claim ${stored.claimId} is already settled with other content`, { argument: 'input.claimId' });
+    }
+    return stored;
+  }
+}
