@@ -57,11 +57,20 @@ export function certify(
   });
 }
 
-/** Stores a settled visit with the given amounts (strings, two decimals). */
-export function recordBenefit(db: Db, personId: string, claimId: string, serviceDate: string, amounts: { total: string; oop: string }) {
+/** Stores a settled visit with the given amounts (strings, two decimals), or with `reversal` the reversal of one. */
+export function recordBenefit(
+  db: Db,
+  personId: string,
+  claimId: string,
+  serviceDate: string,
+  amounts: { total: string; oop: string },
+  reversal?: { reverses: string; reason: string },
+) {
+  const sign = reversal ? '-' : '';
   return db.benefitRecord.create({
     data: {
       claimId,
+      kind: reversal ? 'REVERSAL' : 'SETTLEMENT',
       personId,
       serviceDate: day(serviceDate),
       year: Number(serviceDate.slice(0, 4)),
@@ -71,14 +80,17 @@ export function recordBenefit(db: Db, personId: string, claimId: string, service
       diagnosis: 'I63.9',
       totalCost: amounts.total,
       inPolicyCost: amounts.total,
-      basicPaid: '0.10',
-      criticalPaid: '0.20',
+      basicPaid: `${sign}0.10`,
+      criticalPaid: `${sign}0.20`,
       otherPaid: '0.00',
-      assistancePaid: '0.30',
+      assistancePaid: `${sign}0.30`,
       tiltPaid: '0.00',
       outOfPocket: amounts.oop,
       ruleSet: 'gansu-2023',
       category: 'MINIMUM_LIVING',
+      explanation: [{ step: 'base', amount: `${sign}0.30`, detail: 'test record', citation: 'test' }],
+      reversesId: reversal?.reverses ?? null,
+      reason: reversal?.reason ?? null,
     },
   });
 }

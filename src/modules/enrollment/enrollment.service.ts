@@ -66,7 +66,8 @@ export class EnrollmentService {
       const version = await this.regionConfigs.inForce(person.regionCode, yearStart);
       const statuses = await this.statuses.findByPersonIds([person.id], null);
       subsidy = withPolicyErrors('input.', () => {
-        const ruleSet = resolveRuleSet(governingRuleSet(person.regionCode, yearStart), version?.config ?? {});
+        // The rule set of the day of decision: contributions for a benefit year are collected in the year before (gansu-2023 一(二)).
+        const ruleSet = resolveRuleSet(governingRuleSet(person.regionCode, decidedOn), version?.config ?? {});
         const categories = activeCategoriesOn(statuses, decidedOn, ruleSet);
         return { ruleSet: ruleSet.id, ...quoteSubsidy({ ruleSet, year, personalContribution: contribution, categories }) };
       });

@@ -3,7 +3,7 @@ import type { RegionConfig as RegionConfigRow } from '../../generated/prisma/cli
 import type { Principal } from '../../auth/principal.js';
 import { formatDate, parseDate } from '../../shared/dates.js';
 import { BadUserInputError, ForbiddenError } from '../../shared/errors.js';
-import { Money } from '../../shared/money.js';
+import { Money, ZERO } from '../../shared/money.js';
 import { requireYear } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import { PolicyInputError } from '../policy/policy.errors.js';
@@ -160,7 +160,10 @@ export class RegionConfigService {
 /** A configured ratio may not undercut a floor the rule set states ("不低于"): refuse it when set, not at the next settlement. */
 function checkRatioFloors(regionCode: string, effectiveFrom: IsoDate, config: Config): void {
   if (!config.ratios) return;
-  const ruleSet = withPolicyErrors('input.', () => resolveRuleSet(governingRuleSet(regionCode.padEnd(6, '0'), effectiveFrom), config));
+  // Stand-in thresholds and caps let the lookup reach the ratio even where the region has yet to set them.
+  const standIn = Object.fromEntries(ASSISTANCE_CATEGORIES.map((category) => [category, ZERO]));
+  const probe = { ...config, thresholds: standIn, caps: standIn };
+  const ruleSet = withPolicyErrors('input.', () => resolveRuleSet(governingRuleSet(regionCode.padEnd(6, '0'), effectiveFrom), probe));
   for (const category of Object.keys(config.ratios) as AssistanceCategory[]) {
     for (const visitType of VISIT_TYPES) {
       try {

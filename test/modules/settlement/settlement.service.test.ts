@@ -135,12 +135,19 @@ describe('settleClaim', () => {
     await settle(visit);
     const alerts = await hub.db.alert.findMany({ where: { personId: person.id } });
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ rule: 'gansu-2023/rural-other-stay', month: '2024-05', targets: ['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'] });
+    expect(alerts[0]).toMatchObject({
+      rule: 'gansu-2023/rural-other-stay',
+      month: '2024-05',
+      targets: ['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'],
+    });
     expect(alerts[0]!.amount.toFixed(2)).toBe('20000.00');
   });
 
   it('counts a retroactive certification from six months before it (jiaxing-2023 二(二)7), and only when flagged', async () => {
-    const [flagged, plain] = [(await createHousehold(hub.db, '330402', 1)).members[0]!, (await createHousehold(hub.db, '330402', 1)).members[0]!];
+    const [flagged, plain] = [
+      (await createHousehold(hub.db, '330402', 1)).members[0]!,
+      (await createHousehold(hub.db, '330402', 1)).members[0]!,
+    ];
     for (const [person, retroactive] of [
       [flagged, true],
       [plain, false],
@@ -166,7 +173,11 @@ describe('quoteSettlement', () => {
     const { claimId: _unused, ...visit } = stay(personId, 'unused');
     const governing = await hub.requestText(QUOTE, { input: visit }, { token: zhangye.token, purpose: 'SETTLEMENT' });
     expect(governing.data!.quoteSettlement).toMatchObject({ ruleSet: 'gansu-2023', category: 'MINIMUM_LIVING', assistancePaid: '2700.00' });
-    const national = await hub.requestText(QUOTE, { input: visit, ruleSet: 'national-2021' }, { token: zhangye.token, purpose: 'SETTLEMENT' });
+    const national = await hub.requestText(
+      QUOTE,
+      { input: visit, ruleSet: 'national-2021' },
+      { token: zhangye.token, purpose: 'SETTLEMENT' },
+    );
     expect(national.data!.quoteSettlement).toMatchObject({ ruleSet: 'national-2021', assistancePaid: '2100.00' });
     expect(await hub.db.benefitRecord.count({ where: { personId } })).toBe(0);
     const unknown = await hub.requestText(QUOTE, { input: visit, ruleSet: 'mars-2030' }, { token: zhangye.token, purpose: 'SETTLEMENT' });
@@ -178,7 +189,11 @@ describe('reverseClaim', () => {
   it('cancels a settlement with a negated record, leaves the settlement as it was, and gives the cap back', async () => {
     const personId = await holder('620702');
     const original = (await settle(stay(personId, 'C-REV-1'))).data!.settleClaim as Record;
-    const reversed = await hub.requestText(REVERSE, { claimId: 'C-REV-1', reason: '重复结算' }, { token: zhangye.token, purpose: 'SETTLEMENT' });
+    const reversed = await hub.requestText(
+      REVERSE,
+      { claimId: 'C-REV-1', reason: '重复结算' },
+      { token: zhangye.token, purpose: 'SETTLEMENT' },
+    );
     expect(reversed.errors).toBeUndefined();
     expect(reversed.data!.reverseClaim).toMatchObject({
       claimId: 'C-REV-1',
@@ -196,7 +211,8 @@ describe('reverseClaim', () => {
     expect(burden.data!.person).toEqual({ burden: { visits: 0, assistancePaid: '0.00', outOfPocket: '0.00' } });
     // Four stays would pay 10 800 against the 10 000 cap; with the first reversed, the cap has room for three and 1 900.
     const later = [];
-    for (let i = 0; i < 4; i += 1) later.push(((await settle(stay(personId, `C-REV-NEXT-${i}`))).data!.settleClaim as Record).assistancePaid);
+    for (let i = 0; i < 4; i += 1)
+      later.push(((await settle(stay(personId, `C-REV-NEXT-${i}`))).data!.settleClaim as Record).assistancePaid);
     expect(later).toEqual(['2700.00', '2700.00', '2700.00', '1900.00']);
   });
 
@@ -217,7 +233,11 @@ describe('recordEnrollment', () => {
     const input = { personId, year: 2024, scheme: 'RESIDENT', personalContribution: '400.00', decidedOn: '2023-12-01' };
     const first = await hub.requestText(ENROLL, { input }, { token: zhangye.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
     expect(first.errors).toBeUndefined();
-    expect(first.data!.recordEnrollment).toMatchObject({ subsidyAmount: '400.00', subsidyCategory: 'EXTREME_POVERTY', ruleSet: 'gansu-2023' });
+    expect(first.data!.recordEnrollment).toMatchObject({
+      subsidyAmount: '400.00',
+      subsidyCategory: 'EXTREME_POVERTY',
+      ruleSet: 'gansu-2023',
+    });
     const again = await hub.requestText(ENROLL, { input }, { token: zhangye.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
     expect((again.data!.recordEnrollment as { id: string }).id).toBe((first.data!.recordEnrollment as { id: string }).id);
     const other = await hub.requestText(
@@ -233,7 +253,11 @@ describe('recordEnrollment', () => {
     const input = { personId, year: 2024, scheme: 'RESIDENT', personalContribution: '400.00', decidedOn: '2023-12-01' };
     const resident = await hub.requestText(ENROLL, { input }, { token: zhangye.token, purpose: 'SETTLEMENT' });
     expect(resident.data!.recordEnrollment).toMatchObject({ subsidyAmount: '310.00', subsidyCategory: 'MINIMUM_LIVING' });
-    const employee = await hub.requestText(ENROLL, { input: { ...input, scheme: 'EMPLOYEE' } }, { token: zhangye.token, purpose: 'SETTLEMENT' });
+    const employee = await hub.requestText(
+      ENROLL,
+      { input: { ...input, scheme: 'EMPLOYEE' } },
+      { token: zhangye.token, purpose: 'SETTLEMENT' },
+    );
     expect(employee.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.personalContribution' });
   });
 });
