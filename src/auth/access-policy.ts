@@ -38,6 +38,7 @@ const ENROLLMENT_READERS = grant([...CASEWORK, 'INSURER']);
 const BENEFIT_READERS = grant([...CASEWORK, 'HEALTH', 'INSURER']);
 const BENEFIT_AMOUNTS = grant([...CASEWORK, 'INSURER']);
 const BURDEN_READERS = grant([...CASEWORK, 'CHARITY', 'INSURER']);
+const ALERT_READERS = grant(CASEWORK);
 
 const fields = (type: string, names: readonly string[], grants: Grants) =>
   Object.fromEntries(names.map((name) => [`${type}.${name}`, grants]));
@@ -58,6 +59,11 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('Mutation', ['createInsurerConsent', 'endInsurerConsent'], grant(['MEDICAL_INSURANCE'])),
   ...fields('Mutation', ['settleClaim', 'reverseClaim', 'recordEnrollment', 'setRegionConfig'], grant(['MEDICAL_INSURANCE'])),
   'Query.quoteSettlement': grant(['MEDICAL_INSURANCE']),
+  'Mutation.runMonitoring': grant(['MEDICAL_INSURANCE']),
+  // Alerts (domain.md §5.3): the raiser and the target agencies; only targets move them (ALERT_REACH).
+  ...fields('Query', ['alerts'], ALERT_READERS),
+  'Person.alerts': ALERT_READERS,
+  ...fields('Mutation', ['reviewAlert', 'closeAlert'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
   // Policy parameters are no personal data: every agency that works with the policy may read them.
   'Query.regionConfig': grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR']),
   ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
@@ -122,6 +128,10 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   AuditFilter: grant(['AUDITOR']),
   ExplanationStep: BENEFIT_AMOUNTS,
   ...Object.fromEntries(
+    ['Alert', 'AlertDelivery', 'AlertConnection', 'AlertEdge', 'AlertStatusCount', 'AlertFilter'].map((type) => [type, ALERT_READERS]),
+  ),
+  MonitoringRun: grant(['MEDICAL_INSURANCE']),
+  ...Object.fromEntries(
     [
       'VisitInput',
       'ClaimInput',
@@ -148,6 +158,10 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.settleClaim': ['SETTLEMENT'],
   'Mutation.reverseClaim': ['SETTLEMENT'],
   'Mutation.recordEnrollment': ['SETTLEMENT', 'ASSISTANCE_ELIGIBILITY'],
+  'Query.alerts': ['MONITORING_FOLLOW_UP'],
+  'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],
+  'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],
+  'Mutation.runMonitoring': ['MONITORING_FOLLOW_UP'],
 };
 
 /** Types that only shape lists: visible wherever the field leading to them is. */
@@ -177,6 +191,17 @@ export const ROW_SCOPE: Readonly<Record<Agency, RowScope>> = {
   CHARITY: 'REFERRED',
   INSURER: 'CONSENTED',
   HUB_ADMIN: 'NONE',
+};
+
+/**
+ * Which high-cost alerts an agency sees, within its rows (domain.md §5.3):
+ * medical insurance raises them all; civil affairs and rural revitalization
+ * see those pushed to them, and they alone move them (review, outcome).
+ */
+export const ALERT_REACH: Readonly<Partial<Record<Agency, 'RAISED' | 'TARGETED'>>> = {
+  MEDICAL_INSURANCE: 'RAISED',
+  CIVIL_AFFAIRS: 'TARGETED',
+  RURAL_REVITALIZATION: 'TARGETED',
 };
 
 /** The categories whose active holders HEALTH follows. */

@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import { activeOnWhere } from '../modules/status/household-status.repository.js';
-import { HEALTH_MONITORED_CATEGORIES, ROW_SCOPE } from './access-policy.js';
+import { ALERT_REACH, HEALTH_MONITORED_CATEGORIES, ROW_SCOPE } from './access-policy.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -25,4 +25,14 @@ export function personScope(principal: Principal, today: Date): Prisma.PersonWhe
     case 'NONE':
       return { id: { in: [] } };
   }
+}
+
+/**
+ * The alerts a principal may see: of persons within `persons` (its row
+ * scope), and for target agencies only those pushed to them.
+ */
+export function alertScope(principal: Principal, persons: Prisma.PersonWhereInput): Prisma.AlertWhereInput {
+  const reach = ALERT_REACH[principal.agency];
+  if (!reach) return { id: { in: [] } };
+  return { person: persons, ...(reach === 'TARGETED' && { targets: { has: principal.agency } }) };
 }

@@ -4,7 +4,14 @@ import type { Purpose } from '../generated/prisma/enums.js';
 import { AuditRepository } from '../modules/audit/audit.repository.js';
 import { AuditQueryService } from '../modules/audit/audit.service.js';
 import { AuditWriter } from '../modules/audit/audit.writer.js';
-import { personScope } from '../auth/row-scope.js';
+import { alertScope, personScope } from '../auth/row-scope.js';
+import { createAlertLoaders } from '../modules/alert/alert.loader.js';
+import { AlertRepository } from '../modules/alert/alert.repository.js';
+import { AlertService, requireMonth } from '../modules/alert/alert.service.js';
+import { AlertStore, type AlertOutbox } from '../modules/alert/alert.store.js';
+import type { MonitoringRun } from '../modules/alert/alert.type.js';
+import { MonitoringRepository } from '../modules/alert/monitoring.repository.js';
+import { MonitoringService } from '../modules/alert/monitoring.service.js';
 import { today } from '../shared/dates.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { createBenefitLoaders } from '../modules/benefit/benefit.loader.js';
@@ -27,9 +34,10 @@ import { createStatusLoaders } from '../modules/status/household-status.loader.j
 import { HouseholdStatusRepository } from '../modules/status/household-status.repository.js';
 import type { Db } from './prisma.js';
 
-/** The repositories, one set per process: they hold no request state. */
-export function createRepositories(db: Db) {
+/** The repositories, one set per process: they hold no request state. `outbox` receives every alert stored. */
+export function createRepositories(db: Db, outbox: AlertOutbox | null = null) {
   return {
+    db,
     persons: new PersonRepository(db),
     households: new HouseholdRepository(db),
     statuses: new HouseholdStatusRepository(db),
@@ -39,6 +47,9 @@ export function createRepositories(db: Db) {
     sharing: new SharingRepository(db),
     regionConfigs: new RegionConfigRepository(db),
     settlements: new SettlementRepository(db),
+    alerts: new AlertRepository(db),
+    alertStore: new AlertStore(outbox),
+    monitoring: new MonitoringRepository(db),
   };
 }
 
@@ -46,8 +57,9 @@ export function createRepositories(db: Db) {
 export type Repositories = ReturnType<typeof createRepositories>;
 
 /** Fresh loaders for one request: batching and caching never cross requests (or principals). */
-export function createLoaders(repositories: Repositories, scope: Prisma.PersonWhereInput) {
+export function createLoaders(repositories: Repositories, scope: Prisma.PersonWhereInput, alerts: Prisma.AlertWhereInput) {
   return {
+    ...createAlertLoaders(repositories.alerts, alerts),
     ...createPersonLoaders(repositories.persons, scope),
     ...createHouseholdLoaders(repositories.households, scope),
     ...createStatusLoaders(repositories.statuses),
@@ -74,12 +86,16 @@ export interface HubContext {
   regionConfigs: RegionConfigService;
   settlements: SettlementService;
   enrollments: EnrollmentService;
+  alerts: AlertService;
+  /** The monthly monitoring run over the client's jurisdiction (medical insurance only). */
+  monitoring(month: string): Promise<MonitoringRun>;
 }
 
 /** Builds the context of one authenticated request; its row scope is fixed for the request. */
 export function createContext(principal: Principal, purpose: string | undefined, repositories: Repositories): HubContext {
   const scope = personScope(principal, today());
-  const loaders = createLoaders(repositories, scope);
+  const alerts = alertScope(principal, scope);
+  const loaders = createLoaders(repositories, scope, alerts);
   const declared = (AGENCY_PURPOSES[principal.agency] as readonly string[]).includes(purpose ?? '') ? (purpose as Purpose) : null;
   const auditWriter = new AuditWriter(repositories.audit, {
     clientId: principal.clientId,
@@ -100,7 +116,22 @@ export function createContext(principal: Principal, purpose: string | undefined,
     audit: new AuditQueryService(repositories.audit, principal.jurisdiction),
     sharing: new SharingService(repositories.sharing, scope, auditWriter, principal.clientId),
     regionConfigs,
-    settlements: new SettlementService(repositories.settlements, persons, statuses, regionConfigs, scope, auditWriter, principal),
+    settlements: new SettlementService(
+      repositories.settlements,
+      repositories.alertStore,
+      persons,
+      statuses,
+      regionConfigs,
+      scope,
+      auditWriter,
+      principal,
+    ),
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
+    alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
+    monitoring: (month) =>
+      new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.db).run(
+        requireMonth(month, 'month'),
+        principal.jurisdiction,
+      ),
   };
 }

@@ -6,6 +6,7 @@ import { buildSchema } from 'type-graphql';
 import { renderAccessMatrix } from '../auth/access-matrix.js';
 import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
+import { AlertResolver, PersonAlertsResolver } from '../modules/alert/alert.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
@@ -46,6 +47,8 @@ export function buildHubSchema(): Promise<GraphQLSchema> {
       RegionConfigResolver,
       SettlementResolver,
       EnrollmentResolver,
+      AlertResolver,
+      PersonAlertsResolver,
     ],
     validate: false,
   });

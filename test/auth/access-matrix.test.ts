@@ -33,6 +33,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Person.enrollments': /*                   */ 'F F F - - F - - - -',
   'Person.benefits': /*                      */ 'F F F F - F - - - -',
   'Person.burden': /*                        */ 'F F F - F F - - - -',
+  'Person.alerts': /*                        */ 'F F F - - - - - - -',
 
   'Household.id': /*                         */ 'F F F - - - - - - -',
   'Household.regionCode': /*                 */ 'F F F - - - - - - -',
@@ -137,6 +138,7 @@ const BODIES: Readonly<Record<string, string>> = {
   'Person.enrollments': 'person(id: $id) { enrollments { __typename } }',
   'Person.benefits': 'person(id: $id) { benefits(year: 2024) { totalCount } }',
   'Person.burden': 'person(id: $id) { burden(year: 2024) { __typename } }',
+  'Person.alerts': 'person(id: $id) { alerts { id } }',
   'BenefitRecord.explanation': 'person(id: $id) { benefits(year: 2024) { edges { node { explanation { step } } } } }',
   'Household.members': 'person(id: $id) { household { members { id } } }',
   'PersonFilter.regionPrefix': 'persons(filter: { regionPrefix: "620702" }) { totalCount }',
@@ -243,6 +245,21 @@ beforeAll(async () => {
   });
   const settled = await recordBenefit(hub.db, head.id, 'M-1', '2024-02-01', { total: '1000.10', oop: '100.05' });
   await recordBenefit(hub.db, head.id, 'M-2', '2024-07-01', { total: '2000.20', oop: '200.15' });
+  await hub.db.alert.create({
+    data: {
+      personId: head.id,
+      rule: 'gansu-2023/rural-other-stay',
+      ruleSet: 'gansu-2023',
+      citation: 'test',
+      measure: 'STAY_AFTER_INSURANCE',
+      threshold: '12000.00',
+      amount: '15000.00',
+      targets: ['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'],
+      year: 2024,
+      month: '2024-07',
+      dedupeKey: 'matrix',
+    },
+  });
   // A reversal of M-1, so that `reason` has a value to show.
   await recordBenefit(
     hub.db,

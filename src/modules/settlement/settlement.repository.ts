@@ -2,7 +2,6 @@ import type { Decimal } from 'decimal.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { AssistanceCategory, BenefitKind, Referral, VisitType } from '../../shared/enums.js';
 import type { Db } from '../../server/prisma.js';
-import type { AlertDraft } from '../alert/alert.draft.js';
 import { BENEFIT_COLUMNS, type BenefitRow } from '../benefit/benefit.repository.js';
 import type { Accumulators, ExplanationStep } from '../policy/policy.types.js';
 
@@ -91,16 +90,5 @@ export class SettlementRepository {
     });
     const [row] = await tx.$queryRaw<BenefitRow[]>`SELECT ${BENEFIT_COLUMNS} FROM benefit_record WHERE id = ${id}::uuid`;
     return row!;
-  }
-
-  /** Stores the alerts not stored before (by dedupe key); returns the ids of those it stored. */
-  async insertAlerts(tx: Prisma.TransactionClient, drafts: readonly AlertDraft[], benefitId: string | null): Promise<string[]> {
-    if (drafts.length === 0) return [];
-    const created = await tx.alert.createManyAndReturn({
-      data: drafts.map((draft) => ({ ...draft, targets: [...draft.targets], benefitId })),
-      skipDuplicates: true,
-      select: { id: true },
-    });
-    return created.map(({ id }) => id);
   }
 }

@@ -7,6 +7,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/er
 import { ZERO } from '../../shared/money.js';
 import { requireUuid } from '../../shared/validate.js';
 import { alertDrafts } from '../alert/alert.draft.js';
+import type { AlertStore } from '../alert/alert.store.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { BenefitRow } from '../benefit/benefit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
@@ -73,6 +74,7 @@ function negate(value: Decimal): Decimal {
 export class SettlementService {
   constructor(
     private readonly repository: SettlementRepository,
+    private readonly alertStore: AlertStore,
     private readonly persons: PersonRepository,
     private readonly statuses: HouseholdStatusRepository,
     private readonly regionConfigs: RegionConfigService,
@@ -143,10 +145,10 @@ export class SettlementService {
           reversesId: null,
           reason: null,
         });
-        await this.repository.insertAlerts(
+        const drafts = alertDrafts(person.id, priced.ruleSet.id, priced.serviceDate, input.claimId, priced.alerts);
+        await this.alertStore.insert(
           tx,
-          alertDrafts(person.id, priced.ruleSet.id, priced.serviceDate, input.claimId, priced.alerts),
-          record.id,
+          drafts.map((draft) => ({ ...draft, benefitId: record.id })),
         );
         return record;
       }, TRANSACTION_OPTIONS);

@@ -1,0 +1,49 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { AlertOutcome, AlertStatus } from '../../shared/enums.js';
+import type { Db } from '../../server/prisma.js';
+import { padKeys } from '../../shared/loader.js';
+
+/** Reads alerts and moves them through their lifecycle; the only code that touches `alert`. */
+export class AlertRepository {
+  constructor(private readonly db: Db) {}
+
+  /** A page of alerts, newest first (ids are time-ordered UUIDv7), after `afterId` when given. */
+  page(where: Prisma.AlertWhereInput, take: number, afterId: string | null) {
+    return this.db.alert.findMany({
+      where: afterId ? { AND: [where, { id: { lt: afterId } }] } : where,
+      orderBy: { id: 'desc' },
+      take,
+    });
+  }
+
+  /** How many alerts of `where` stand at each status. */
+  async countsByStatus(where: Prisma.AlertWhereInput): Promise<{ status: AlertStatus; count: number }[]> {
+    const groups = await this.db.alert.groupBy({ by: ['status'], where, _count: { _all: true } });
+    return groups.map((group) => ({ status: group.status, count: group._count._all }));
+  }
+
+  findOne(where: Prisma.AlertWhereInput, client: Db | Prisma.TransactionClient = this.db) {
+    return client.alert.findFirst({ where });
+  }
+
+  /** Alerts of the persons within `where`, newest first. */
+  findByPersonIds(personIds: readonly string[], where: Prisma.AlertWhereInput) {
+    return this.db.alert.findMany({ where: { AND: [where, { personId: { in: padKeys(personIds) } }] }, orderBy: { id: 'desc' } });
+  }
+
+  /** Moves an alert, but only from one of `from`: a concurrent move makes this a no-op (null). */
+  async move(
+    tx: Prisma.TransactionClient,
+    id: string,
+    from: readonly AlertStatus[],
+    data: { status: AlertStatus; outcome?: AlertOutcome; note?: string | null; handledByClientId: string },
+  ) {
+    const { count } = await tx.alert.updateMany({ where: { id, status: { in: [...from] } }, data: { ...data, handledAt: new Date() } });
+    return count === 1 ? tx.alert.findUniqueOrThrow({ where: { id } }) : null;
+  }
+
+  /** The deliveries of the alerts, oldest first. */
+  deliveriesByAlertIds(alertIds: readonly string[]) {
+    return this.db.alertDelivery.findMany({ where: { alertId: { in: padKeys(alertIds) } }, orderBy: { deliveredAt: 'asc' } });
+  }
+}

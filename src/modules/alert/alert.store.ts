@@ -1,0 +1,32 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { AlertDraft } from './alert.draft.js';
+
+/** An alert to store, with the settled visit that raised it (null for a yearly rule). */
+export type NewAlert = AlertDraft & { readonly benefitId: string | null };
+
+/** Puts freshly stored alerts on the way to their targets, in the transaction that stored them (the outbox). */
+export interface AlertOutbox {
+  enqueue(tx: Prisma.TransactionClient, alertIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * Stores raised alerts: an alert whose dedupe key exists is not raised again,
+ * and each new one enters the outbox in the same transaction, so that no
+ * committed alert can miss its delivery and no rolled-back one is delivered.
+ */
+export class AlertStore {
+  constructor(private readonly outbox: AlertOutbox | null) {}
+
+  /** Stores the alerts not stored before; returns the ids of those it stored. */
+  async insert(tx: Prisma.TransactionClient, alerts: readonly NewAlert[]): Promise<string[]> {
+    if (alerts.length === 0) return [];
+    const created = await tx.alert.createManyAndReturn({
+      data: alerts.map((alert) => ({ ...alert, targets: [...alert.targets] })),
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    const ids = created.map(({ id }) => id);
+    if (ids.length > 0) await this.outbox?.enqueue(tx, ids);
+    return ids;
+  }
+}

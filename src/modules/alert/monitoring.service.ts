@@ -1,0 +1,135 @@
+import { formatDate, parseDate } from '../../shared/dates.js';
+import { ZERO } from '../../shared/money.js';
+import { log } from '../../shared/log.js';
+import type { Db } from '../../server/prisma.js';
+import { alertsForVisit, alertsForYear } from '../policy/monitoring.engine.js';
+import { PolicyInputError } from '../policy/policy.errors.js';
+import type { IsoDate } from '../policy/policy.types.js';
+import { configInForce } from '../policy/region-config.js';
+import { governingRuleSet } from '../policy/rule-set.data.js';
+import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
+import { activeCategoriesOn } from '../policy/settlement.engine.js';
+import { versionOf } from '../region-config/region-config.service.js';
+import { alertDrafts } from './alert.draft.js';
+import type { AlertStore, NewAlert } from './alert.store.js';
+import type { MonitoredRecord, MonitoredStatus, MonitoringRepository } from './monitoring.repository.js';
+import type { MonitoringRun } from './alert.type.js';
+
+const BATCH = 2_000;
+const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
+
+function lastDayOf(month: string): IsoDate {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return formatDate(new Date(Date.UTC(year, m, 0)));
+}
+
+/**
+ * The monthly monitoring run (domain.md §5.3): for the persons with records
+ * in the month's year, it evaluates the per-visit rules on the month's settled
+ * visits (not reversed) and the yearly rules on the year's out-of-pocket total
+ * at the month's end. An alert already raised (by settlement or an earlier
+ * run) has the same dedupe key and is not raised again, so a month can be run
+ * any number of times.
+ */
+export class MonitoringService {
+  constructor(
+    private readonly repository: MonitoringRepository,
+    private readonly alerts: AlertStore,
+    private readonly db: Db,
+  ) {}
+
+  async run(month: string, regionPrefix = '', onProgress: (persons: number) => void = () => {}): Promise<MonitoringRun> {
+    const year = Number(month.slice(0, 4));
+    const monthEnd = lastDayOf(month);
+    const through = parseDate(monthEnd)!;
+    const versions = (await this.repository.configVersions(year)).map(versionOf);
+    const ruleSets = new Map<string, ResolvedRuleSet>();
+    const ruleSetFor = (regionCode: string, date: IsoDate) => {
+      const version = configInForce(versions, regionCode, date);
+      const id = governingRuleSet(regionCode, date);
+      const key = `${id}|${version?.id ?? ''}`;
+      let resolved = ruleSets.get(key);
+      if (!resolved) ruleSets.set(key, (resolved = resolveRuleSet(id, version?.config ?? {})));
+      return resolved;
+    };
+    const report: MonitoringRun = { month, persons: 0, visits: 0, raised: 0 };
+    for (let after = FIRST_UUID; ;) {
+      const ids = await this.repository.personIds(year, through, regionPrefix, after, BATCH);
+      if (ids.length === 0) break;
+      after = ids.at(-1)!;
+      const [persons, statuses, records] = await Promise.all([
+        this.repository.persons(ids),
+        this.repository.statuses(ids),
+        this.repository.records(ids, year, through),
+      ]);
+      const statusesOf = group(statuses, (s) => s.personId);
+      const recordsOf = group(records, (r) => r.personId);
+      const raised: NewAlert[] = [];
+      for (const person of persons) {
+        const personStatuses = statusesOf.get(person.id) ?? [];
+        const personRecords = recordsOf.get(person.id) ?? [];
+        try {
+          report.visits += this.evaluate(person, personStatuses, personRecords, month, monthEnd, ruleSetFor, raised);
+        } catch (error) {
+          // A record the rules cannot judge (a service date before any rule set) must not stop the run for everyone else.
+          if (!(error instanceof PolicyInputError)) throw error;
+          log.warn(`monitoring ${month}: person ${person.id} skipped: ${error.message}`);
+        }
+      }
+      report.raised += (await this.db.$transaction((tx) => this.alerts.insert(tx, raised))).length;
+      report.persons += persons.length;
+      onProgress(report.persons);
+    }
+    return report;
+  }
+
+  /** Adds the alerts of one person to `raised`; returns how many visits of the month it judged. */
+  private evaluate(
+    person: { id: string; regionCode: string; residence: 'RURAL' | 'URBAN' },
+    statuses: MonitoredStatus[],
+    records: MonitoredRecord[],
+    month: string,
+    monthEnd: IsoDate,
+    ruleSetFor: (regionCode: string, date: IsoDate) => ResolvedRuleSet,
+    raised: NewAlert[],
+  ): number {
+    const reversed = new Set(records.flatMap((r) => (r.kind === 'REVERSAL' && r.reversesId ? [r.reversesId] : [])));
+    let visits = 0;
+    for (const record of records) {
+      const serviceDate = formatDate(record.serviceDate);
+      if (record.kind !== 'SETTLEMENT' || reversed.has(record.id) || !serviceDate.startsWith(month)) continue;
+      visits += 1;
+      const ruleSet = ruleSetFor(person.regionCode, serviceDate);
+      const categories = activeCategoriesOn(statuses, serviceDate, ruleSet);
+      const visit = {
+        type: record.visitType,
+        referral: record.referral,
+        inProvince: record.inProvince,
+        diagnosis: record.diagnosis ?? '',
+        totalCost: record.totalCost,
+        inPolicyCost: record.inPolicyCost,
+        basicPaid: record.basicPaid,
+        criticalPaid: record.criticalPaid,
+        otherPaid: record.otherPaid,
+      };
+      const alerts = alertsForVisit(ruleSet, { residence: person.residence, categories }, visit, record);
+      raised.push(...alertDrafts(person.id, ruleSet.id, serviceDate, record.claimId, alerts).map((d) => ({ ...d, benefitId: record.id })));
+    }
+    const total = records.reduce((sum, r) => sum.plus(r.outOfPocket), ZERO);
+    const ruleSet = ruleSetFor(person.regionCode, monthEnd);
+    const categories = activeCategoriesOn(statuses, monthEnd, ruleSet);
+    const yearly = alertsForYear(ruleSet, { categories }, ZERO, total);
+    raised.push(...alertDrafts(person.id, ruleSet.id, monthEnd, null, yearly).map((d) => ({ ...d, benefitId: null })));
+    return visits;
+  }
+}
+
+function group<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
