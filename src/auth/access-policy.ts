@@ -64,6 +64,10 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('Query', ['alerts'], ALERT_READERS),
   'Person.alerts': ALERT_READERS,
   ...fields('Mutation', ['reviewAlert', 'closeAlert'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
+  // Pushes: the target agencies subscribe or register webhooks; what reaches them is cut like a query.
+  'Subscription.alertRaised': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
+  ...fields('Mutation', ['registerWebhook', 'removeWebhook', 'replayWebhookDelivery'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
+  'Query.webhookDeliveries': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
   // Policy parameters are no personal data: every agency that works with the policy may read them.
   'Query.regionConfig': grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR']),
   ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
@@ -132,6 +136,9 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   ),
   MonitoringRun: grant(['MEDICAL_INSURANCE']),
   ...Object.fromEntries(
+    ['Webhook', 'WebhookRegistration', 'WebhookDeliveryRecord'].map((type) => [type, grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])]),
+  ),
+  ...Object.fromEntries(
     [
       'VisitInput',
       'ClaimInput',
@@ -162,6 +169,7 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.runMonitoring': ['MONITORING_FOLLOW_UP'],
+  'Subscription.alertRaised': ['MONITORING_FOLLOW_UP'],
 };
 
 /** Types that only shape lists: visible wherever the field leading to them is. */

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Logger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import { log } from '../shared/log.js';
 
@@ -82,11 +83,16 @@ export async function migrate(databaseUrl: string, dir: string = MIGRATIONS_DIR)
       }
       done.push(migration.name);
     }
+    // The job queue of the alert outbox keeps its own schema (graphile_worker), migrated by its library.
+    await runMigrations({ connectionString: databaseUrl, logger: QUIET });
     return done;
   } finally {
     await client.end();
   }
 }
+
+/** graphile-worker's own logging is left out; the hub logs what matters. */
+const QUIET = new Logger(() => () => {});
 
 /** Names of migrations in `dir` that the database has not applied; empty when it is up to date. */
 export async function pendingMigrations(client: pg.ClientBase | pg.Pool, dir: string = MIGRATIONS_DIR): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { AlertOutcome, AlertStatus } from '../../shared/enums.js';
+import type { Agency, AlertOutcome, AlertStatus } from '../../shared/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { padKeys } from '../../shared/loader.js';
 
@@ -45,5 +45,20 @@ export class AlertRepository {
   /** The deliveries of the alerts, oldest first. */
   deliveriesByAlertIds(alertIds: readonly string[]) {
     return this.db.alertDelivery.findMany({ where: { alertId: { in: padKeys(alertIds) } }, orderBy: { deliveredAt: 'asc' } });
+  }
+
+  /**
+   * Records that an alert reached a client of a target agency (once per
+   * client and channel), and marks the alert DELIVERED once every target
+   * agency has been reached, unless its handling has moved on already.
+   */
+  async recordDelivery(alertId: string, agency: Agency, clientId: string, channel: 'WEBHOOK' | 'SUBSCRIPTION'): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      await tx.alertDelivery.createMany({ data: [{ alertId, agency, clientId, channel }], skipDuplicates: true });
+      await tx.$executeRaw`
+        UPDATE alert SET status = 'DELIVERED'
+        WHERE id = ${alertId}::uuid AND status = 'RAISED'
+          AND targets <@ (SELECT array_agg(DISTINCT agency) FROM alert_delivery WHERE alert_id = ${alertId}::uuid)`;
+    });
   }
 }

@@ -1,6 +1,9 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { AlertDraft } from './alert.draft.js';
 
+/** The PostgreSQL NOTIFY channel that carries the id of every alert stored, once committed. */
+export const ALERT_CHANNEL = 'alert_raised';
+
 /** An alert to store, with the settled visit that raised it (null for a yearly rule). */
 export type NewAlert = AlertDraft & { readonly benefitId: string | null };
 
@@ -26,7 +29,10 @@ export class AlertStore {
       select: { id: true },
     });
     const ids = created.map(({ id }) => id);
-    if (ids.length > 0) await this.outbox?.enqueue(tx, ids);
+    if (ids.length === 0) return ids;
+    await this.outbox?.enqueue(tx, ids);
+    // Live subscribers learn of the alerts on commit (a rolled-back transaction notifies nobody).
+    await tx.$executeRaw`SELECT pg_notify(${ALERT_CHANNEL}, id::text) FROM unnest(${ids}::uuid[]) AS id`;
     return ids;
   }
 }
