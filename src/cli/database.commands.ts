@@ -3,19 +3,13 @@ import type { HubConfig } from '../server/config.js';
 import { log } from '../shared/log.js';
 import type { SeedOptions } from '../modules/seed/seed.generator.js';
 import { seed } from '../modules/seed/seed.service.js';
+import { waitForSignal } from './signals.js';
 import { withDatabase } from './with-database.js';
 
 /** `hub start`: runs until SIGINT or SIGTERM, then stops everything it started. */
 export async function startCommand(config: HubConfig): Promise<number> {
   const hub = await startHub(config);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info(`${signal} received, stopping`);
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  await waitForSignal();
   await hub.stop();
   log.info('stopped');
   return 0;

@@ -5,6 +5,8 @@ import { migrateCommand, seedCommand, startCommand } from './database.commands.j
 import { auditCommand } from './audit.commands.js';
 import { clientsCommand } from './clients.commands.js';
 import { runQuote } from './quote.command.js';
+import { dispatchCommand, monitorCommand } from './alert.commands.js';
+import { UsageError } from './usage.js';
 
 const USAGE = `usage: hub <command>
   start                                  start the hub (embedded PostgreSQL unless DATABASE_URL)
@@ -15,10 +17,10 @@ const USAGE = `usage: hub <command>
   clients create --name NAME --agency AGENCY --region PREFIX [--purposes P,…]
   clients list | disable --id ID | rotate --id ID [--grace-seconds N] | revoke-token --jti JTI
                                          manage the clients that call the hub
-  audit verify                           check the audit chain (exit 1 with the first broken entry)`;
-
-/** A mistake in the command line: exit 2 with the usage. */
-export class UsageError extends Error {}
+  audit verify                           check the audit chain (exit 1 with the first broken entry)
+  monitor run --month YYYY-MM [--region PREFIX]
+                                         raise the month's high-cost alerts (re-running raises nothing twice)
+  dispatch                               run only the alert dispatcher (webhooks), e.g. beside HUB_DISPATCHER=off`;
 
 /**
  * Runs one command of the `hub` command line and returns its exit code.
@@ -38,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
         return await clientsCommand(loadConfig(), rest);
       case 'audit':
         return await auditCommand(loadConfig(), rest);
+      case 'monitor':
+        return await monitorCommand(loadConfig(), rest);
+      case 'dispatch':
+        return await dispatchCommand(loadConfig());
       case 'quote':
         if (rest.length === 0) throw new UsageError('quote needs at least one case file');
         return await runQuote(rest, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });

@@ -9,6 +9,8 @@ import { createRepositories } from './context.js';
 import { openDatabase } from './database.js';
 import { startHttpServer, type HubHttpServer } from './http.js';
 import { migrate } from './migrate.js';
+import { startDispatcher } from './dispatcher.js';
+import { JobQueue } from './job-queue.js';
 import { createDb } from './prisma.js';
 import { buildHubSchema } from './schema.js';
 import { seedIfEmpty } from '../modules/seed/seed.service.js';
@@ -25,7 +27,8 @@ export interface RunningHub {
  */
 export async function startHub(config: HubConfig, options: { demoData?: boolean } = {}): Promise<RunningHub> {
   const database = await openDatabase(config);
-  const { db, pool } = createDb(database.url);
+  // Room for the dispatcher (a lock, a LISTEN and its jobs) beside the requests.
+  const { db, pool } = createDb(database.url, { poolSize: 20 });
   try {
     const applied = await migrate(database.url);
     log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
@@ -34,11 +37,17 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     const keys = await SigningKeys.load(config.dataDir);
     const tokens = new TokenService(clients, keys, {});
     const schema = await buildHubSchema();
-    const http = await startHttpServer({ schema, repositories: createRepositories(db), pool, tokens, keys }, config.port);
+    const queue = new JobQueue(config.webhookMaxAttempts);
+    const repositories = createRepositories(db, queue);
+    const http = await startHttpServer({ schema, repositories, pool, tokens, keys }, config.port);
     log.info(`serving GraphQL at ${http.url}`);
+    const dispatcher = config.dispatcher
+      ? await startDispatcher(pool, repositories, queue, { maxAttempts: config.webhookMaxAttempts, timeoutMs: config.webhookTimeoutMs })
+      : null;
     return {
       http,
       async stop() {
+        await dispatcher?.stop();
         await http.close();
         await db.$disconnect();
         await pool.end();

@@ -8,7 +8,10 @@ import { alertScope, personScope } from '../auth/row-scope.js';
 import { createAlertLoaders } from '../modules/alert/alert.loader.js';
 import { AlertRepository } from '../modules/alert/alert.repository.js';
 import { AlertService, requireMonth } from '../modules/alert/alert.service.js';
-import { AlertStore, type AlertOutbox } from '../modules/alert/alert.store.js';
+import { AlertStore } from '../modules/alert/alert.store.js';
+import { WebhookRepository } from '../modules/webhook/webhook.repository.js';
+import { WebhookService } from '../modules/webhook/webhook.service.js';
+import type { JobQueue } from './job-queue.js';
 import type { MonitoringRun } from '../modules/alert/alert.type.js';
 import { MonitoringRepository } from '../modules/alert/monitoring.repository.js';
 import { MonitoringService } from '../modules/alert/monitoring.service.js';
@@ -34,8 +37,8 @@ import { createStatusLoaders } from '../modules/status/household-status.loader.j
 import { HouseholdStatusRepository } from '../modules/status/household-status.repository.js';
 import type { Db } from './prisma.js';
 
-/** The repositories, one set per process: they hold no request state. `outbox` receives every alert stored. */
-export function createRepositories(db: Db, outbox: AlertOutbox | null = null) {
+/** The repositories, one set per process: they hold no request state. `queue` is the outbox of every alert stored. */
+export function createRepositories(db: Db, queue: JobQueue | null = null) {
   return {
     db,
     persons: new PersonRepository(db),
@@ -48,8 +51,10 @@ export function createRepositories(db: Db, outbox: AlertOutbox | null = null) {
     regionConfigs: new RegionConfigRepository(db),
     settlements: new SettlementRepository(db),
     alerts: new AlertRepository(db),
-    alertStore: new AlertStore(outbox),
+    alertStore: new AlertStore(queue),
+    queue,
     monitoring: new MonitoringRepository(db),
+    webhooks: new WebhookRepository(db),
   };
 }
 
@@ -87,6 +92,7 @@ export interface HubContext {
   settlements: SettlementService;
   enrollments: EnrollmentService;
   alerts: AlertService;
+  webhooks: WebhookService;
   /** The monthly monitoring run over the client's jurisdiction (medical insurance only). */
   monitoring(month: string): Promise<MonitoringRun>;
 }
@@ -128,6 +134,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
     ),
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
+    webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter),
     monitoring: (month) =>
       new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.db).run(
         requireMonth(month, 'month'),

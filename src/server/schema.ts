@@ -14,6 +14,7 @@ import { PersonResolver } from '../modules/person/person.resolver.js';
 import { RegionConfigResolver } from '../modules/region-config/region-config.resolver.js';
 import { SettlementResolver } from '../modules/settlement/settlement.resolver.js';
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
+import { WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
 
 /** The committed SDL, for partners and for codegen. */
@@ -49,6 +50,7 @@ export function buildHubSchema(): Promise<GraphQLSchema> {
       EnrollmentResolver,
       AlertResolver,
       PersonAlertsResolver,
+      WebhookResolver,
     ],
     validate: false,
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenService } from '../../src/auth/token.service.js';
 import { clientsCommand } from '../../src/cli/clients.commands.js';
-import type { HubConfig } from '../../src/server/config.js';
+import { loadConfig, type HubConfig } from '../../src/server/config.js';
 import { startAuthFixture, type AuthFixture } from './auth.fixture.js';
 
 let auth: AuthFixture;
@@ -11,7 +11,7 @@ let tokens: TokenService;
 
 beforeAll(async () => {
   auth = await startAuthFixture();
-  config = { databaseUrl: auth.database.url, port: 0, dataDir: auth.dataDir };
+  config = loadConfig({ DATABASE_URL: auth.database.url, PORT: '0', HUB_DATA_DIR: auth.dataDir });
   tokens = new TokenService(auth.repository, auth.keys);
 });
 

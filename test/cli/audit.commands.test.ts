@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditCommand } from '../../src/cli/audit.commands.js';
-import type { HubConfig } from '../../src/server/config.js';
+import { loadConfig, type HubConfig } from '../../src/server/config.js';
 import { openAuditDatabase, readDraft, type AuditDatabase } from '../modules/audit/audit.fixtures.js';
 
 let audit: AuditDatabase;
@@ -8,7 +8,7 @@ let config: HubConfig;
 
 beforeAll(async () => {
   audit = await openAuditDatabase();
-  config = { databaseUrl: audit.url, port: 0, dataDir: '/nonexistent' };
+  config = loadConfig({ DATABASE_URL: audit.url, PORT: '0', HUB_DATA_DIR: '/nonexistent' });
 });
 
 afterAll(() => audit.close());

@@ -9,7 +9,8 @@ import { ClientService } from '../../src/auth/client.service.js';
 import { SigningKeys } from '../../src/auth/signing-keys.js';
 import { TokenService } from '../../src/auth/token.service.js';
 import type { Agency } from '../../src/generated/prisma/enums.js';
-import { createRepositories } from '../../src/server/context.js';
+import { createRepositories, type Repositories } from '../../src/server/context.js';
+import { JobQueue } from '../../src/server/job-queue.js';
 import { startHttpServer } from '../../src/server/http.js';
 import { createDb, type Db, type StatementCounter } from '../../src/server/prisma.js';
 import { buildHubSchema } from '../../src/server/schema.js';
@@ -39,6 +40,10 @@ export interface TestHub {
   pool: pg.Pool;
   clients: ClientService;
   tokens: TokenService;
+  databaseUrl: string;
+  repositories: Repositories;
+  /** The alert outbox the hub's writes enqueue into. */
+  queue: JobQueue;
   /** SQL statements sent since the last `counter.count = 0`. */
   counter: StatementCounter;
   /** Registers a client of `agency` and returns its id and a token issued through its credentials. */
@@ -54,7 +59,7 @@ export interface TestHub {
 }
 
 /** Starts a hub for one test file. */
-export async function startTestHub(): Promise<TestHub> {
+export async function startTestHub(options: { webhookMaxAttempts?: number } = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-keys-'));
   const counter: StatementCounter = { count: 0, statements: [] };
@@ -63,11 +68,10 @@ export async function startTestHub(): Promise<TestHub> {
   const clients = new ClientService(repository);
   const keys = await SigningKeys.load(dataDir);
   const tokens = new TokenService(repository, keys, {});
-  const http = await startHttpServer(
-    { schema: await buildHubSchema(), repositories: createRepositories(db), pool, tokens, keys },
-    0,
-    '127.0.0.1',
-  );
+  // Alerts enter the outbox as in production; a test that wants them delivered starts a dispatcher.
+  const queue = new JobQueue(options.webhookMaxAttempts ?? 8);
+  const repositories = createRepositories(db, queue);
+  const http = await startHttpServer({ schema: await buildHubSchema(), repositories, pool, tokens, keys }, 0, '127.0.0.1');
   const origin = `http://127.0.0.1:${http.port}`;
 
   async function client(agency: Agency, jurisdiction = '6207', purposes?: string[]) {
@@ -105,6 +109,9 @@ export async function startTestHub(): Promise<TestHub> {
     clients,
     tokens,
     counter,
+    databaseUrl: database.url,
+    repositories,
+    queue,
     client,
     request: (document, variables, options) => requestText(print(document), variables as Record<string, unknown>, options) as never,
     requestText,

@@ -54,6 +54,8 @@ export class AlertRepository {
    */
   async recordDelivery(alertId: string, agency: Agency, clientId: string, channel: 'WEBHOOK' | 'SUBSCRIPTION'): Promise<void> {
     await this.db.$transaction(async (tx) => {
+      // Two targets reached at once would each miss the other's uncommitted row: take turns on the alert.
+      await tx.$executeRaw`SELECT 1 FROM alert WHERE id = ${alertId}::uuid FOR UPDATE`;
       await tx.alertDelivery.createMany({ data: [{ alertId, agency, clientId, channel }], skipDuplicates: true });
       await tx.$executeRaw`
         UPDATE alert SET status = 'DELIVERED'

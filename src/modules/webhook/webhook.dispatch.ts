@@ -1,0 +1,130 @@
+import type { Principal } from '../../auth/principal.js';
+import { personScope } from '../../auth/row-scope.js';
+import type { Db } from '../../server/prisma.js';
+import type { DeliveryQueue } from '../../server/job-queue.js';
+import { today } from '../../shared/dates.js';
+import { formatMoney } from '../../shared/money.js';
+import type { AlertRepository } from '../alert/alert.repository.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { PersonRepository } from '../person/person.repository.js';
+import type { WebhookRepository } from './webhook.repository.js';
+import { signWebhook, WEBHOOK_HEADERS } from './webhook.signature.js';
+
+/** How a delivery attempt ended. */
+export type AttemptOutcome = 'DELIVERED' | 'RETRY' | 'DEAD' | 'SKIPPED';
+
+/** What the dispatcher needs besides the repositories. */
+export interface DispatchOptions {
+  /** Attempts of one delivery before it is dead. */
+  maxAttempts: number;
+  /** Milliseconds one POST may take. */
+  timeoutMs: number;
+}
+
+/**
+ * The work behind the outbox jobs: fanning an alert out to the webhooks of
+ * its target agencies (only clients whose rows hold the person), and POSTing
+ * it, signed, to one webhook. A delivery keeps one id over all its attempts;
+ * with at-least-once jobs that id is what makes it exactly-once for the
+ * receiver. Every 2xx is audited as the client's read of the person.
+ */
+export class WebhookDispatcher {
+  constructor(
+    private readonly db: Db,
+    private readonly webhooks: WebhookRepository,
+    private readonly alerts: AlertRepository,
+    private readonly persons: PersonRepository,
+    private readonly audit: AuditRepository,
+    private readonly queue: DeliveryQueue,
+    private readonly options: DispatchOptions,
+  ) {}
+
+  /** Creates (once) and enqueues the deliveries of an alert; returns how many webhooks it goes to. */
+  async fanOut(alertId: string): Promise<number> {
+    const alert = await this.alerts.findOne({ id: alertId });
+    if (!alert) return 0;
+    const candidates = await this.webhooks.activeFor(alert.targets);
+    const reached: string[] = [];
+    for (const webhook of candidates) {
+      const principal: Principal = {
+        clientId: webhook.client.id,
+        agency: webhook.client.agency,
+        jurisdiction: webhook.client.jurisdiction,
+        purposes: webhook.client.purposes,
+        jti: 'webhook',
+      };
+      const visible = await this.persons.findByIds([alert.personId], personScope(principal, today()));
+      if (visible.length > 0) reached.push(webhook.id);
+    }
+    if (reached.length === 0) return 0;
+    await this.db.$transaction(async (tx) => {
+      for (const delivery of await this.webhooks.ensureDeliveries(tx, alert.id, reached)) await this.queue.enqueueDelivery(tx, delivery.id);
+    });
+    return reached.length;
+  }
+
+  /** One attempt of a delivery; `attempt` counts from 1. */
+  async attempt(deliveryId: string, attempt: number, fetchImpl: typeof fetch = fetch): Promise<AttemptOutcome> {
+    const delivery = await this.webhooks.findDelivery(deliveryId);
+    if (!delivery || delivery.status !== 'PENDING' || delivery.webhook.disabledAt) return 'SKIPPED';
+    const alert = await this.alerts.findOne({ id: delivery.alertId });
+    if (!alert) return 'SKIPPED';
+    const [person] = await this.persons.findByIds([alert.personId]);
+    const body = JSON.stringify({
+      deliveryId: delivery.id,
+      event: 'alert.raised',
+      alert: {
+        id: alert.id,
+        rule: alert.rule,
+        ruleSet: alert.ruleSet,
+        citation: alert.citation,
+        measure: alert.measure,
+        threshold: formatMoney(alert.threshold),
+        amount: formatMoney(alert.amount),
+        targets: alert.targets,
+        year: alert.year,
+        month: alert.month,
+        raisedAt: alert.raisedAt.toISOString(),
+        person: { id: alert.personId, regionCode: person?.regionCode ?? null },
+      },
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    let error: string | null = null;
+    try {
+      const response = await fetchImpl(delivery.webhook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [WEBHOOK_HEADERS.delivery]: delivery.id,
+          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+          [WEBHOOK_HEADERS.signature]: signWebhook(delivery.webhook.secret, timestamp, body),
+        },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+    }
+    const { client } = delivery.webhook;
+    if (error === null) {
+      await this.webhooks.attempted(delivery.id, { status: 'DELIVERED', error: null, attempts: attempt });
+      await this.alerts.recordDelivery(alert.id, client.agency, client.id, 'WEBHOOK');
+      await this.audit.append({
+        clientId: client.id,
+        agency: client.agency,
+        purpose: 'MONITORING_FOLLOW_UP',
+        operationName: 'webhook alert.raised',
+        personIds: [alert.personId],
+        fields: ['Alert.*', 'Person.id', 'Person.regionCode'],
+        outcome: 'SUCCESS',
+      });
+      return 'DELIVERED';
+    }
+    const dead = attempt >= this.options.maxAttempts;
+    await this.webhooks.attempted(delivery.id, { status: dead ? 'DEAD' : 'PENDING', error, attempts: attempt });
+    return dead ? 'DEAD' : 'RETRY';
+  }
+}

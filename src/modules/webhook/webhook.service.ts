@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import type { Principal } from '../../auth/principal.js';
+import type { DeliveryStatus } from '../../generated/prisma/enums.js';
+import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { pageSize } from '../../shared/cursor.js';
+import { requireUuid } from '../../shared/validate.js';
+import type { AuditWriter } from '../audit/audit.writer.js';
+import type { DeliveryQueue } from '../../server/job-queue.js';
+import type { WebhookRepository } from './webhook.repository.js';
+import type { Webhook, WebhookDeliveryRecord, WebhookRegistration } from './webhook.type.js';
+
+/** Checks a webhook URL: absolute http(s), at most 500 characters. */
+function requireUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new BadUserInputError('url is not an absolute URL', 'url');
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || value.length > 500)
+    throw new BadUserInputError('url must be http(s), up to 500 characters', 'url');
+  return url.toString();
+}
+
+/**
+ * A client's webhooks: registration (the secret shown once), removal, its
+ * deliveries (the dead ones are the dead letters) and their replay. A client
+ * sees and touches only its own.
+ */
+export class WebhookService {
+  constructor(
+    private readonly repository: WebhookRepository,
+    private readonly queue: DeliveryQueue | null,
+    private readonly principal: Principal,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  register(url: string): Promise<WebhookRegistration> {
+    const checked = requireUrl(url);
+    const secret = randomBytes(32).toString('base64url');
+    return this.audit.transaction(async (tx) => {
+      const webhook = await this.repository.create(tx, { clientId: this.principal.clientId, url: checked, secret });
+      return { webhook, secret };
+    });
+  }
+
+  async remove(id: string): Promise<Webhook> {
+    const webhook = await this.repository.findOwn(requireUuid(id, 'id'), this.principal.clientId);
+    if (!webhook) throw new NotFoundError('no webhook with this id', 'id');
+    return this.audit.transaction((tx) => this.repository.disable(tx, webhook.id));
+  }
+
+  deliveries(status: DeliveryStatus | null, first: number | null): Promise<WebhookDeliveryRecord[]> {
+    return this.repository.deliveriesOf(this.principal.clientId, status, pageSize(first));
+  }
+
+  /** Tries a dead delivery again from attempt zero, with the same delivery id. */
+  async replay(id: string): Promise<WebhookDeliveryRecord> {
+    const deliveryId = requireUuid(id, 'id');
+    return this.audit.transaction(async (tx) => {
+      const revived = await this.repository.revive(tx, deliveryId, this.principal.clientId);
+      if (!revived) throw new NotFoundError('no dead delivery of this client with this id', 'id');
+      await this.queue?.enqueueDelivery(tx, revived.id);
+      return revived;
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { ALERT_CHANNEL } from '../modules/alert/alert.store.js';
+import { ALERT_RAISED } from '../modules/alert/alert.subscription.js';
+import { log } from '../shared/log.js';
+import type { PubSub } from './pubsub.js';
+
+/** The feed's session as `pg_stat_activity` shows it. */
+export const ALERT_FEED_APPLICATION_NAME = 'hub-alert-feed';
+
+// Reconnect after 250 ms, doubling up to 5 s: a restarting database is back within seconds.
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 5_000;
+
+/** A running alert feed. */
+export interface AlertFeed {
+  /** Stops listening and closes the connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Carries the alerts committed by any process to this process's subscribers:
+ * a connection of its own LISTENs on ALERT_CHANNEL (a pooled connection would
+ * lose its LISTEN when handed back) and publishes each alert id on the
+ * ALERT_RAISED topic. When the connection drops it reconnects with a short
+ * backoff; alerts committed meanwhile are not pushed live (NOTIFY is not
+ * stored), but stay RAISED for the `alerts` query and the webhook outbox.
+ * Resolves once listening, so that nothing committed after it is missed.
+ */
+export async function startAlertFeed(databaseUrl: string, pubSub: Pick<PubSub, 'publish'>): Promise<AlertFeed> {
+  let stopped = false;
+  const cancel = new AbortController();
+  let reconnecting: Promise<void> | null = null;
+
+  async function listen(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: ALERT_FEED_APPLICATION_NAME });
+    // Without a listener an 'error' of the idle connection (the server going away) would crash the process; 'end' follows it.
+    client.on('error', (error) => log.warn(`alert feed connection failed: ${error.message}`));
+    client.on('notification', ({ channel, payload }) => {
+      if (channel === ALERT_CHANNEL && payload) pubSub.publish(ALERT_RAISED, payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${ALERT_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    client.once('end', () => {
+      if (stopped) return;
+      log.warn('alert feed lost its database connection; reconnecting');
+      reconnecting = reconnect().finally(() => (reconnecting = null));
+    });
+    return client;
+  }
+
+  async function reconnect(): Promise<void> {
+    for (let attempt = 0; !stopped; attempt += 1) {
+      try {
+        await sleep(Math.min(FIRST_RETRY_MS * 2 ** attempt, MAX_RETRY_MS), undefined, { signal: cancel.signal });
+        current = await listen();
+      } catch (error) {
+        if (stopped) return;
+        log.warn(`alert feed could not reconnect: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      // A stop() meanwhile waits for this attempt and then closes the connection it made.
+      if (!stopped) log.info('alert feed is listening again');
+      return;
+    }
+  }
+
+  let current = await listen();
+  return {
+    async stop() {
+      stopped = true;
+      cancel.abort();
+      await reconnecting;
+      await current.end().catch(() => {});
+    },
+  };
+}

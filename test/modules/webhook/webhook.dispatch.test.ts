@@ -1,0 +1,215 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../../src/modules/webhook/webhook.signature.js';
+import { startDispatcher, type Dispatcher } from '../../../src/server/dispatcher.js';
+import { REPO_ROOT } from '../../fixtures/policy-cases.js';
+import { createHousehold } from '../../support/factory.js';
+import { startTestHub, type TestHub } from '../../support/hub.js';
+import { startReceiver } from '../../support/receiver.js';
+
+let hub: TestHub;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let insurance: { clientId: string; token: string };
+let civil: { clientId: string; token: string };
+let rural: { clientId: string; token: string };
+let jiaxing: { clientId: string; token: string };
+const secrets = new Map<string, string>();
+
+const REGISTER = `mutation ($url: String!) { registerWebhook(url: $url) { webhook { id url } secret } }`;
+const SETTLE = `mutation ($input: ClaimInput!) { settleClaim(input: $input) { id } }`;
+const DEAD = `query { webhookDeliveries(status: DEAD) { id alertId status attempts lastError } }`;
+const REPLAY = `mutation ($id: ID!) { replayWebhookDelivery(id: $id) { id status attempts } }`;
+const MAX_ATTEMPTS = 2;
+
+/** Settles a rural stay that raises gansu-2023/rural-other-stay (targets civil affairs and rural revitalization); returns the alert id. */
+async function raiseAlert(claimId: string): Promise<string> {
+  const person = (await createHousehold(hub.db, '620702', 1, 'RURAL')).members[0]!;
+  const input = {
+    claimId,
+    personId: person.id,
+    serviceDate: '2024-05-10',
+    visitType: 'INPATIENT',
+    referral: 'LOCAL',
+    inProvince: true,
+    diagnosis: 'I63.9',
+    totalCost: '30000.00',
+    inPolicyCost: '25000.00',
+    basicPaid: '10000.00',
+    criticalPaid: '0.00',
+  };
+  const settled = await hub.requestText(SETTLE, { input }, { token: insurance.token, purpose: 'SETTLEMENT' });
+  expect(settled.errors).toBeUndefined();
+  return (await hub.db.alert.findFirstOrThrow({ where: { personId: person.id } })).id;
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** graphile-worker waits e^attempts seconds before a retry; tests move the retry to now. */
+async function retryNow(): Promise<void> {
+  await hub.db.$executeRaw`SELECT graphile_worker.reschedule_jobs(array(SELECT id FROM graphile_worker.jobs), run_at => now())`;
+}
+
+async function register(token: string): Promise<string> {
+  const answer = await hub.requestText(REGISTER, { url: receiver.url }, { token, purpose: 'MONITORING_FOLLOW_UP' });
+  expect(answer.errors).toBeUndefined();
+  const { webhook, secret } = answer.data!.registerWebhook as { webhook: { id: string }; secret: string };
+  secrets.set(webhook.id, secret);
+  return webhook.id;
+}
+
+beforeAll(async () => {
+  hub = await startTestHub({ webhookMaxAttempts: MAX_ATTEMPTS });
+  receiver = await startReceiver();
+  insurance = await hub.client('MEDICAL_INSURANCE', '62');
+  civil = await hub.client('CIVIL_AFFAIRS', '6207');
+  rural = await hub.client('RURAL_REVITALIZATION', '6207');
+  jiaxing = await hub.client('CIVIL_AFFAIRS', '3304');
+  for (const client of [civil, rural, jiaxing]) await register(client.token);
+});
+
+afterAll(async () => {
+  await receiver.close();
+  await hub.close();
+});
+
+describe('webhook delivery', () => {
+  let dispatcher: Dispatcher;
+  beforeAll(async () => {
+    dispatcher = await startDispatcher(hub.pool, hub.repositories, hub.queue, {
+      maxAttempts: MAX_ATTEMPTS,
+      timeoutMs: 2_000,
+      pollInterval: 200,
+    });
+  });
+  afterAll(() => dispatcher.stop());
+
+  it('POSTs a raised alert, signed, to the webhooks of its target agencies within their rows, and marks it delivered', async () => {
+    const alertId = await raiseAlert('W-OK-1');
+    const deliveries = await until(
+      () => hub.db.webhookDelivery.findMany({ where: { alertId }, include: { webhook: true } }),
+      (rows) => rows.length === 2 && rows.every((row) => row.status === 'DELIVERED'),
+    );
+    // Civil affairs and rural revitalization of Zhangye; Jiaxing's civil affairs holds no row of this person.
+    expect(deliveries.map((d) => d.webhook.clientId).sort()).toEqual([civil.clientId, rural.clientId].sort());
+    for (const delivery of deliveries) {
+      const post = receiver.processed.get(delivery.id)!;
+      expect(verifyWebhook(secrets.get(delivery.webhookId)!, post.timestamp, post.body, post.signature)).toBe(true);
+      expect(verifyWebhook('another secret', post.timestamp, post.body, post.signature)).toBe(false);
+      expect(JSON.parse(post.body)).toMatchObject({
+        deliveryId: delivery.id,
+        event: 'alert.raised',
+        alert: { id: alertId, amount: '20000.00' },
+      });
+    }
+    const alert = await hub.db.alert.findUniqueOrThrow({ where: { id: alertId }, include: { deliveries: true } });
+    expect(alert.status).toBe('DELIVERED');
+    expect(alert.deliveries.map((d) => [d.agency, d.channel]).sort()).toEqual([
+      ['CIVIL_AFFAIRS', 'WEBHOOK'],
+      ['RURAL_REVITALIZATION', 'WEBHOOK'],
+    ]);
+    const audited = await hub.db.auditEntry.findMany({ where: { operationName: 'webhook alert.raised', clientId: civil.clientId } });
+    expect(audited.some((entry) => entry.personIds.includes(alert.personId))).toBe(true);
+  });
+
+  it('retries a failing endpoint, gives up after the last attempt, shows the dead letter, and replays it with the same delivery id', async () => {
+    receiver.setMode('fail');
+    const before = receiver.received.length;
+    const alertId = await raiseAlert('W-DEAD-1');
+    await receiver.waitFor(before + 2);
+    await retryNow();
+    const dead = await until(
+      () => hub.db.webhookDelivery.findMany({ where: { alertId } }),
+      (rows) => rows.length === 2 && rows.every((row) => row.status === 'DEAD'),
+    );
+    expect(dead.every((row) => row.attempts === MAX_ATTEMPTS)).toBe(true);
+    const letters = await hub.requestText(DEAD, {}, { token: civil.token, purpose: 'MONITORING_FOLLOW_UP' });
+    const mine = (letters.data!.webhookDeliveries as { id: string; alertId: string; lastError: string }[]).filter(
+      (d) => d.alertId === alertId,
+    );
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.lastError).toBe('HTTP 500');
+
+    receiver.setMode('ok');
+    const replayed = await hub.requestText(REPLAY, { id: mine[0]!.id }, { token: civil.token, purpose: 'MONITORING_FOLLOW_UP' });
+    expect(replayed.data!.replayWebhookDelivery).toMatchObject({ id: mine[0]!.id, status: 'PENDING', attempts: 0 });
+    await until(
+      () => hub.db.webhookDelivery.findUniqueOrThrow({ where: { id: mine[0]!.id } }),
+      (row) => row.status === 'DELIVERED',
+    );
+    expect(receiver.processed.has(mine[0]!.id)).toBe(true);
+    const foreign = await hub.requestText(REPLAY, { id: mine[0]!.id }, { token: rural.token, purpose: 'MONITORING_FOLLOW_UP' });
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'id' });
+  });
+});
+
+describe('a dispatcher killed between commit and delivery', () => {
+  let dataDir: string;
+  const spawnDispatcher = async (): Promise<ChildProcess> => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/hub.js'), 'dispatch'], {
+      env: { ...process.env, DATABASE_URL: hub.databaseUrl, HUB_DATA_DIR: dataDir, HUB_WEBHOOK_MAX_ATTEMPTS: '5' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let log = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes('dispatcher running')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`dispatcher exited with ${code}: ${log}`)));
+    });
+    return child;
+  };
+  const kill = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-dispatch-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('delivers every committed alert after a restart, each delivery processed once by the receiver', async () => {
+    receiver.setMode('stall');
+    const first = await spawnDispatcher();
+    const before = receiver.received.length;
+    const inFlight = await raiseAlert('W-KILL-1');
+    await receiver.waitFor(before + 1);
+    // Killed while a POST hangs: the job stays locked by a dead worker, the receiver never answered.
+    await kill(first);
+    // Committed while no dispatcher runs: only the outbox knows of it.
+    const whileDown = await raiseAlert('W-KILL-2');
+
+    receiver.setMode('ok');
+    const second = await spawnDispatcher();
+    try {
+      const rows = await until(
+        () => hub.db.webhookDelivery.findMany({ where: { alertId: { in: [inFlight, whileDown] } } }),
+        (found) => found.length === 4 && found.every((row) => row.status === 'DELIVERED'),
+        30_000,
+      );
+      for (const row of rows) expect(receiver.processed.has(row.id)).toBe(true);
+      const alertsProcessed = [...receiver.processed.values()].map((post) => (JSON.parse(post.body) as { alert: { id: string } }).alert.id);
+      expect(alertsProcessed.filter((id) => id === inFlight)).toHaveLength(2);
+      expect(alertsProcessed.filter((id) => id === whileDown)).toHaveLength(2);
+      // The hung POST came again under the same delivery id: a repeat the receiver recognises, not a second alert.
+      const inFlightPosts = receiver.received.filter((post) => post.body.includes(inFlight));
+      expect(new Set(inFlightPosts.map((post) => post.deliveryId)).size).toBe(2);
+      expect(inFlightPosts.length).toBeGreaterThan(2);
+    } finally {
+      await kill(second);
+    }
+  }, 60_000);
+});
