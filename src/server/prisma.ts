@@ -37,3 +37,8 @@ export function createDb(databaseUrl: string, options: { counter?: StatementCoun
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { db, pool };
 }
+
+/** Whether Prisma refused a write for a unique constraint (another writer got there first). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}

@@ -1,4 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
+import { isUniqueViolation } from '../../server/prisma.js';
 import { formatDate, today } from '../../shared/dates.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors.js';
 import { requireUuid, requireYear } from '../../shared/validate.js';
@@ -32,6 +33,16 @@ export class EnrollmentService {
 
   /** Stores the enrollment once; recording the same again returns it, a different one for the same year and scheme is a CONFLICT. */
   async record(input: EnrollmentInput): Promise<Enrollment> {
+    try {
+      return await this.recordOnce(input);
+    } catch (error) {
+      // The same enrollment recorded by a concurrent request: answer as a retry would.
+      if (!isUniqueViolation(error)) throw error;
+      return this.recordOnce(input);
+    }
+  }
+
+  private async recordOnce(input: EnrollmentInput): Promise<Enrollment> {
     const personId = requireUuid(input.personId, 'input.personId');
     const year = requireYear(input.year, 'input.year');
     const contribution = input.personalContribution ?? null;

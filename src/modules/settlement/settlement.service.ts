@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Decimal } from 'decimal.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Principal } from '../../auth/principal.js';
+import { isUniqueViolation } from '../../server/prisma.js';
 import { formatDate, parseDate } from '../../shared/dates.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors.js';
 import { ZERO } from '../../shared/money.js';
@@ -54,10 +55,6 @@ function claimHash(input: ClaimInput, personId: string): string {
     ...[input.totalCost, input.inPolicyCost, input.basicPaid, input.criticalPaid, input.otherPaid ?? ZERO].map((d) => d.toFixed(2)),
   ];
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 function negate(value: Decimal): Decimal {
