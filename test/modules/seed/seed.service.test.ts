@@ -19,7 +19,8 @@ afterAll(async () => {
 async function counts() {
   const { rows } = await pool.query(`SELECT
     (SELECT count(*) FROM person)::int AS persons, (SELECT count(*) FROM household_status)::int AS statuses,
-    (SELECT count(*) FROM enrollment)::int AS enrollments, (SELECT count(*) FROM benefit_record)::int AS benefits`);
+    (SELECT count(*) FROM enrollment)::int AS enrollments, (SELECT count(*) FROM benefit_record)::int AS benefits,
+    (SELECT count(*) FROM alert)::int AS alerts, (SELECT count(*) FROM region_config)::int AS configs`);
   return rows[0];
 }
 
@@ -37,6 +38,9 @@ describe('seeding', () => {
       statuses: report.statuses,
       enrollments: report.enrollments,
       benefits: report.benefits,
+      alerts: report.alerts,
+      // Demo configurations of Jiaxing for 2024 and for 2023 (the previous year's enrollments).
+      configs: 2,
     });
   });
 
@@ -48,7 +52,21 @@ describe('seeding', () => {
 
   it('keeps benefit amounts consistent in the database: payments and out-of-pocket add up to the total', async () => {
     const { rows } = await pool.query(`SELECT count(*)::int AS bad FROM benefit_record
-      WHERE basic_paid + critical_paid + other_paid + assistance_paid + tilt_paid + out_of_pocket <> total_cost`);
+      WHERE basic_paid + critical_paid + other_paid + assistance_paid + tilt_paid + provider_borne + out_of_pocket <> total_cost`);
     expect(rows[0].bad).toBe(0);
+  });
+
+  it('settles under jiaxing-2023: assistance for category holders, yearly out-of-pocket alerts once per person', async () => {
+    const { rows } = await pool.query(`SELECT
+      (SELECT count(*) FROM benefit_record WHERE assistance_paid > 0)::int AS assisted,
+      (SELECT count(*) FROM benefit_record WHERE tilt_paid > 0 OR rule_set <> 'jiaxing-2023')::int AS foreign,
+      (SELECT count(*) FROM alert WHERE rule = 'jiaxing-2023/annual-out-of-pocket')::int AS alerts,
+      (SELECT count(DISTINCT person_id) FROM alert)::int AS alerted,
+      (SELECT count(*) FROM enrollment WHERE year = 2024 AND subsidy_amount = personal_contribution AND subsidy_amount > 0)::int AS full`);
+    expect(rows[0]).toMatchObject({ foreign: 0 });
+    expect(rows[0].assisted).toBeGreaterThan(0);
+    expect(rows[0].full).toBeGreaterThan(0);
+    expect(rows[0].alerts).toBeGreaterThan(0);
+    expect(rows[0].alerted).toBe(rows[0].alerts);
   });
 });
