@@ -1,7 +1,13 @@
-import type { OperationDefinitionNode } from 'graphql';
+import { OperationTypeNode, type OperationDefinitionNode } from 'graphql';
 import { BadUserInputError, ForbiddenError, withHttpStatus } from '../shared/errors.js';
 import { AGENCY_PURPOSES, FIELD_PURPOSES } from './access-policy.js';
 import type { Principal } from './principal.js';
+
+const ROOT_TYPES: Readonly<Record<OperationTypeNode, string>> = {
+  [OperationTypeNode.QUERY]: 'Query',
+  [OperationTypeNode.MUTATION]: 'Mutation',
+  [OperationTypeNode.SUBSCRIPTION]: 'Subscription',
+};
 
 // Root fields that carry no personal data and need no declared purpose.
 const IMPERSONAL_ROOT_FIELDS = new Set(['viewer', 'regionConfig', '__schema', '__type', '__typename']);
@@ -12,9 +18,10 @@ export function touchesPersonalData(operation: OperationDefinitionNode): boolean
 }
 
 /**
- * Checks the declared purpose (X-Purpose) before anything is read: it must be
- * given, be one of both the client's and its agency's purposes, and be one
- * that each root field of the operation accepts (FIELD_PURPOSES).
+ * Checks the declared purpose (X-Purpose, or `purpose` of a WebSocket's
+ * connection parameters) before anything is read: it must be given, be one of
+ * both the client's and its agency's purposes, and be one that each root
+ * field of the operation accepts (FIELD_PURPOSES).
  */
 export function checkPurpose(principal: Principal, purpose: string | undefined, operation?: OperationDefinitionNode): void {
   if (!purpose)
@@ -23,7 +30,7 @@ export function checkPurpose(principal: Principal, purpose: string | undefined, 
   if (!allowed.includes(purpose) || !(principal.purposes as readonly string[]).includes(purpose)) {
     throw withHttpStatus(new ForbiddenError(`purpose ${purpose} is not one of this client's purposes`), 403);
   }
-  const rootType = operation?.operation === 'mutation' ? 'Mutation' : 'Query';
+  const rootType = ROOT_TYPES[operation?.operation ?? OperationTypeNode.QUERY];
   for (const selection of operation?.selectionSet.selections ?? []) {
     if (selection.kind !== 'Field') continue;
     const accepted = FIELD_PURPOSES[`${rootType}.${selection.name.value}`];

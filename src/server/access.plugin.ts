@@ -7,7 +7,7 @@ import { log } from '../shared/log.js';
 import type { HubContext } from './context.js';
 
 /** The field coordinates (`Type.field`) an operation's document selects. */
-function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
+export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
   const typeInfo = new TypeInfo(schema);
   const coordinates = new Set<string>();
   visit(

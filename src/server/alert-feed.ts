@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ALERT_CHANNEL } from '../modules/alert/alert.store.js';
-import { ALERT_RAISED } from '../modules/alert/alert.subscription.js';
 import { log } from '../shared/log.js';
 import type { PubSub } from './pubsub.js';
+
+/** The PubSub topic on which the feed publishes the id of every committed alert (`alertRaised` listens on it). */
+export const ALERT_RAISED = 'ALERT_RAISED';
 
 /** The feed's session as `pg_stat_activity` shows it. */
 export const ALERT_FEED_APPLICATION_NAME = 'hub-alert-feed';
@@ -11,6 +13,7 @@ export const ALERT_FEED_APPLICATION_NAME = 'hub-alert-feed';
 // Reconnect after 250 ms, doubling up to 5 s: a restarting database is back within seconds.
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /** A running alert feed. */
 export interface AlertFeed {
@@ -33,7 +36,14 @@ export async function startAlertFeed(databaseUrl: string, pubSub: Pick<PubSub, '
   let reconnecting: Promise<void> | null = null;
 
   async function listen(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: databaseUrl, application_name: ALERT_FEED_APPLICATION_NAME });
+    const client = new pg.Client({
+      connectionString: databaseUrl,
+      application_name: ALERT_FEED_APPLICATION_NAME,
+      // A listening connection only reads: without TCP keepalive one cut silently (a NAT, a firewall) would never end.
+      keepAlive: true,
+      // An unreachable server must not hold a reconnect attempt, or stop(), for minutes.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     // Without a listener an 'error' of the idle connection (the server going away) would crash the process; 'end' follows it.
     client.on('error', (error) => log.warn(`alert feed connection failed: ${error.message}`));
     client.on('notification', ({ channel, payload }) => {

@@ -9,9 +9,11 @@ import { createRepositories } from './context.js';
 import { openDatabase } from './database.js';
 import { startHttpServer, type HubHttpServer } from './http.js';
 import { migrate } from './migrate.js';
+import { startAlertFeed, type AlertFeed } from './alert-feed.js';
 import { startDispatcher } from './dispatcher.js';
 import { JobQueue } from './job-queue.js';
 import { createDb } from './prisma.js';
+import { PubSub } from './pubsub.js';
 import { buildHubSchema } from './schema.js';
 import { seedIfEmpty } from '../modules/seed/seed.service.js';
 
@@ -29,6 +31,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
   const database = await openDatabase(config);
   // Room for the dispatcher (a lock, a LISTEN and its jobs) beside the requests.
   const { db, pool } = createDb(database.url, { poolSize: 20 });
+  let feed: AlertFeed | undefined;
   try {
     const applied = await migrate(database.url);
     log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
@@ -36,10 +39,13 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     if ((options.demoData ?? true) && (await seedIfEmpty(pool))) await createDemoClients(new ClientService(clients), pool, config.dataDir);
     const keys = await SigningKeys.load(config.dataDir);
     const tokens = new TokenService(clients, keys, {});
-    const schema = await buildHubSchema();
+    const pubSub = new PubSub();
+    const schema = await buildHubSchema(pubSub);
     const queue = new JobQueue(config.webhookMaxAttempts);
     const repositories = createRepositories(db, queue);
-    const http = await startHttpServer({ schema, repositories, pool, tokens, keys }, config.port);
+    // Listening before the first subscriber can connect.
+    feed = await startAlertFeed(database.url, pubSub);
+    const http = await startHttpServer({ schema, repositories, pool, tokens, keys, pubSub }, config.port);
     log.info(`serving GraphQL at ${http.url}`);
     const dispatcher = config.dispatcher
       ? await startDispatcher(pool, repositories, queue, { maxAttempts: config.webhookMaxAttempts, timeoutMs: config.webhookTimeoutMs })
@@ -49,12 +55,14 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
       async stop() {
         await dispatcher?.stop();
         await http.close();
+        await feed?.stop();
         await db.$disconnect();
         await pool.end();
         await database.stop();
       },
     };
   } catch (error) {
+    await feed?.stop().catch(() => {});
     await db.$disconnect().catch(() => {});
     await pool.end().catch(() => {});
     await database.stop();

@@ -13,6 +13,8 @@ import { createContext, type HubContext, type Repositories } from './context.js'
 import { accessPlugin } from './access.plugin.js';
 import { formatError } from './errors.js';
 import { pendingMigrations } from './migrate.js';
+import type { PubSub } from './pubsub.js';
+import { attachSubscriptions } from './subscriptions.js';
 
 /** What the HTTP server needs from the rest of the process. */
 export interface HttpDeps {
@@ -21,6 +23,11 @@ export interface HttpDeps {
   pool: pg.Pool;
   tokens: TokenService;
   keys: SigningKeys;
+  /**
+   * The PubSub the schema was built with (`buildHubSchema(pubSub)`): when
+   * given, `/graphql` also serves subscriptions over WebSocket (graphql-ws).
+   */
+  pubSub?: PubSub;
 }
 
 /** A running HTTP server. */
@@ -36,13 +43,15 @@ const MAX_BODY_BYTES = 1_000_000;
  * Serves `/graphql`, `/oauth/token`, `/.well-known/jwks.json`, `/healthz` and
  * `/readyz` on Node's own HTTP server; Apollo
  * executes GraphQL through its framework-neutral `executeHTTPGraphQLRequest`.
+ * With `deps.pubSub`, the WebSocket upgrade of `/graphql` serves subscriptions.
  */
 export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<HubHttpServer> {
-  // One Apollo server per agency view: each agency's schema is its contract.
+  // One Apollo server per agency view: each agency's schema is its contract (over WebSocket too).
+  const views = new Map(AGENCIES.map((agency) => [agency, agencyView(deps.schema, agency)]));
   const apollos = new Map<Agency, ApolloServer<HubContext>>();
-  for (const agency of AGENCIES) {
+  for (const [agency, schema] of views) {
     const apollo = new ApolloServer<HubContext>({
-      schema: agencyView(deps.schema, agency),
+      schema,
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
@@ -99,6 +108,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     res.end();
   }
 
+  const subscriptions = deps.pubSub ? attachSubscriptions(server, { views, repositories: deps.repositories, tokens: deps.tokens }) : null;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -108,6 +119,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     port: actualPort,
     url: `http://localhost:${actualPort}/graphql`,
     async close() {
+      // Upgraded sockets are no longer the HTTP server's: neither closeIdleConnections nor close() ends them.
+      await subscriptions?.dispose();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...apollos.values()].map((apollo) => apollo.stop()));

@@ -7,6 +7,7 @@ import { renderAccessMatrix } from '../auth/access-matrix.js';
 import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
 import { AlertResolver, PersonAlertsResolver } from '../modules/alert/alert.resolver.js';
+import { AlertSubscriptionResolver } from '../modules/alert/alert.subscription.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
@@ -16,6 +17,7 @@ import { SettlementResolver } from '../modules/settlement/settlement.resolver.js
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
 import { WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
+import { PubSub } from './pubsub.js';
 
 /** The committed SDL, for partners and for codegen. */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url));
@@ -36,8 +38,12 @@ export function emittedFiles(schema: GraphQLSchema): Record<string, string> {
   return files;
 }
 
-/** Builds the hub's whole GraphQL schema from the module resolvers. */
-export function buildHubSchema(): Promise<GraphQLSchema> {
+/**
+ * Builds the hub's whole GraphQL schema from the module resolvers. Its
+ * subscriptions listen on `pubSub`, which the alert feed publishes to; the
+ * default one serves a schema that is only printed or queried.
+ */
+export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
       PersonResolver,
@@ -50,8 +56,10 @@ export function buildHubSchema(): Promise<GraphQLSchema> {
       EnrollmentResolver,
       AlertResolver,
       PersonAlertsResolver,
+      AlertSubscriptionResolver,
       WebhookResolver,
     ],
+    pubSub,
     validate: false,
   });
 }

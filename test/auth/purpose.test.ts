@@ -1,4 +1,6 @@
+import { getOperationAST, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPurpose } from '../../src/auth/purpose.js';
 import type { Agency } from '../../src/generated/prisma/enums.js';
 import { certify, createHousehold } from '../support/factory.js';
 import { startTestHub, type GraphQLResponse, type TestHub } from '../support/hub.js';
@@ -190,5 +192,23 @@ describe('purposes of access-policy.md §3', () => {
     );
     // Refusals read no person, so they are not part of any person's history.
     expect(events.every((e) => e.node.outcome === 'SUCCESS')).toBe(true);
+  });
+});
+
+describe('checkPurpose on subscriptions', () => {
+  const civil = {
+    clientId: 'c',
+    agency: 'CIVIL_AFFAIRS',
+    jurisdiction: '6207',
+    purposes: ['ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
+    jti: 'j',
+  } as const;
+  const alertRaised = getOperationAST(parse('subscription { alertRaised { id } }'))!;
+
+  it('holds a subscription root field to the purposes FIELD_PURPOSES gives it under Subscription', () => {
+    expect(() => checkPurpose({ ...civil, purposes: [...civil.purposes] }, 'MONITORING_FOLLOW_UP', alertRaised)).not.toThrow();
+    expect(() => checkPurpose({ ...civil, purposes: [...civil.purposes] }, 'ASSISTANCE_ELIGIBILITY', alertRaised)).toThrow(
+      'alertRaised serves the purpose MONITORING_FOLLOW_UP, not ASSISTANCE_ELIGIBILITY',
+    );
   });
 });

@@ -11,6 +11,8 @@ import { TokenService } from '../../src/auth/token.service.js';
 import type { Agency } from '../../src/generated/prisma/enums.js';
 import { createRepositories, type Repositories } from '../../src/server/context.js';
 import { JobQueue } from '../../src/server/job-queue.js';
+import { startAlertFeed } from '../../src/server/alert-feed.js';
+import { PubSub } from '../../src/server/pubsub.js';
 import { startHttpServer } from '../../src/server/http.js';
 import { createDb, type Db, type StatementCounter } from '../../src/server/prisma.js';
 import { buildHubSchema } from '../../src/server/schema.js';
@@ -41,6 +43,10 @@ export interface TestHub {
   clients: ClientService;
   tokens: TokenService;
   databaseUrl: string;
+  /** Where graphql-ws subscriptions connect. */
+  wsUrl: string;
+  /** The hub's in-process PubSub, fed by the alert feed. */
+  pubSub: PubSub;
   repositories: Repositories;
   /** The alert outbox the hub's writes enqueue into. */
   queue: JobQueue;
@@ -71,7 +77,9 @@ export async function startTestHub(options: { webhookMaxAttempts?: number } = {}
   // Alerts enter the outbox as in production; a test that wants them delivered starts a dispatcher.
   const queue = new JobQueue(options.webhookMaxAttempts ?? 8);
   const repositories = createRepositories(db, queue);
-  const http = await startHttpServer({ schema: await buildHubSchema(), repositories, pool, tokens, keys }, 0, '127.0.0.1');
+  const pubSub = new PubSub();
+  const feed = await startAlertFeed(database.url, pubSub);
+  const http = await startHttpServer({ schema: await buildHubSchema(pubSub), repositories, pool, tokens, keys, pubSub }, 0, '127.0.0.1');
   const origin = `http://127.0.0.1:${http.port}`;
 
   async function client(agency: Agency, jurisdiction = '6207', purposes?: string[]) {
@@ -110,6 +118,8 @@ export async function startTestHub(options: { webhookMaxAttempts?: number } = {}
     tokens,
     counter,
     databaseUrl: database.url,
+    wsUrl: `ws://127.0.0.1:${http.port}/graphql`,
+    pubSub,
     repositories,
     queue,
     client,
@@ -117,6 +127,7 @@ export async function startTestHub(options: { webhookMaxAttempts?: number } = {}
     requestText,
     async close() {
       await http.close();
+      await feed.stop();
       await db.$disconnect();
       await pool.end();
       await database.drop();

@@ -1,0 +1,273 @@
+import { createHash } from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { checkPurpose } from '../auth/purpose.js';
+import type { Principal } from '../auth/principal.js';
+import type { TokenService } from '../auth/token.service.js';
+import type { Agency } from '../generated/prisma/enums.js';
+import { log } from '../shared/log.js';
+import { fieldCoordinates } from './access.plugin.js';
+import { createContext, type HubContext, type Repositories } from './context.js';
+import { formatError } from './errors.js';
+
+/** The context of a subscription and of each of its events: a request's, plus the repositories its checks and records need. */
+export interface SubscriptionContext extends HubContext {
+  repositories: Repositories;
+}
+
+/** What the subscriptions need from the rest of the process. */
+export interface SubscriptionDeps {
+  /** Each agency's schema view, built once and shared with the HTTP endpoint. */
+  views: ReadonlyMap<Agency, GraphQLSchema>;
+  repositories: Repositories;
+  tokens: TokenService;
+}
+
+/** Serving subscriptions, until disposed. */
+export interface HubSubscriptions {
+  /** Closes every WebSocket (1001 Going away) and stops accepting new ones. */
+  dispose(): Promise<void>;
+}
+
+// graphql-ws wants type aliases for these two: an interface has no index signature.
+
+/** What a client sends in `connection_init`: the HTTP headers a WebSocket cannot carry. */
+type ConnectionParams = {
+  /** `Bearer <access token>`, as the Authorization header. */
+  authorization?: unknown;
+  /** The declared purpose, as the X-Purpose header. */
+  purpose?: unknown;
+};
+
+/** Who is connected, from `onConnect` on. */
+type Connection = {
+  principal: Principal;
+  authorization: string | undefined;
+  purpose: string | undefined;
+};
+
+/** A subscription's context, which makes a fresh context for each event. */
+interface LiveSubscription extends SubscriptionContext {
+  /** A fresh context for one event; null when the token no longer authenticates (the socket is then closed). */
+  forEvent(): Promise<SubscriptionContext | null>;
+}
+
+// As an HTTP request body may be.
+const MAX_MESSAGE_BYTES = 1_000_000;
+
+const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * Serves GraphQL subscriptions (graphql-ws) on the WebSocket upgrade of
+ * `/graphql`, under the rules of the HTTP endpoint: the token of
+ * `connectionParams.authorization` (refused with 4401), the purpose of
+ * `connectionParams.purpose` checked against the operation's root field, the
+ * agency's schema view (fields and masking), its row scope, and one audit
+ * entry per event delivered. Apollo's plugins do not see WebSocket
+ * operations, so those checks are made here. Queries and mutations are
+ * refused: they go over HTTP, through the access plugin.
+ *
+ * Each event is executed with a context of its own, as an HTTP request is:
+ * fresh loaders (no cache outlives the event), today's row scope, and the
+ * token checked again, so a revoked token or disabled client stops receiving.
+ */
+export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionDeps): HubSubscriptions {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const server = useServer<ConnectionParams, Connection>(
+    {
+      // Internal error messages never reach a close reason.
+      isProd: true,
+      async onConnect(ctx) {
+        const { authorization, purpose } = ctx.connectionParams ?? {};
+        const token = typeof authorization === 'string' ? authorization : undefined;
+        const principal = await deps.tokens.authenticate(token);
+        if (!principal) {
+          // 4401 rather than graphql-ws's 4403 for `false`: the client should get a new token, not give up.
+          ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+          return false;
+        }
+        ctx.extra.principal = principal;
+        ctx.extra.authorization = token;
+        ctx.extra.purpose = typeof purpose === 'string' ? purpose : undefined;
+        return true;
+      },
+      async onSubscribe(ctx, _id, payload) {
+        const { principal, authorization, purpose } = ctx.extra as Connection;
+        const schema = deps.views.get(principal.agency)!;
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [requestError(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const invalid = validate(schema, document);
+        if (invalid.length > 0) return invalid.map((error) => requestError(error, 'GRAPHQL_VALIDATION_FAILED'));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [new GraphQLError('name the operation to run', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        if (operation.operation !== 'subscription') {
+          return [new GraphQLError('queries and mutations are served over HTTP at /graphql', { extensions: { code: 'BAD_REQUEST' } })];
+        }
+        // graphql-js 16 does not validate this (17's KnownOperationTypesRule does): a view without alertRaised has no Subscription type.
+        if (!schema.getSubscriptionType()) {
+          return [new GraphQLError('this client’s schema has no subscriptions', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
+        }
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (coerced.errors) return coerced.errors.map((error) => requestError(error, 'BAD_USER_INPUT'));
+
+        const operationName = operation.name?.value ?? null;
+        const documentHash = createHash('sha256').update(payload.query).digest('hex');
+        const fields = fieldCoordinates(schema, document);
+        const contextFor = (): SubscriptionContext => {
+          const context = createContext(principal, purpose, deps.repositories);
+          context.auditWriter.identify(operationName, documentHash);
+          context.auditWriter.record({ fields });
+          return { ...context, repositories: deps.repositories };
+        };
+        const live: LiveSubscription = {
+          ...contextFor(),
+          async forEvent() {
+            // HTTP checks the token on every request; a subscription, on every event.
+            if (await deps.tokens.authenticate(authorization)) return contextFor();
+            ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+            return null;
+          },
+        };
+        // Every subscription reaches personal data: the purpose is checked, and a refusal audited, before anything is read.
+        try {
+          checkPurpose(principal, purpose, operation);
+        } catch (error) {
+          return (await audited(live, 'DENIED', error as GraphQLError)) ? [error as GraphQLError] : [WITHHELD];
+        }
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: live };
+      },
+      subscribe: subscribeEventByEvent,
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors) return;
+        const { errors, ...rest } = result;
+        return { ...rest, errors: errors.map(formatted) } as FormattedExecutionResult;
+      },
+      onError(_ctx, _id, _payload, errors) {
+        return errors.map(formatted);
+      },
+    },
+    wss,
+  );
+
+  const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  return {
+    async dispose() {
+      httpServer.off('upgrade', onUpgrade);
+      // graphql-ws closes each socket (1001) and waits for its peer's answer, which ws allows 30 s: a dead peer gets 1 s.
+      const cut = setTimeout(() => wss.clients.forEach((socket) => socket.terminate()), CLOSE_GRACE_MS);
+      try {
+        await server.dispose();
+      } finally {
+        clearTimeout(cut);
+      }
+    },
+  };
+}
+
+/**
+ * graphql-js's `subscribe`, but each event is executed with a context of its
+ * own (`forEvent`) and ends with its audit entry, as the access plugin ends an
+ * HTTP operation; an event whose entry cannot be written is withheld. The
+ * iterator returns its source at once when returned, so a completed
+ * subscription stops listening even while no event comes.
+ */
+async function subscribeEventByEvent(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult, void> | ExecutionResult> {
+  const live = args.contextValue as LiveSubscription;
+  const stream = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in stream)) {
+    // Refused before any event (a failing subscribe resolver): no data went out, but the attempt is logged.
+    return (await audited(live, 'FAILED', stream.errors?.[0])) ? stream : { errors: [WITHHELD] };
+  }
+  const source = stream[Symbol.asyncIterator]();
+
+  async function deliver(payload: unknown): Promise<ExecutionResult | null> {
+    const context = await live.forEvent();
+    if (!context) return null;
+    const result = await execute({ ...args, rootValue: payload, contextValue: context });
+    const error = result.errors?.[0];
+    return (await audited(context, error ? 'FAILED' : 'SUCCESS', error)) ? result : { errors: [WITHHELD] };
+  }
+
+  const finish = async (): Promise<IteratorReturnResult<void>> => {
+    await source.return?.();
+    return { done: true, value: undefined };
+  };
+  const events: AsyncGenerator<ExecutionResult, void> = {
+    async next() {
+      try {
+        const event = await source.next();
+        const result = event.done ? null : await deliver(event.value);
+        return result ? { done: false, value: result } : await finish();
+      } catch (error) {
+        await finish();
+        throw error;
+      }
+    },
+    return: finish,
+    async throw(error: unknown) {
+      await finish();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return events;
+    },
+  };
+  return events;
+}
+
+/** Writes the context's audit entry; false (and a warning) when it cannot be written. */
+async function audited(context: HubContext, outcome: 'SUCCESS' | 'DENIED' | 'FAILED', error?: GraphQLError): Promise<boolean> {
+  try {
+    await context.auditWriter.flush(outcome, error?.message ?? null);
+    return true;
+  } catch (failure) {
+    log.warn(`audit entry not written, data withheld: ${failure instanceof Error ? failure.message : String(failure)}`);
+    return false;
+  }
+}
+
+/** An error about the client's request, coded as Apollo codes it over HTTP. */
+function requestError(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+}
+
+/** What is sent instead of data whose audit entry could not be written (the cause is logged where it happened). */
+const WITHHELD = new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+
+/** As HTTP formats errors; the `http` status hint of a refusal means nothing on a WebSocket. */
+function formatted(error: GraphQLError): GraphQLFormattedError {
+  if (error === WITHHELD) return error.toJSON();
+  const json = error.toJSON();
+  const { http: _http, ...extensions } = json.extensions ?? {};
+  return formatError({ ...json, extensions }, error);
+}
