@@ -21,6 +21,8 @@ export function createDb(databaseUrl: string, options: { counter?: StatementCoun
   // An idle connection cut by the server (a restart, or our own shutdown racing pg-pool's
   // asynchronous close of idle clients) must not crash the process: the pool replaces it.
   pool.on('error', (error) => log.warn(`idle database connection lost: ${error.message}`));
+  // A checked-out connection can fail too (the job queue holds one for LISTEN): log it rather than crash.
+  pool.on('connect', (client) => client.on('error', (error) => log.warn(`database connection lost: ${error.message}`)));
   const counter = options.counter;
   if (counter) {
     pool.on('connect', (client) => {

@@ -110,7 +110,7 @@ export class WebhookDispatcher {
     }
     const { client } = delivery.webhook;
     if (error === null) {
-      await this.webhooks.attempted(delivery.id, { status: 'DELIVERED', error: null, attempts: attempt });
+      // The delivery row last: a crash before it leaves the delivery PENDING, to be sent again under the same id.
       await this.alerts.recordDelivery(alert.id, client.agency, client.id, 'WEBHOOK');
       await this.audit.append({
         clientId: client.id,
@@ -121,6 +121,7 @@ export class WebhookDispatcher {
         fields: ['Alert.*', 'Person.id', 'Person.regionCode'],
         outcome: 'SUCCESS',
       });
+      await this.webhooks.attempted(delivery.id, { status: 'DELIVERED', error: null, attempts: attempt });
       return 'DELIVERED';
     }
     const dead = attempt >= this.options.maxAttempts;
