@@ -4,7 +4,8 @@ import { UsageError } from '../../src/cli/usage.js';
 import { loadConfig, type HubConfig } from '../../src/server/config.js';
 import { createDb, type Db } from '../../src/server/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createHousehold, day } from '../support/factory.js';
+import { storeVisit } from '../support/claims.js';
+import { createHousehold } from '../support/factory.js';
 
 let database: TestDatabase;
 let config: HubConfig;
@@ -43,25 +44,11 @@ describe('hub monitor run', () => {
   it('raises the alerts of a month once and prints what it did as JSON', async () => {
     // A rural stay whose 20 000 after insurance is above gansu-2023's 12 000, stored without its alert (as from an import).
     const person = (await createHousehold(db, '620702', 1, 'RURAL')).members[0]!;
-    await db.benefitRecord.create({
-      data: {
-        claimId: 'CLI-1',
-        personId: person.id,
-        serviceDate: day('2024-05-10'),
-        year: 2024,
-        visitType: 'INPATIENT',
-        referral: 'LOCAL',
-        inProvince: true,
-        diagnosis: 'I63.9',
-        totalCost: '30000.00',
-        inPolicyCost: '25000.00',
-        basicPaid: '10000.00',
-        criticalPaid: '0.00',
-        otherPaid: '0.00',
-        assistancePaid: '0.00',
-        tiltPaid: '0.00',
-        outOfPocket: '20000.00',
-      },
+    await storeVisit(db, person.id, 'CLI-1', '2024-05-10', {
+      totalCost: '30000.00',
+      inPolicyCost: '25000.00',
+      basicPaid: '10000.00',
+      outOfPocket: '20000.00',
     });
     const first = await run(['run', '--month', '2024-05']);
     expect(first.code).toBe(0);

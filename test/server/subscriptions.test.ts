@@ -1,79 +1,36 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Decimal } from 'decimal.js';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
-import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { ClientRepository } from '../../src/auth/client.repository.js';
-import { ClientService } from '../../src/auth/client.service.js';
-import { SigningKeys } from '../../src/auth/signing-keys.js';
-import { TokenService } from '../../src/auth/token.service.js';
-import type { Agency } from '../../src/generated/prisma/enums.js';
 import { AlertStore } from '../../src/modules/alert/alert.store.js';
-import { ALERT_RAISED, startAlertFeed, type AlertFeed } from '../../src/server/alert-feed.js';
-import { createRepositories, type Repositories } from '../../src/server/context.js';
-import { startHttpServer, type HubHttpServer } from '../../src/server/http.js';
-import { JobQueue } from '../../src/server/job-queue.js';
-import { createDb, type Db } from '../../src/server/prisma.js';
-import { PubSub } from '../../src/server/pubsub.js';
-import { buildHubSchema } from '../../src/server/schema.js';
+import { ALERT_RAISED } from '../../src/server/alert-feed.js';
 import { attachSubscriptions } from '../../src/server/subscriptions.js';
+import { inpatientClaim, SETTLE } from '../support/claims.js';
 import { createHousehold } from '../support/factory.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startTestHub, type TestHub } from '../support/hub.js';
 
-// The hub of test/support/hub.ts, with a PubSub, the alert feed and subscriptions.
-let database: TestDatabase;
-let dataDir: string;
-let db: Db;
-let pool: pg.Pool;
-let clients: ClientService;
-let tokens: TokenService;
-let pubSub: PubSub;
-let repositories: Repositories;
-let feed: AlertFeed;
-let http: HubHttpServer;
-let wsUrl: string;
-
+let hub: TestHub;
 let insurance: { clientId: string; token: string };
 let ganzhouCivil: { clientId: string; token: string };
 let civil: { clientId: string; token: string };
 let rural: { clientId: string; token: string };
 
 const ALERTS = 'subscription Alerts { alertRaised { id rule targets status person { id regionCode name idNumber residence } } }';
-const SETTLE = 'mutation ($input: ClaimInput!) { settleClaim(input: $input) { id } }';
 
 let claims = 0;
 
 /** Settles a 30 000 stay (20 000 after insurance) that raises gansu-2023/rural-other-stay for a rural person of no category. */
 async function settle(regionCode: string): Promise<{ personId: string; alertId: string }> {
-  const person = (await createHousehold(db, regionCode, 1)).members[0]!;
+  const person = (await createHousehold(hub.db, regionCode, 1)).members[0]!;
   claims += 1;
-  const input = {
-    claimId: `SUB-${claims}`,
-    personId: person.id,
-    serviceDate: '2024-05-10',
-    visitType: 'INPATIENT',
-    referral: 'LOCAL',
-    inProvince: true,
-    diagnosis: 'I63.9',
-    totalCost: '30000.00',
-    inPolicyCost: '25000.00',
-    basicPaid: '10000.00',
-    criticalPaid: '0.00',
-  };
-  const response = await fetch(`http://127.0.0.1:${http.port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${insurance.token}`, 'x-purpose': 'SETTLEMENT' },
-    body: JSON.stringify({ query: SETTLE, variables: { input } }),
-  });
-  expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
-  const alert = await db.alert.findFirstOrThrow({ where: { personId: person.id } });
+  const input = inpatientClaim(person.id, `SUB-${claims}`);
+  const settled = await hub.requestText(SETTLE, { input }, { token: insurance.token, purpose: 'SETTLEMENT' });
+  expect(settled.errors).toBeUndefined();
+  const alert = await hub.db.alert.findFirstOrThrow({ where: { personId: person.id } });
   expect(alert.targets).toEqual(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']);
   return { personId: person.id, alertId: alert.id };
 }
@@ -81,7 +38,7 @@ async function settle(regionCode: string): Promise<{ personId: string; alertId: 
 /** Stores an alert as the monitoring run would, for a person settlement raises none for (an urban resident). */
 async function storeAlert(personId: string): Promise<string> {
   claims += 1;
-  const [id] = await db.$transaction((tx) =>
+  const [id] = await hub.db.$transaction((tx) =>
     new AlertStore(null).insert(tx, [
       {
         personId,
@@ -102,16 +59,6 @@ async function storeAlert(personId: string): Promise<string> {
   return id!;
 }
 
-async function client(agency: Agency, jurisdiction: string, purposes?: string[]) {
-  const { clientId, clientSecret } = await clients.create({
-    name: `test ${agency}`,
-    agency,
-    jurisdiction,
-    ...(purposes ? { purposes } : {}),
-  });
-  return { clientId, token: (await tokens.issue(clientId, clientSecret))!.access_token };
-}
-
 /** What a subscriber got: the events, or the error that ended the subscription (a close event, or GraphQL errors). */
 interface Subscriber {
   events: FormattedExecutionResult<Record<string, unknown>, unknown>[];
@@ -124,9 +71,9 @@ const connections: Client[] = [];
 
 /** Subscribes over a WebSocket of its own; resolves once the hub listens for its events (or refused it). */
 async function subscribe(token: string | null, purpose: string | null, query = ALERTS): Promise<Subscriber> {
-  const listening = pubSub.listenerCount(ALERT_RAISED);
+  const listening = hub.pubSub.listenerCount(ALERT_RAISED);
   const connection = createClient({
-    url: wsUrl,
+    url: hub.wsUrl,
     webSocketImpl: WebSocket,
     connectionParams: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(purpose ? { purpose } : {}) },
     retryAttempts: 0,
@@ -141,7 +88,7 @@ async function subscribe(token: string | null, purpose: string | null, query = A
       complete: () => void (subscriber.completed = true),
     },
   );
-  await vi.waitFor(() => expect(pubSub.listenerCount(ALERT_RAISED) > listening || subscriber.failure !== undefined).toBe(true));
+  await vi.waitFor(() => expect(hub.pubSub.listenerCount(ALERT_RAISED) > listening || subscriber.failure !== undefined).toBe(true));
   return subscriber;
 }
 
@@ -151,38 +98,20 @@ const received = (subscriber: Subscriber) => subscriber.events.map((e) => (e.dat
 const codes = (failure: Subscriber['failure']) => (Array.isArray(failure) ? failure.map((e) => e.extensions?.code) : failure);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-keys-'));
-  ({ db, pool } = createDb(database.url));
-  const repository = new ClientRepository(db);
-  clients = new ClientService(repository);
-  const keys = await SigningKeys.load(dataDir);
-  tokens = new TokenService(repository, keys, {});
-  pubSub = new PubSub();
-  repositories = createRepositories(db, new JobQueue(8));
-  http = await startHttpServer({ schema: await buildHubSchema(pubSub), repositories, pool, tokens, keys, pubSub }, 0, '127.0.0.1');
-  feed = await startAlertFeed(database.url, pubSub);
-  wsUrl = `ws://127.0.0.1:${http.port}/graphql`;
-  insurance = await client('MEDICAL_INSURANCE', '62', ['SETTLEMENT']);
-  ganzhouCivil = await client('CIVIL_AFFAIRS', '620702');
-  civil = await client('CIVIL_AFFAIRS', '6207');
-  rural = await client('RURAL_REVITALIZATION', '6207');
+  hub = await startTestHub();
+  insurance = await hub.client('MEDICAL_INSURANCE', '62', ['SETTLEMENT']);
+  ganzhouCivil = await hub.client('CIVIL_AFFAIRS', '620702');
+  civil = await hub.client('CIVIL_AFFAIRS', '6207');
+  rural = await hub.client('RURAL_REVITALIZATION', '6207');
 });
 
 afterEach(async () => {
   await Promise.all(connections.splice(0).map((connection) => connection.dispose()));
   // Every subscription of the test is gone from the PubSub: none outlives its socket.
-  await vi.waitFor(() => expect(pubSub.listenerCount(ALERT_RAISED)).toBe(0));
+  await vi.waitFor(() => expect(hub.pubSub.listenerCount(ALERT_RAISED)).toBe(0));
 });
 
-afterAll(async () => {
-  await http?.close();
-  await feed?.stop();
-  await db?.$disconnect();
-  await pool?.end();
-  await database?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => hub?.close());
 
 describe('alertRaised: rows and reach', () => {
   it('pushes a Ganzhou civil-affairs client the alert of a Ganzhou person, with its fields, and not the alert of a Minle person', async () => {
@@ -204,7 +133,7 @@ describe('alertRaised: rows and reach', () => {
 
   it('pushes rural revitalization the alerts of rural residents only', async () => {
     const subscriber = await subscribe(rural.token, 'MONITORING_FOLLOW_UP');
-    const urbanite = (await createHousehold(db, '620702', 1, 'URBAN')).members[0]!;
+    const urbanite = (await createHousehold(hub.db, '620702', 1, 'URBAN')).members[0]!;
     const urban = await storeAlert(urbanite.id);
     const villager = await settle('620702');
     await vi.waitFor(() => expect(subscriber.events).toHaveLength(1));
@@ -214,9 +143,9 @@ describe('alertRaised: rows and reach', () => {
 
   it('stops listening as soon as a subscriber unsubscribes, with no event needed to notice', async () => {
     const subscriber = await subscribe(civil.token, 'MONITORING_FOLLOW_UP');
-    expect(pubSub.listenerCount(ALERT_RAISED)).toBe(1);
+    expect(hub.pubSub.listenerCount(ALERT_RAISED)).toBe(1);
     subscriber.unsubscribe();
-    await vi.waitFor(() => expect(pubSub.listenerCount(ALERT_RAISED)).toBe(0));
+    await vi.waitFor(() => expect(hub.pubSub.listenerCount(ALERT_RAISED)).toBe(0));
   });
 });
 
@@ -229,12 +158,12 @@ describe('alertRaised: token, purpose and view', () => {
   });
 
   it('refuses a subscription without a purpose (BAD_USER_INPUT) or with one alertRaised does not serve (FORBIDDEN), and audits both', async () => {
-    const before = await db.auditEntry.count({ where: { clientId: civil.clientId } });
+    const before = await hub.db.auditEntry.count({ where: { clientId: civil.clientId } });
     const missing = await subscribe(civil.token, null);
     expect(missing.failure).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', argument: 'X-Purpose' } })]);
     const wrong = await subscribe(civil.token, 'ASSISTANCE_ELIGIBILITY');
     expect(codes(wrong.failure)).toEqual(['FORBIDDEN']);
-    const entries = await db.auditEntry.findMany({ where: { clientId: civil.clientId }, orderBy: { seq: 'asc' }, skip: before });
+    const entries = await hub.db.auditEntry.findMany({ where: { clientId: civil.clientId }, orderBy: { seq: 'asc' }, skip: before });
     expect(entries.map((e) => [e.outcome, e.operationName, e.purpose])).toEqual([
       ['DENIED', 'Alerts', null],
       ['DENIED', 'Alerts', 'ASSISTANCE_ELIGIBILITY'],
@@ -246,7 +175,7 @@ describe('alertRaised: token, purpose and view', () => {
     const civilDiagnosis = await subscribe(civil.token, 'MONITORING_FOLLOW_UP', diagnosis);
     expect(codes(civilDiagnosis.failure)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect((civilDiagnosis.failure as GraphQLFormattedError[])[0]!.message).toContain('diagnosis');
-    const raiser = await subscribe((await client('MEDICAL_INSURANCE', '62')).token, 'MONITORING_FOLLOW_UP');
+    const raiser = await subscribe((await hub.client('MEDICAL_INSURANCE', '62')).token, 'MONITORING_FOLLOW_UP');
     expect(codes(raiser.failure)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
@@ -256,24 +185,24 @@ describe('alertRaised: token, purpose and view', () => {
   });
 
   it('ends the subscription of a disabled client with 4401 at its next event, which it does not get', async () => {
-    const doomed = await client('CIVIL_AFFAIRS', '6207');
+    const doomed = await hub.client('CIVIL_AFFAIRS', '6207');
     const subscriber = await subscribe(doomed.token, 'MONITORING_FOLLOW_UP');
-    await clients.disable(doomed.clientId);
+    await hub.clients.disable(doomed.clientId);
     const { alertId } = await settle('620702');
     await vi.waitFor(() => expect(subscriber.failure).toEqual(expect.objectContaining({ code: 4401 })));
     expect(subscriber.events).toEqual([]);
-    expect(await db.alertDelivery.count({ where: { alertId } })).toBe(0);
+    expect(await hub.db.alertDelivery.count({ where: { alertId } })).toBe(0);
   });
 });
 
 describe('alertRaised: audit and delivery', () => {
   it('writes one SUCCESS entry per event delivered, with client, agency, token, purpose, operation, person and fields', async () => {
     const subscriber = await subscribe(civil.token, 'MONITORING_FOLLOW_UP');
-    const before = await db.auditEntry.count({ where: { clientId: civil.clientId } });
+    const before = await hub.db.auditEntry.count({ where: { clientId: civil.clientId } });
     const first = await settle('620702');
     const second = await settle('620703');
     await vi.waitFor(() => expect(subscriber.events).toHaveLength(2));
-    const entries = await db.auditEntry.findMany({ where: { clientId: civil.clientId }, orderBy: { seq: 'asc' }, skip: before });
+    const entries = await hub.db.auditEntry.findMany({ where: { clientId: civil.clientId }, orderBy: { seq: 'asc' }, skip: before });
     const jti = (JSON.parse(Buffer.from(civil.token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
     expect(entries).toEqual(
       [first, second].map(({ personId }) =>
@@ -297,25 +226,25 @@ describe('alertRaised: audit and delivery', () => {
     const half = await settle('620702');
     await vi.waitFor(() => expect(received(civilOnly)).toEqual([half.alertId]));
     expect(
-      await db.alertDelivery.findMany({ where: { alertId: half.alertId }, select: { agency: true, clientId: true, channel: true } }),
+      await hub.db.alertDelivery.findMany({ where: { alertId: half.alertId }, select: { agency: true, clientId: true, channel: true } }),
     ).toEqual([{ agency: 'CIVIL_AFFAIRS', clientId: civil.clientId, channel: 'SUBSCRIPTION' }]);
-    expect((await db.alert.findUniqueOrThrow({ where: { id: half.alertId } })).status).toBe('RAISED');
+    expect((await hub.db.alert.findUniqueOrThrow({ where: { id: half.alertId } })).status).toBe('RAISED');
 
     const ruralToo = await subscribe(rural.token, 'MONITORING_FOLLOW_UP');
     const both = await settle('620702');
     await vi.waitFor(() => expect([received(civilOnly).at(-1), received(ruralToo)]).toEqual([both.alertId, [both.alertId]]));
-    const deliveries = await db.alertDelivery.findMany({ where: { alertId: both.alertId }, orderBy: { agency: 'asc' } });
+    const deliveries = await hub.db.alertDelivery.findMany({ where: { alertId: both.alertId }, orderBy: { agency: 'asc' } });
     expect(deliveries.map((d) => [d.agency, d.channel])).toEqual([
       ['CIVIL_AFFAIRS', 'SUBSCRIPTION'],
       ['RURAL_REVITALIZATION', 'SUBSCRIPTION'],
     ]);
-    expect((await db.alert.findUniqueOrThrow({ where: { id: both.alertId } })).status).toBe('DELIVERED');
+    expect((await hub.db.alert.findUniqueOrThrow({ where: { id: both.alertId } })).status).toBe('DELIVERED');
   });
 
   it('withholds an event whose audit entry cannot be written, and records no delivery', async () => {
     const subscriber = await subscribe(rural.token, 'MONITORING_FOLLOW_UP');
-    const person = (await createHousehold(db, '620702', 1)).members[0]!;
-    await pool.query('ALTER TABLE audit_entry RENAME TO audit_entry_unreachable');
+    const person = (await createHousehold(hub.db, '620702', 1)).members[0]!;
+    await hub.pool.query('ALTER TABLE audit_entry RENAME TO audit_entry_unreachable');
     try {
       const alertId = await storeAlert(person.id);
       await vi.waitFor(() => expect(subscriber.events).toHaveLength(1));
@@ -323,16 +252,16 @@ describe('alertRaised: audit and delivery', () => {
         errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
       });
       expect(JSON.stringify(subscriber.events)).not.toContain(person.id);
-      expect(await db.alertDelivery.count({ where: { alertId } })).toBe(0);
+      expect(await hub.db.alertDelivery.count({ where: { alertId } })).toBe(0);
     } finally {
-      await pool.query('ALTER TABLE audit_entry_unreachable RENAME TO audit_entry');
+      await hub.pool.query('ALTER TABLE audit_entry_unreachable RENAME TO audit_entry');
     }
   });
 });
 
 describe('the WebSocket endpoint', () => {
   it('answers an upgrade of another path than /graphql with 404', async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${http.port}/elsewhere`, 'graphql-transport-ws');
+    const socket = new WebSocket(new URL('/elsewhere', hub.wsUrl), 'graphql-transport-ws');
     // ws reports the refused upgrade as an error too, once the socket is dropped.
     socket.on('error', () => {});
     const [, response] = (await once(socket, 'unexpected-response')) as [unknown, IncomingMessage];
@@ -342,7 +271,7 @@ describe('the WebSocket endpoint', () => {
 
   it('closes within about a second when disposed, even a socket whose peer does not answer the close', async () => {
     const server = createServer();
-    const subscriptions = attachSubscriptions(server, { views: new Map(), repositories, tokens });
+    const subscriptions = attachSubscriptions(server, { views: new Map(), repositories: hub.repositories, tokens: hub.tokens });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const socket = new WebSocket(`ws://127.0.0.1:${(server.address() as { port: number }).port}/graphql`, 'graphql-transport-ws');
     await once(socket, 'open');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inpatientClaim, SETTLE, storeVisit } from '../../support/claims.js';
 import { certify, createHousehold } from '../../support/factory.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
@@ -9,7 +10,6 @@ let rural: { clientId: string; token: string };
 let jiaxingCivil: { clientId: string; token: string };
 let ganzhouCivil: { clientId: string; token: string };
 
-const SETTLE = `mutation ($input: ClaimInput!) { settleClaim(input: $input) { id } }`;
 const ALERTS = `query ($filter: AlertFilter, $first: Int, $after: String) {
   alerts(filter: $filter, first: $first, after: $after) {
     totalCount countsByStatus { status count } pageInfo { hasNextPage endCursor }
@@ -23,30 +23,11 @@ const PERSON_ALERTS = `query ($id: ID) { person(id: $id) { alerts { id rule } } 
 
 type Page = { totalCount: number; countsByStatus: { status: string; count: number }[]; edges: { node: { id: string; status: string } }[] };
 
-/** A rural stay of 30 000 that leaves 20 000 after insurance: above gansu-2023's 12 000 for people with no category. */
-function expensiveStay(personId: string, claimId: string, serviceDate = '2024-05-10') {
-  return {
-    claimId,
-    personId,
-    serviceDate,
-    visitType: 'INPATIENT',
-    referral: 'LOCAL',
-    inProvince: true,
-    diagnosis: 'I63.9',
-    totalCost: '30000.00',
-    inPolicyCost: '25000.00',
-    basicPaid: '10000.00',
-    criticalPaid: '0.00',
-  };
-}
-
+/** Settles `inpatientClaim`'s stay for a new person: 20 000 after insurance, above gansu-2023's 12 000 for people with no category. */
 async function alertFor(regionCode: string, claimId: string, residence: 'RURAL' | 'URBAN' = 'RURAL') {
   const person = (await createHousehold(hub.db, regionCode, 1, residence)).members[0]!;
-  const settled = await hub.requestText(
-    SETTLE,
-    { input: expensiveStay(person.id, claimId) },
-    { token: insurance.token, purpose: 'SETTLEMENT' },
-  );
+  const input = inpatientClaim(person.id, claimId);
+  const settled = await hub.requestText(SETTLE, { input }, { token: insurance.token, purpose: 'SETTLEMENT' });
   expect(settled.errors).toBeUndefined();
   const alert = await hub.db.alert.findFirst({ where: { personId: person.id } });
   return { personId: person.id, alertId: alert?.id ?? null };
@@ -138,25 +119,11 @@ describe('runMonitoring', () => {
     const person = (await createHousehold(hub.db, '110101', 1)).members[0]!;
     await certify(hub.db, person.id, 'AT_RISK_MONITORED', '2020-01-01');
     // national-2021 (七) leaves the annual-burden threshold to the region: a visit stored before it is configured raised nothing.
-    await hub.db.benefitRecord.create({
-      data: {
-        claimId: 'A-RUN-1',
-        personId: person.id,
-        serviceDate: new Date('2024-03-03T00:00:00Z'),
-        year: 2024,
-        visitType: 'INPATIENT',
-        referral: 'LOCAL',
-        inProvince: true,
-        diagnosis: 'I63.9',
-        totalCost: '9000.00',
-        inPolicyCost: '3000.00',
-        basicPaid: '2000.00',
-        criticalPaid: '0.00',
-        otherPaid: '0.00',
-        assistancePaid: '0.00',
-        tiltPaid: '0.00',
-        outOfPocket: '7000.00',
-      },
+    await storeVisit(hub.db, person.id, 'A-RUN-1', '2024-03-03', {
+      totalCost: '9000.00',
+      inPolicyCost: '3000.00',
+      basicPaid: '2000.00',
+      outOfPocket: '7000.00',
     });
     const configured = await hub.requestText(
       `mutation ($input: RegionConfigInput!) { setRegionConfig(input: $input) { id } }`,

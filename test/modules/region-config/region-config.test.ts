@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inpatientVisit } from '../../support/claims.js';
 import { certify, createHousehold } from '../../support/factory.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
@@ -56,19 +57,7 @@ async function read(regionCode: string, year: number, on?: string, token = gansu
 
 /** A visit of 2023-08-15 costing 30 000, of which 25 000 in policy, 17 000 paid by the two insurances: 8 000 left. */
 function visit(personId: string, serviceDate = '2023-08-15') {
-  return {
-    personId,
-    serviceDate,
-    visitType: 'INPATIENT',
-    referral: 'LOCAL',
-    inProvince: true,
-    diagnosis: 'I63.9',
-    totalCost: '30000.00',
-    inPolicyCost: '25000.00',
-    basicPaid: '15000.00',
-    criticalPaid: '2000.00',
-    otherPaid: '0.00',
-  };
+  return inpatientVisit(personId, { serviceDate, basicPaid: '15000.00', criticalPaid: '2000.00', otherPaid: '0.00' });
 }
 
 describe('setting and reading a region configuration', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicyCase, type SettlementCase, type SubsidyCase } from '../../../src/modules/policy/policy-case.js';
 import type { AssistanceCategory, RegionConfig, RuleSetId } from '../../../src/modules/policy/policy.types.js';
 import { makeIdNumber } from '../../../src/shared/id-number.js';
+import { storeVisit } from '../../support/claims.js';
 import { day } from '../../support/factory.js';
 import { policyCaseFiles } from '../../fixtures/policy-cases.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
@@ -132,31 +133,22 @@ async function storeYearToDate(policyCase: SettlementCase, personId: string): Pr
   expect(ytd.outOfPocket.greaterThanOrEqualTo(ytd.inPolicyOopAfterThreeTiers)).toBe(true);
   const [year, month] = serviceDate.split('-').map(Number) as [number, number];
   const basic = new Decimal('5000.00');
-  await hub.db.benefitRecord.create({
-    data: {
-      claimId: `ytd-${policyCase.name}`,
-      kind: 'SETTLEMENT',
-      personId,
-      serviceDate: day(`${year}-${String(month - 1).padStart(2, '0')}-01`),
-      year,
-      visitType: 'INPATIENT',
-      referral: 'LOCAL',
-      inProvince: true,
-      diagnosis: 'I63.9',
+  await storeVisit(
+    hub.db,
+    personId,
+    `ytd-${policyCase.name}`,
+    `${year}-${String(month - 1).padStart(2, '0')}-01`,
+    {
       totalCost: money(basic.plus(ytd.assistancePaid).plus(ytd.outOfPocket)),
       inPolicyCost: money(basic.plus(ytd.assistancePaid).plus(ytd.inPolicyOopAfterThreeTiers)),
       basicPaid: money(basic),
-      criticalPaid: '0.00',
-      otherPaid: '0.00',
       assistancePaid: money(ytd.assistancePaid),
-      tiltPaid: '0.00',
       outOfPocket: money(ytd.outOfPocket),
       thresholdApplied: money(ytd.thresholdUsed),
       tiltBase: money(ytd.inPolicyOopAfterThreeTiers),
-      ruleSet: policyCase.ruleSet,
-      category: policyCase.person.categories[0]?.category ?? null,
     },
-  });
+    { ruleSet: policyCase.ruleSet, category: policyCase.person.categories[0]?.category ?? null },
+  );
 }
 
 async function runSettlement(policyCase: SettlementCase, expected: Expected): Promise<void> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inpatientClaim } from '../../support/claims.js';
 import { certify, createHousehold, day } from '../../support/factory.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
@@ -23,19 +24,7 @@ type Record = { id: string; claimId: string; kind: string; category: string | nu
 
 /** An inpatient stay whose base (in-policy − basic) is 3 000: a MINIMUM_LIVING class-1 holder in Gansu gets 90 %, 2 700. */
 function stay(personId: string, claimId: string, serviceDate = '2024-05-10') {
-  return {
-    claimId,
-    personId,
-    serviceDate,
-    visitType: 'INPATIENT',
-    referral: 'LOCAL',
-    inProvince: true,
-    diagnosis: 'I63.9',
-    totalCost: '5000.00',
-    inPolicyCost: '4000.00',
-    basicPaid: '1000.00',
-    criticalPaid: '0.00',
-  };
+  return inpatientClaim(personId, claimId, { serviceDate, totalCost: '5000.00', inPolicyCost: '4000.00', basicPaid: '1000.00' });
 }
 
 async function holder(regionCode: string, category: 'MINIMUM_LIVING' | 'EXTREME_POVERTY' = 'MINIMUM_LIVING') {
@@ -130,7 +119,8 @@ describe('settleClaim', () => {
 
   it('stores the alert a rural stay raises (gansu-2023 三(一)) once, even when the claim is retried', async () => {
     const person = (await createHousehold(hub.db, '620702', 1, 'RURAL')).members[0]!;
-    const visit = { ...stay(person.id, 'C-ALERT-1'), totalCost: '30000.00', inPolicyCost: '25000.00', basicPaid: '10000.00' };
+    // inpatientClaim's own amounts leave 20 000 after insurance, above gansu-2023's 12 000.
+    const visit = inpatientClaim(person.id, 'C-ALERT-1');
     await settle(visit);
     await settle(visit);
     const alerts = await hub.db.alert.findMany({ where: { personId: person.id } });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certify, createHousehold } from '../../support/factory.js';
+import { inpatientClaim } from '../../support/claims.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
 let hub: TestHub;
@@ -32,19 +33,7 @@ describe('the cost of settleClaim in SQL statements', () => {
   it('settles a claim in a fixed number of statements, and replays it in fewer', async () => {
     const person = (await createHousehold(hub.db, '620702', 1, 'URBAN')).members[0]!;
     await certify(hub.db, person.id, 'MINIMUM_LIVING', '2020-01-01', { class: 1 });
-    const input = {
-      claimId: 'S-COUNT-1',
-      personId: person.id,
-      serviceDate: '2024-05-10',
-      visitType: 'INPATIENT',
-      referral: 'LOCAL',
-      inProvince: true,
-      diagnosis: 'I63.9',
-      totalCost: '5000.00',
-      inPolicyCost: '4000.00',
-      basicPaid: '1000.00',
-      criticalPaid: '0.00',
-    };
+    const input = inpatientClaim(person.id, 'S-COUNT-1', { totalCost: '5000.00', inPolicyCost: '4000.00', basicPaid: '1000.00' });
     const settled = await statementsOf(input);
     expect(settled.assistance).toBe('2700.00');
     // token, person, statuses, claim, region configuration; BEGIN, lock, claim again, year to date, insert, read back;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../../src/modules/webhook/webhook.signature.js';
 import { startDispatcher, type Dispatcher } from '../../../src/server/dispatcher.js';
 import { REPO_ROOT } from '../../fixtures/policy-cases.js';
+import { inpatientClaim, SETTLE } from '../../support/claims.js';
 import { createHousehold } from '../../support/factory.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 import { startReceiver } from '../../support/receiver.js';
@@ -19,7 +20,6 @@ let jiaxing: { clientId: string; token: string };
 const secrets = new Map<string, string>();
 
 const REGISTER = `mutation ($url: String!) { registerWebhook(url: $url) { webhook { id url } secret } }`;
-const SETTLE = `mutation ($input: ClaimInput!) { settleClaim(input: $input) { id } }`;
 const DEAD = `query { webhookDeliveries(status: DEAD) { id alertId status attempts lastError } }`;
 const REPLAY = `mutation ($id: ID!) { replayWebhookDelivery(id: $id) { id status attempts } }`;
 const MAX_ATTEMPTS = 2;
@@ -27,19 +27,7 @@ const MAX_ATTEMPTS = 2;
 /** Settles a rural stay that raises gansu-2023/rural-other-stay (targets civil affairs and rural revitalization); returns the alert id. */
 async function raiseAlert(claimId: string): Promise<string> {
   const person = (await createHousehold(hub.db, '620702', 1, 'RURAL')).members[0]!;
-  const input = {
-    claimId,
-    personId: person.id,
-    serviceDate: '2024-05-10',
-    visitType: 'INPATIENT',
-    referral: 'LOCAL',
-    inProvince: true,
-    diagnosis: 'I63.9',
-    totalCost: '30000.00',
-    inPolicyCost: '25000.00',
-    basicPaid: '10000.00',
-    criticalPaid: '0.00',
-  };
+  const input = inpatientClaim(person.id, claimId);
   const settled = await hub.requestText(SETTLE, { input }, { token: insurance.token, purpose: 'SETTLEMENT' });
   expect(settled.errors).toBeUndefined();
   return (await hub.db.alert.findFirstOrThrow({ where: { personId: person.id } })).id;
