@@ -87,8 +87,10 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('Enrollment', ['year', 'scheme', 'status'], ENROLLMENT_READERS),
   ...fields('Enrollment', ['id', 'personalContribution', 'subsidyAmount', 'subsidyCategory', 'ruleSet'], grant(CASEWORK)),
   'Person.benefits': BENEFIT_READERS,
-  ...fields('BenefitRecord', ['id', 'serviceDate', 'visitType'], BENEFIT_READERS),
+  // `kind` with the visit itself: whoever sees visits must tell a reversal from a second visit.
+  ...fields('BenefitRecord', ['id', 'serviceDate', 'visitType', 'kind'], BENEFIT_READERS),
   'BenefitRecord.diagnosis': grant(['MEDICAL_INSURANCE', 'HEALTH']),
+  'BenefitRecord.explanation': grant(['MEDICAL_INSURANCE']),
   ...fields(
     'BenefitRecord',
     [
@@ -105,9 +107,7 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
       'outOfPocket',
       'ruleSet',
       'category',
-      'kind',
       'providerBorne',
-      'explanation',
       'reason',
     ],
     BENEFIT_AMOUNTS,
@@ -130,7 +130,8 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   AuditEntry: grant(['AUDITOR']),
   AccessEvent: grant(['AUDITOR']),
   AuditFilter: grant(['AUDITOR']),
-  ExplanationStep: BENEFIT_AMOUNTS,
+  // An explanation cites the rule that paid, and a special rule (jiaxing's children) names the diagnosis group.
+  ExplanationStep: grant(['MEDICAL_INSURANCE']),
   ...Object.fromEntries(
     ['Alert', 'AlertDelivery', 'AlertConnection', 'AlertEdge', 'AlertStatusCount', 'AlertFilter'].map((type) => [type, ALERT_READERS]),
   ),
@@ -170,6 +171,10 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.runMonitoring': ['MONITORING_FOLLOW_UP'],
   'Subscription.alertRaised': ['MONITORING_FOLLOW_UP'],
+  'Query.webhookDeliveries': ['MONITORING_FOLLOW_UP'],
+  'Mutation.registerWebhook': ['MONITORING_FOLLOW_UP'],
+  'Mutation.removeWebhook': ['MONITORING_FOLLOW_UP'],
+  'Mutation.replayWebhookDelivery': ['MONITORING_FOLLOW_UP'],
 };
 
 /** Types that only shape lists: visible wherever the field leading to them is. */

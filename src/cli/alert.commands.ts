@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { requireMonth } from '../modules/alert/alert.service.js';
+import { requireMonth, requireRegionPrefix } from '../shared/validate.js';
 import { MonitoringService } from '../modules/alert/monitoring.service.js';
 import type { HubConfig } from '../server/config.js';
 import { createRepositories } from '../server/context.js';
@@ -27,16 +27,23 @@ export async function monitorCommand(config: HubConfig, args: string[]): Promise
   } catch {
     throw new UsageError('--month must be a month YYYY-MM');
   }
-  const region = values.region ?? '';
-  if (!/^\d{0,6}$/.test(region)) throw new UsageError('--region must be a region-code prefix of up to 6 digits');
+  let region = '';
+  try {
+    if (values.region !== undefined) region = requireRegionPrefix(values.region, '--region');
+  } catch {
+    throw new UsageError('--region must be a region-code prefix of 1 to 6 digits');
+  }
   return withDatabase(config, 4, async ({ db }) => {
     const repositories = createRepositories(db, new JobQueue(config.webhookMaxAttempts));
     const started = performance.now();
     const report = await new MonitoringService(repositories.monitoring, repositories.alertStore, db).run(month, region, (persons) =>
       log.info(`monitoring ${month}: ${persons} persons evaluated`),
     );
+    const { alerted, ...summary } = report;
+    // No client runs the command: the entry names the operator's command and the persons alerted.
+    await repositories.audit.append({ operationName: `hub monitor run --month ${month}`, personIds: alerted, outcome: 'SUCCESS' });
     log.info(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
   });
 }

@@ -7,7 +7,8 @@ import { AuditWriter } from '../modules/audit/audit.writer.js';
 import { alertScope, personScope } from '../auth/row-scope.js';
 import { createAlertLoaders } from '../modules/alert/alert.loader.js';
 import { AlertRepository } from '../modules/alert/alert.repository.js';
-import { AlertService, requireMonth } from '../modules/alert/alert.service.js';
+import { AlertService } from '../modules/alert/alert.service.js';
+import { requireMonth } from '../shared/validate.js';
 import { AlertStore } from '../modules/alert/alert.store.js';
 import { WebhookRepository } from '../modules/webhook/webhook.repository.js';
 import { WebhookService } from '../modules/webhook/webhook.service.js';
@@ -135,10 +136,14 @@ export function createContext(principal: Principal, purpose: string | undefined,
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
     webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter),
-    monitoring: (month) =>
-      new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.db).run(
+    async monitoring(month) {
+      const run = await new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.db).run(
         requireMonth(month, 'month'),
         principal.jurisdiction,
-      ),
+      );
+      // The run reads the jurisdiction's records in bulk; the entry names the persons it raised alerts about.
+      auditWriter.record({ personIds: run.alerted });
+      return run;
+    },
   };
 }

@@ -10,8 +10,9 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
-// Only one dispatcher may free the jobs a killed one left locked: a session lock says which.
+// One dispatcher at a time, held by a session lock: it alone may free the jobs a killed one left locked.
 const DISPATCHER_LOCK = 7_372_011;
+const STANDBY_POLL_MS = 5_000;
 
 const logger = new Logger((scope) => (level, message) => {
   if (level === 'error' || level === 'warning') log.warn(`dispatcher${scope.taskIdentifier ? ` ${scope.taskIdentifier}` : ''}: ${message}`);
@@ -20,8 +21,9 @@ const logger = new Logger((scope) => (level, message) => {
 /**
  * Starts the outbox dispatcher on graphile-worker: it fans alerts out to
  * webhooks and delivers them, with graphile-worker's retries and backoff.
- * Jobs that a killed dispatcher left locked are freed at start (graphile
- * would otherwise wait four hours), when this is the only dispatcher.
+ * One dispatcher runs at a time (a second stands by until the first stops or
+ * dies); at start it frees the jobs a killed one left locked, which
+ * graphile-worker would otherwise hold for four hours.
  */
 export async function startDispatcher(
   pool: pg.Pool,
@@ -30,7 +32,6 @@ export async function startDispatcher(
   options: DispatchOptions & { concurrency?: number; pollInterval?: number },
 ): Promise<Dispatcher> {
   const dispatcher = new WebhookDispatcher(
-    repositories.db,
     repositories.webhooks,
     repositories.alerts,
     repositories.persons,
@@ -38,25 +39,33 @@ export async function startDispatcher(
     queue,
     options,
   );
-  const lock = await pool.connect();
-  const { rows } = await lock.query<{ sole: boolean }>('SELECT pg_try_advisory_lock($1) AS sole', [DISPATCHER_LOCK]);
-  if (rows[0]?.sole) {
-    await lock.query(
-      `SELECT graphile_worker.force_unlock_workers(array(SELECT DISTINCT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL))`,
-    );
-  } else {
-    log.warn('another dispatcher holds the dispatcher lock: jobs left locked by a killed one wait for graphile-worker to free them');
-  }
   const fanOut: Task = async (payload) => {
     await dispatcher.fanOut((payload as { alertId: string }).alertId);
   };
   const deliver: Task = async (payload, helpers) => {
-    const outcome = await dispatcher.attempt((payload as { deliveryId: string }).deliveryId, helpers.job.attempts);
+    const { deliveryId } = payload as { deliveryId: string };
+    const { attempts, max_attempts: maxAttempts } = helpers.job;
+    let outcome;
+    try {
+      outcome = await dispatcher.attempt(deliveryId, attempts);
+    } catch (error) {
+      // On the last try graphile-worker gives up too: the delivery must not stay PENDING where no replay reaches it.
+      if (attempts >= maxAttempts) await dispatcher.gaveUp(deliveryId, attempts, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
     // Throwing hands the job back to graphile-worker's backoff; a dead delivery ends the job (the delivery row is the dead letter).
-    if (outcome === 'RETRY') throw new Error(`delivery ${(payload as { deliveryId: string }).deliveryId} failed; retrying`);
+    if (outcome === 'RETRY') throw new Error(`delivery ${deliveryId} failed; retrying`);
   };
-  let runner: Runner;
-  try {
+  const lock = await pool.connect();
+  let runner: Runner | null = null;
+  let stopped = false;
+  // Runs once this process holds the lock; the one holder may free what a killed predecessor left locked.
+  const takeOver = async (): Promise<boolean> => {
+    const { rows } = await lock.query<{ sole: boolean }>('SELECT pg_try_advisory_lock($1) AS sole', [DISPATCHER_LOCK]);
+    if (!rows[0]?.sole || stopped) return false;
+    await lock.query(
+      `SELECT graphile_worker.force_unlock_workers(array(SELECT DISTINCT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL))`,
+    );
     runner = await run({
       pgPool: pool,
       concurrency: options.concurrency ?? 4,
@@ -65,14 +74,34 @@ export async function startDispatcher(
       logger,
       taskList: { [JOBS.fanOut]: fanOut, [JOBS.deliver]: deliver },
     });
+    log.info('dispatcher running: alerts go out to webhooks from the outbox');
+    return true;
+  };
+  let standby: NodeJS.Timeout | undefined;
+  try {
+    if (!(await takeOver())) {
+      // One dispatcher delivers at a time; another waits to take over when it stops or dies (its lock goes with its connection).
+      log.info('another dispatcher is running: this one stands by');
+      const retry = () => {
+        standby = setTimeout(() => {
+          takeOver()
+            .then((running) => !running && !stopped && retry())
+            .catch((error: unknown) =>
+              log.warn(`dispatcher could not take over: ${error instanceof Error ? error.message : String(error)}`),
+            );
+        }, STANDBY_POLL_MS);
+      };
+      retry();
+    }
   } catch (error) {
     lock.release();
     throw error;
   }
-  log.info('dispatcher running: alerts go out to webhooks from the outbox');
   return {
     async stop() {
-      await runner.stop();
+      stopped = true;
+      clearTimeout(standby);
+      await (runner as Runner | null)?.stop();
       await lock.query('SELECT pg_advisory_unlock($1)', [DISPATCHER_LOCK]).catch(() => {});
       lock.release();
     },

@@ -34,3 +34,11 @@ export function requireRegionPrefix(value: string, argument: string): string {
   if (!/^\d{1,6}$/.test(value)) throw new BadUserInputError(`${argument} must be 1 to 6 digits of a region code`, argument);
   return value;
 }
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A calendar month written `YYYY-MM`. */
+export function requireMonth(value: string, argument: string): string {
+  if (!MONTH.test(value)) throw new BadUserInputError(`${argument} must be a month YYYY-MM`, argument);
+  return value;
+}

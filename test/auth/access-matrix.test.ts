@@ -80,9 +80,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'BenefitRecord.outOfPocket': /*            */ 'F F F - - F - - - -',
   'BenefitRecord.ruleSet': /*                */ 'F F F - - F - - - -',
   'BenefitRecord.category': /*               */ 'F F F - - F - - - -',
-  'BenefitRecord.kind': /*                   */ 'F F F - - F - - - -',
+  'BenefitRecord.kind': /*                   */ 'F F F F - F - - - -',
   'BenefitRecord.providerBorne': /*          */ 'F F F - - F - - - -',
-  'BenefitRecord.explanation': /*            */ 'F F F - - F - - - -',
+  'BenefitRecord.explanation': /*            */ 'F - - - - - - - - -',
   'BenefitRecord.reason': /*                 */ 'F F F - - F - - - -',
 
   'Burden.year': /*                          */ 'F F F - F F - - - -',

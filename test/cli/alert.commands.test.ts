@@ -53,6 +53,8 @@ describe('hub monitor run', () => {
     const first = await run(['run', '--month', '2024-05']);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({ month: '2024-05', persons: 1, visits: 1, raised: 1 });
+    const audited = await db.auditEntry.findMany({ where: { operationName: 'hub monitor run --month 2024-05' } });
+    expect(audited.map((entry) => entry.personIds)).toEqual([[person.id]]);
     const again = await run(['run', '--month', '2024-05']);
     expect(JSON.parse(again.stdout)).toMatchObject({ raised: 0 });
     expect(await db.alert.count({ where: { personId: person.id, rule: 'gansu-2023/rural-other-stay' } })).toBe(1);

@@ -38,7 +38,7 @@ async function settle(regionCode: string): Promise<{ personId: string; alertId: 
 /** Stores an alert as the monitoring run would, for a person settlement raises none for (an urban resident). */
 async function storeAlert(personId: string): Promise<string> {
   claims += 1;
-  const [id] = await hub.db.$transaction((tx) =>
+  const [stored] = await hub.db.$transaction((tx) =>
     new AlertStore(null).insert(tx, [
       {
         personId,
@@ -56,7 +56,7 @@ async function storeAlert(personId: string): Promise<string> {
       },
     ]),
   );
-  return id!;
+  return stored!.id;
 }
 
 /** What a subscriber got: the events, or the error that ended the subscription (a close event, or GraphQL errors). */

@@ -20,19 +20,19 @@ export interface AlertOutbox {
 export class AlertStore {
   constructor(private readonly outbox: AlertOutbox | null) {}
 
-  /** Stores the alerts not stored before; returns the ids of those it stored. */
-  async insert(tx: Prisma.TransactionClient, alerts: readonly NewAlert[]): Promise<string[]> {
+  /** Stores the alerts not stored before; returns those it stored. */
+  async insert(tx: Prisma.TransactionClient, alerts: readonly NewAlert[]): Promise<{ id: string; personId: string }[]> {
     if (alerts.length === 0) return [];
     const created = await tx.alert.createManyAndReturn({
       data: alerts.map((alert) => ({ ...alert, targets: [...alert.targets] })),
       skipDuplicates: true,
-      select: { id: true },
+      select: { id: true, personId: true },
     });
     const ids = created.map(({ id }) => id);
-    if (ids.length === 0) return ids;
+    if (ids.length === 0) return created;
     await this.outbox?.enqueue(tx, ids);
     // Live subscribers learn of the alerts on commit (a rolled-back transaction notifies nobody).
     await tx.$executeRaw`SELECT pg_notify(${ALERT_CHANNEL}, id::text) FROM unnest(${ids}::uuid[]) AS id`;
-    return ids;
+    return created;
   }
 }

@@ -38,7 +38,12 @@ export class MonitoringService {
     private readonly db: Db,
   ) {}
 
-  async run(month: string, regionPrefix = '', onProgress: (persons: number) => void = () => {}): Promise<MonitoringRun> {
+  /** Runs `month` over the persons of `regionPrefix`; `alerted` are the persons who got a new alert (for the audit log). */
+  async run(
+    month: string,
+    regionPrefix = '',
+    onProgress: (persons: number) => void = () => {},
+  ): Promise<MonitoringRun & { alerted: string[] }> {
     const year = Number(month.slice(0, 4));
     const monthEnd = lastDayOf(month);
     const through = parseDate(monthEnd)!;
@@ -53,6 +58,7 @@ export class MonitoringService {
       return resolved;
     };
     const report: MonitoringRun = { month, persons: 0, visits: 0, raised: 0 };
+    const alerted = new Set<string>();
     for (let after = FIRST_UUID; ;) {
       const ids = await this.repository.personIds(year, through, regionPrefix, after, BATCH);
       if (ids.length === 0) break;
@@ -76,11 +82,13 @@ export class MonitoringService {
           log.warn(`monitoring ${month}: person ${person.id} skipped: ${error.message}`);
         }
       }
-      report.raised += (await this.db.$transaction((tx) => this.alerts.insert(tx, raised))).length;
+      const stored = await this.db.$transaction((tx) => this.alerts.insert(tx, raised));
+      report.raised += stored.length;
+      for (const { personId } of stored) alerted.add(personId);
       report.persons += persons.length;
       onProgress(report.persons);
     }
-    return report;
+    return { ...report, alerted: [...alerted] };
   }
 
   /** Adds the alerts of one person to `raised`; returns how many visits of the month it judged. */

@@ -5,7 +5,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/er
 import { requireUuid, requireYear } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { PersonRepository } from '../person/person.repository.js';
-import { governingRuleSet } from '../policy/rule-set.data.js';
+import { governingRuleSet, RULE_SETS } from '../policy/rule-set.data.js';
 import { resolveRuleSet } from '../policy/rule-set.resolve.js';
 import { activeCategoriesOn } from '../policy/settlement.engine.js';
 import { quoteSubsidy } from '../policy/subsidy.engine.js';
@@ -57,6 +57,12 @@ export class EnrollmentService {
     }
     const decidedOn = formatDate(input.decidedOn ?? today());
     if (Number(decidedOn.slice(0, 4)) > year) throw new BadUserInputError(`decidedOn must not be after ${year}`, 'input.decidedOn');
+    if (decidedOn < RULE_SETS['national-2021'].effectiveFrom) {
+      throw new BadUserInputError(
+        `decidedOn is before any rule set of the hub (${RULE_SETS['national-2021'].effectiveFrom})`,
+        'input.decidedOn',
+      );
+    }
     const [person] = await this.persons.findByIds([personId], this.scope);
     if (!person) throw new NotFoundError('no person with this id', 'input.personId');
     this.audit.record({ personIds: [person.id] });

@@ -6,7 +6,7 @@ import { BadUserInputError, ForbiddenError } from '../../shared/errors.js';
 import { Money, ZERO } from '../../shared/money.js';
 import { requireYear } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
-import { PolicyInputError } from '../policy/policy.errors.js';
+import { ParameterNotSetError, PolicyInputError } from '../policy/policy.errors.js';
 import { parseRegionConfig } from '../policy/policy-case.js';
 import {
   ASSISTANCE_CATEGORIES,
@@ -141,6 +141,7 @@ export class RegionConfigService {
         }),
       }),
     };
+    checkAmounts(input);
     checkRatioFloors(input.regionCode, effectiveFrom, config);
     return this.audit.transaction(async (tx) => {
       const row = await this.repository.create(tx, {
@@ -153,6 +154,18 @@ export class RegionConfigService {
         setByClientId: this.principal.clientId,
       });
       return present(row);
+    });
+  }
+}
+
+/** Amounts of a configuration are never negative (the Decimal scalar takes a sign, as reversals need it). */
+function checkAmounts(input: RegionConfigInput): void {
+  for (const field of ['income', 'monitoringThreshold'] as const) {
+    if (input[field]?.isNegative()) throw new BadUserInputError(`${field} must not be negative`, `input.${field}`);
+  }
+  for (const list of ['thresholds', 'caps', 'subsidies'] as const) {
+    input[list]?.forEach((item, index) => {
+      if (item.amount.isNegative()) throw new BadUserInputError('amount must not be negative', `input.${list}[${index}].amount`);
     });
   }
 }
@@ -173,6 +186,8 @@ function checkRatioFloors(regionCode: string, effectiveFrom: IsoDate, config: Co
           const index = Object.keys(config.ratios).indexOf(category);
           throw new BadUserInputError(error.reason, `input.ratios[${index}].ratio`);
         }
+        // A missing parameter of another kind is no concern of the floor; anything else is a fault to report.
+        if (!(error instanceof ParameterNotSetError) && !(error instanceof PolicyInputError)) throw error;
       }
     }
   }

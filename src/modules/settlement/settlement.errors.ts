@@ -7,7 +7,7 @@ import { BadUserInputError, ParameterNotSetGraphQLError } from '../../shared/err
  * engine cannot evaluate is BAD_USER_INPUT naming the field under `prefix`.
  * Anything else passes unchanged (and is masked if it is not the hub's).
  */
-export function policyError(error: unknown, prefix: string): unknown {
+function policyError(error: unknown, prefix: string): unknown {
   if (error instanceof ParameterNotSetError) {
     return new ParameterNotSetGraphQLError(error.message, { ruleSet: error.ruleSet, category: error.category, parameter: error.parameter });
   }

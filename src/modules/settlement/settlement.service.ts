@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Decimal } from 'decimal.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Principal } from '../../auth/principal.js';
 import { isUniqueViolation } from '../../server/prisma.js';
@@ -29,6 +28,16 @@ const CLAIM_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 // Twenty claims of one person queue on its lock; each waits its turn rather than failing at Prisma's 2 s / 5 s defaults.
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
 
+function requireClaimId(claimId: string, argument: string): void {
+  if (!CLAIM_ID.test(claimId)) throw new BadUserInputError('claimId must be 1–64 of A–Z a–z 0–9 . _ : -', argument);
+}
+
+/** The lengths the database keeps: longer input is refused by name, not by a failed insert. */
+function checkVisit(input: VisitInput): void {
+  if (input.diagnosis.length > 16) throw new BadUserInputError('diagnosis is an ICD-10 code of at most 16 characters', 'input.diagnosis');
+  if ((input.providerCode?.length ?? 0) > 32) throw new BadUserInputError('providerCode has at most 32 characters', 'input.providerCode');
+}
+
 /** A visit priced by the engine, with what storing it needs. */
 interface Priced {
   person: { id: string; regionCode: string };
@@ -57,10 +66,6 @@ function claimHash(input: ClaimInput, personId: string): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-function negate(value: Decimal): Decimal {
-  return value.negated();
-}
-
 /**
  * The one-stop settlement in the hub: quotes, exactly-once settlements and
  * reversals. The engine is pure; this service gathers its inputs (the
@@ -85,6 +90,7 @@ export class SettlementService {
     if (ruleSetOverride != null && !isRuleSetId(ruleSetOverride)) {
       throw new BadUserInputError(`unknown rule set ${JSON.stringify(ruleSetOverride)}`, 'ruleSet');
     }
+    checkVisit(input);
     const person = await this.person(input.personId);
     this.audit.record({ personIds: [person.id] });
     const version = await this.regionConfigs.inForce(person.regionCode, formatDate(input.serviceDate));
@@ -111,7 +117,8 @@ export class SettlementService {
    * reused claim id with other content is a CONFLICT.
    */
   async settle(input: ClaimInput): Promise<BenefitRow> {
-    if (!CLAIM_ID.test(input.claimId)) throw new BadUserInputError('claimId must be 1–64 of A–Z a–z 0–9 . _ : -', 'input.claimId');
+    requireClaimId(input.claimId, 'input.claimId');
+    checkVisit(input);
     const person = await this.person(input.personId);
     this.audit.record({ personIds: [person.id] });
     const hash = claimHash(input, person.id);
@@ -164,7 +171,7 @@ export class SettlementService {
    * reversed claim returns the reversal.
    */
   async reverse(claimId: string, reason: string): Promise<BenefitRow> {
-    if (!CLAIM_ID.test(claimId)) throw new BadUserInputError('claimId must be 1–64 of A–Z a–z 0–9 . _ : -', 'claimId');
+    requireClaimId(claimId, 'claimId');
     const trimmed = reason.trim();
     if (trimmed.length === 0 || trimmed.length > 200) throw new BadUserInputError('reason must be 1 to 200 characters', 'reason');
     const original = await this.repository.findClaim(claimId, 'SETTLEMENT');
@@ -188,17 +195,17 @@ export class SettlementService {
         inProvince: original.inProvince,
         providerCode: null,
         diagnosis: original.diagnosis,
-        totalCost: negate(original.totalCost),
-        inPolicyCost: negate(original.inPolicyCost),
-        basicPaid: negate(original.basicPaid),
-        criticalPaid: negate(original.criticalPaid),
-        otherPaid: negate(original.otherPaid),
-        assistancePaid: negate(original.assistancePaid),
-        tiltPaid: negate(original.tiltPaid),
-        outOfPocket: negate(original.outOfPocket),
-        thresholdApplied: negate(original.thresholdApplied),
-        tiltBase: negate(original.tiltBase),
-        providerBorne: negate(original.providerBorne),
+        totalCost: original.totalCost.negated(),
+        inPolicyCost: original.inPolicyCost.negated(),
+        basicPaid: original.basicPaid.negated(),
+        criticalPaid: original.criticalPaid.negated(),
+        otherPaid: original.otherPaid.negated(),
+        assistancePaid: original.assistancePaid.negated(),
+        tiltPaid: original.tiltPaid.negated(),
+        outOfPocket: original.outOfPocket.negated(),
+        thresholdApplied: original.thresholdApplied.negated(),
+        tiltBase: original.tiltBase.negated(),
+        providerBorne: original.providerBorne.negated(),
         ruleSet: original.ruleSet,
         ruleSetVersion: null,
         category: original.category,
@@ -207,7 +214,7 @@ export class SettlementService {
         explanation: [
           {
             step: 'reversal',
-            amount: negate(original.assistancePaid.plus(original.tiltPaid)).toFixed(2),
+            amount: original.assistancePaid.plus(original.tiltPaid).negated().toFixed(2),
             detail: `reverses the settlement of claim ${claimId}: ${trimmed}`,
             citation: 'a settled record is never edited; a correction is a reversal record',
           },

@@ -1,6 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
 import { personScope } from '../../auth/row-scope.js';
-import type { Db } from '../../server/prisma.js';
 import type { DeliveryQueue } from '../../server/job-queue.js';
 import { today } from '../../shared/dates.js';
 import { formatMoney } from '../../shared/money.js';
@@ -9,6 +8,19 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import type { WebhookRepository } from './webhook.repository.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook.signature.js';
+
+/** Alerts serve the follow-up of the target agencies (access-policy.md §3). */
+const ALERT_PURPOSE = 'MONITORING_FOLLOW_UP';
+
+/** What a webhook body carries, as field coordinates for the audit log. */
+const PUSHED_FIELDS = [
+  ...['id', 'rule', 'ruleSet', 'citation', 'measure', 'threshold', 'amount', 'targets', 'year', 'month', 'raisedAt'].map(
+    (f) => `Alert.${f}`,
+  ),
+  'Alert.person',
+  'Person.id',
+  'Person.regionCode',
+];
 
 /** How a delivery attempt ended. */
 export type AttemptOutcome = 'DELIVERED' | 'RETRY' | 'DEAD' | 'SKIPPED';
@@ -30,7 +42,6 @@ export interface DispatchOptions {
  */
 export class WebhookDispatcher {
   constructor(
-    private readonly db: Db,
     private readonly webhooks: WebhookRepository,
     private readonly alerts: AlertRepository,
     private readonly persons: PersonRepository,
@@ -39,36 +50,61 @@ export class WebhookDispatcher {
     private readonly options: DispatchOptions,
   ) {}
 
+  /**
+   * Whether a client may receive a person's alert now: active, declaring the
+   * follow-up purpose alerts serve, and holding the person in its rows as of
+   * today. Checked at fan-out and again at every attempt: a client disabled or
+   * a person moved away meanwhile gets nothing more.
+   */
+  private async entitled(
+    client: Pick<Principal, 'clientId' | 'agency' | 'jurisdiction' | 'purposes'> & { active: boolean },
+    personId: string,
+  ) {
+    if (!client.active || !client.purposes.includes(ALERT_PURPOSE)) return false;
+    const principal: Principal = { ...client, jti: 'webhook' };
+    return (await this.persons.findByIds([personId], personScope(principal, today()))).length > 0;
+  }
+
   /** Creates (once) and enqueues the deliveries of an alert; returns how many webhooks it goes to. */
   async fanOut(alertId: string): Promise<number> {
     const alert = await this.alerts.findOne({ id: alertId });
     if (!alert) return 0;
-    const candidates = await this.webhooks.activeFor(alert.targets);
     const reached: string[] = [];
-    for (const webhook of candidates) {
-      const principal: Principal = {
-        clientId: webhook.client.id,
-        agency: webhook.client.agency,
-        jurisdiction: webhook.client.jurisdiction,
-        purposes: webhook.client.purposes,
-        jti: 'webhook',
-      };
-      const visible = await this.persons.findByIds([alert.personId], personScope(principal, today()));
-      if (visible.length > 0) reached.push(webhook.id);
+    for (const webhook of await this.webhooks.activeFor(alert.targets)) {
+      const { id: clientId, agency, jurisdiction, purposes } = webhook.client;
+      if (await this.entitled({ clientId, agency, jurisdiction, purposes, active: true }, alert.personId)) reached.push(webhook.id);
     }
     if (reached.length === 0) return 0;
-    await this.db.$transaction(async (tx) => {
-      for (const delivery of await this.webhooks.ensureDeliveries(tx, alert.id, reached)) await this.queue.enqueueDelivery(tx, delivery.id);
-    });
+    await this.webhooks.enqueueDeliveries(alert.id, reached, this.queue);
     return reached.length;
+  }
+
+  /** Marks a delivery dead when its last attempt broke before it could say how it went (a database error, say). */
+  async gaveUp(deliveryId: string, attempts: number, error: string): Promise<void> {
+    await this.webhooks.attempted(deliveryId, { status: 'DEAD', error, attempts });
   }
 
   /** One attempt of a delivery; `attempt` counts from 1. */
   async attempt(deliveryId: string, attempt: number, fetchImpl: typeof fetch = fetch): Promise<AttemptOutcome> {
     const delivery = await this.webhooks.findDelivery(deliveryId);
-    if (!delivery || delivery.status !== 'PENDING' || delivery.webhook.disabledAt) return 'SKIPPED';
+    if (!delivery || delivery.status !== 'PENDING') return 'SKIPPED';
     const alert = await this.alerts.findOne({ id: delivery.alertId });
-    if (!alert) return 'SKIPPED';
+    const { client } = delivery.webhook;
+    const active = client.status === 'ACTIVE' && delivery.webhook.disabledAt === null;
+    if (
+      !alert ||
+      !(await this.entitled(
+        { clientId: client.id, agency: client.agency, jurisdiction: client.jurisdiction, purposes: client.purposes, active },
+        alert.personId,
+      ))
+    ) {
+      await this.webhooks.attempted(delivery.id, {
+        status: 'DEAD',
+        error: 'the client may no longer receive this alert',
+        attempts: attempt - 1,
+      });
+      return 'SKIPPED';
+    }
     const [person] = await this.persons.findByIds([alert.personId]);
     const body = JSON.stringify({
       deliveryId: delivery.id,
@@ -87,6 +123,16 @@ export class WebhookDispatcher {
         raisedAt: alert.raisedAt.toISOString(),
         person: { id: alert.personId, regionCode: person?.regionCode ?? null },
       },
+    });
+    // Logged before it leaves the hub, on every attempt: the receiver may keep what it got even when it answers an error.
+    await this.audit.append({
+      clientId: client.id,
+      agency: client.agency,
+      purpose: ALERT_PURPOSE,
+      operationName: 'webhook alert.raised',
+      personIds: [alert.personId],
+      fields: PUSHED_FIELDS,
+      outcome: 'SUCCESS',
     });
     const timestamp = Math.floor(Date.now() / 1000);
     let error: string | null = null;
@@ -108,19 +154,9 @@ export class WebhookDispatcher {
     } catch (cause) {
       error = cause instanceof Error ? cause.message : String(cause);
     }
-    const { client } = delivery.webhook;
     if (error === null) {
       // The delivery row last: a crash before it leaves the delivery PENDING, to be sent again under the same id.
       await this.alerts.recordDelivery(alert.id, client.agency, client.id, 'WEBHOOK');
-      await this.audit.append({
-        clientId: client.id,
-        agency: client.agency,
-        purpose: 'MONITORING_FOLLOW_UP',
-        operationName: 'webhook alert.raised',
-        personIds: [alert.personId],
-        fields: ['Alert.*', 'Person.id', 'Person.regionCode'],
-        outcome: 'SUCCESS',
-      });
       await this.webhooks.attempted(delivery.id, { status: 'DELIVERED', error: null, attempts: attempt });
       return 'DELIVERED';
     }

@@ -1,5 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Agency, DeliveryStatus } from '../../generated/prisma/enums.js';
+import type { DeliveryQueue } from '../../server/job-queue.js';
 import type { Db } from '../../server/prisma.js';
 
 /** Webhooks and their deliveries; the only code that touches `webhook` and `webhook_delivery`. */
@@ -39,12 +40,16 @@ export class WebhookRepository {
     return client.webhookDelivery.findUnique({ where: { id }, include: { webhook: { include: { client: true } } } });
   }
 
-  /** Creates the deliveries not created before; returns every delivery of the pairs, new or old. */
-  async ensureDeliveries(tx: Prisma.TransactionClient, alertId: string, webhookIds: readonly string[]) {
-    await tx.webhookDelivery.createMany({ data: webhookIds.map((webhookId) => ({ webhookId, alertId })), skipDuplicates: true });
-    return tx.webhookDelivery.findMany({ where: { alertId, webhookId: { in: [...webhookIds] }, status: 'PENDING' } });
+  /** Creates the deliveries not created before and puts every pending one of them on the queue, in one transaction. */
+  async enqueueDeliveries(alertId: string, webhookIds: readonly string[], queue: DeliveryQueue): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      await tx.webhookDelivery.createMany({ data: webhookIds.map((webhookId) => ({ webhookId, alertId })), skipDuplicates: true });
+      const pending = await tx.webhookDelivery.findMany({ where: { alertId, webhookId: { in: [...webhookIds] }, status: 'PENDING' } });
+      for (const delivery of pending) await queue.enqueueDelivery(tx, delivery.id);
+    });
   }
 
+  /** Records how an attempt went. */
   attempted(id: string, outcome: { status: DeliveryStatus; error: string | null; attempts: number }) {
     return this.db.webhookDelivery.update({
       where: { id },

@@ -136,6 +136,12 @@ describe('runMonitoring', () => {
     expect((first.data!.runMonitoring as { raised: number }).raised).toBeGreaterThanOrEqual(1);
     const raised = await hub.db.alert.findMany({ where: { personId: person.id } });
     expect(raised.map((a) => [a.measure, a.month, a.amount.toFixed(2)])).toContainEqual(['YEAR_OUT_OF_POCKET', '2024-03', '7000.00']);
+    const [entry] = await hub.db.auditEntry.findMany({
+      where: { clientId: beijing.clientId, outcome: 'SUCCESS' },
+      orderBy: { seq: 'desc' },
+      take: 1,
+    });
+    expect(entry!.personIds).toContain(person.id);
     const again = await follow(RUN, { month: '2024-03' }, beijing.token);
     expect(again.data!.runMonitoring).toMatchObject({ month: '2024-03', raised: 0 });
     expect(await hub.db.alert.count({ where: { personId: person.id } })).toBe(raised.length);

@@ -204,6 +204,15 @@ describe('setting and reading a region configuration', () => {
     expect(await hub.db.regionConfig.count()).toBe(before);
   });
 
+  it('refuses a negative amount as BAD_USER_INPUT naming it, and stores nothing', async () => {
+    const before = await hub.db.regionConfig.count();
+    const capped = await set({ regionCode: '62', year: 2027, caps: [{ category: 'ORPHAN', amount: '-1.00' }] });
+    expect(capped.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.caps[0].amount' });
+    const income = await set({ regionCode: '62', year: 2027, income: '-26000.00' });
+    expect(income.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.income' });
+    expect(await hub.db.regionConfig.count()).toBe(before);
+  });
+
   it('refuses an effectiveFrom outside the year as BAD_USER_INPUT', async () => {
     const before = await hub.db.regionConfig.count();
     for (const effectiveFrom of ['2024-01-01', '2022-12-31']) {

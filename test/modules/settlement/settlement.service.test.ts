@@ -94,6 +94,15 @@ describe('settleClaim', () => {
     expect(total.toFixed(2)).toBe('10000.00');
   });
 
+  it('names a diagnosis or provider code longer than the record keeps as BAD_USER_INPUT, and stores nothing', async () => {
+    const personId = await holder('620724');
+    const long = await settle({ ...stay(personId, 'C-LONG-1'), diagnosis: 'I63.9-and-more-text' });
+    expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.diagnosis' });
+    const provider = await settle({ ...stay(personId, 'C-LONG-2'), providerCode: 'H'.repeat(33) });
+    expect(provider.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.providerCode' });
+    expect(await hub.db.benefitRecord.count({ where: { personId } })).toBe(0);
+  });
+
   it('refuses a settlement declared for another purpose before reading anything', async () => {
     const personId = await holder('620724');
     const response = await settle(stay(personId, 'C-PURPOSE-1'), 'ASSISTANCE_ELIGIBILITY');

@@ -141,6 +141,50 @@ describe('webhook delivery', () => {
   });
 });
 
+describe('who may receive pushes', () => {
+  it('refuses a webhook to a client that does not declare the follow-up purpose', async () => {
+    const eligibility = await hub.client('CIVIL_AFFAIRS', '6207', ['ASSISTANCE_ELIGIBILITY']);
+    const answer = await hub.requestText(REGISTER, { url: receiver.url }, { token: eligibility.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
+    expect(answer.status).toBe(403);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await hub.db.webhook.count({ where: { clientId: eligibility.clientId } })).toBe(0);
+  });
+
+  it('stops retrying to a client disabled meanwhile: its delivery is dead, not sent again', async () => {
+    const dispatcher = await startDispatcher(hub.pool, hub.repositories, hub.queue, {
+      maxAttempts: 5,
+      timeoutMs: 2_000,
+      pollInterval: 200,
+    });
+    try {
+      const leaving = await hub.client('CIVIL_AFFAIRS', '620702');
+      const webhookId = await register(leaving.token);
+      receiver.setMode('fail');
+      const before = receiver.received.length;
+      const alertId = await raiseAlert('W-DISABLED-1');
+      const [delivery] = await until(
+        () => hub.db.webhookDelivery.findMany({ where: { alertId, webhookId } }),
+        (rows) => rows.length === 1 && rows[0]!.attempts === 1,
+      );
+      await hub.clients.disable(leaving.clientId);
+      const sentToIt = () => receiver.received.filter((post) => post.deliveryId === delivery!.id).length;
+      const sentBefore = sentToIt();
+      receiver.setMode('ok');
+      await retryNow();
+      const dead = await until(
+        () => hub.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery!.id } }),
+        (row) => row.status === 'DEAD',
+      );
+      expect(dead.lastError).toBe('the client may no longer receive this alert');
+      expect(sentToIt()).toBe(sentBefore);
+      expect(receiver.received.length).toBeGreaterThan(before);
+    } finally {
+      receiver.setMode('ok');
+      await dispatcher.stop();
+    }
+  });
+});
+
 describe('a dispatcher killed between commit and delivery', () => {
   let dataDir: string;
   const spawnDispatcher = async (): Promise<ChildProcess> => {
