@@ -148,7 +148,7 @@ await withSeededDatabase(persons, async (bench) => {
     );
 
     // (b) The month's monitoring run over every region, then again.
-    const monitoring = new MonitoringService(repositories.monitoring, repositories.alertStore, db);
+    const monitoring = new MonitoringService(repositories.monitoring, repositories.alertStore);
     const monthRun = async (label: string) => {
       const started = performance.now();
       const total = { persons: 0, visits: 0, raised: 0 };

@@ -36,7 +36,7 @@ export async function monitorCommand(config: HubConfig, args: string[]): Promise
   return withDatabase(config, 4, async ({ db }) => {
     const repositories = createRepositories(db, new JobQueue(config.webhookMaxAttempts));
     const started = performance.now();
-    const report = await new MonitoringService(repositories.monitoring, repositories.alertStore, db).run(month, region, (persons) =>
+    const report = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(month, region, (persons) =>
       log.info(`monitoring ${month}: ${persons} persons evaluated`),
     );
     const { alerted, ...summary } = report;

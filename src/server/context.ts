@@ -41,7 +41,6 @@ import type { Db } from './prisma.js';
 /** The repositories, one set per process: they hold no request state. `queue` is the outbox of every alert stored. */
 export function createRepositories(db: Db, queue: JobQueue | null = null) {
   return {
-    db,
     persons: new PersonRepository(db),
     households: new HouseholdRepository(db),
     statuses: new HouseholdStatusRepository(db),
@@ -52,7 +51,7 @@ export function createRepositories(db: Db, queue: JobQueue | null = null) {
     regionConfigs: new RegionConfigRepository(db),
     settlements: new SettlementRepository(db),
     alerts: new AlertRepository(db),
-    alertStore: new AlertStore(queue),
+    alertStore: new AlertStore(db, queue),
     queue,
     monitoring: new MonitoringRepository(db),
     webhooks: new WebhookRepository(db),
@@ -137,7 +136,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
     webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter),
     async monitoring(month) {
-      const run = await new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.db).run(
+      const run = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(
         requireMonth(month, 'month'),
         principal.jurisdiction,
       );

@@ -24,12 +24,14 @@ export class JobQueue implements AlertOutbox, DeliveryQueue {
   /** @param maxAttempts attempts of one webhook delivery before it is dead (graphile-worker waits e^n seconds after the n-th failure). */
   constructor(private readonly maxAttempts: number) {}
 
+  /** Puts the alerts on the way to their webhooks (the fan-out job), in the caller's transaction. */
   async enqueue(tx: Prisma.TransactionClient, alertIds: readonly string[]): Promise<void> {
     await tx.$executeRaw`
       SELECT graphile_worker.add_job(${JOBS.fanOut}, json_build_object('alertId', id), job_key => 'alert:' || id, max_attempts => 25)
       FROM unnest(${[...alertIds]}::uuid[]) AS id`;
   }
 
+  /** Puts one webhook delivery (back) on the queue, keyed by its id, in the caller's transaction. */
   async enqueueDelivery(tx: Prisma.TransactionClient, deliveryId: string): Promise<void> {
     await tx.$executeRaw`
       SELECT graphile_worker.add_job(${JOBS.deliver}, json_build_object('deliveryId', ${deliveryId}::uuid),

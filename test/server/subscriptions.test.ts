@@ -39,7 +39,7 @@ async function settle(regionCode: string): Promise<{ personId: string; alertId: 
 async function storeAlert(personId: string): Promise<string> {
   claims += 1;
   const [stored] = await hub.db.$transaction((tx) =>
-    new AlertStore(null).insert(tx, [
+    new AlertStore(hub.db, null).insert(tx, [
       {
         personId,
         rule: 'national-2021/year-out-of-pocket',

@@ -3,7 +3,7 @@ import type { Agency, AlertOutcome, AlertStatus } from '../../shared/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { padKeys } from '../../shared/loader.js';
 
-/** Reads alerts and moves them through their lifecycle; the only code that touches `alert`. */
+/** Reads alerts and moves them through their lifecycle (`AlertStore` adds them). */
 export class AlertRepository {
   constructor(private readonly db: Db) {}
 
@@ -22,6 +22,7 @@ export class AlertRepository {
     return groups.map((group) => ({ status: group.status, count: group._count._all }));
   }
 
+  /** The first alert of `where`, or null. */
   findOne(where: Prisma.AlertWhereInput, client: Db | Prisma.TransactionClient = this.db) {
     return client.alert.findFirst({ where });
   }

@@ -25,6 +25,7 @@ export class AlertService {
     private readonly audit: AuditWriter,
   ) {}
 
+  /** A page of the alerts within reach and the filter, with counts by status; the persons returned are audited. */
   async list({ filter, first, after }: AlertsArgs): Promise<AlertConnection> {
     const size = pageSize(first);
     const afterId = after == null ? null : decodeCursor(CURSOR, after);

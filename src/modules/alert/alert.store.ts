@@ -1,4 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { Db } from '../../server/prisma.js';
 import type { AlertDraft } from './alert.draft.js';
 
 /** The PostgreSQL NOTIFY channel that carries the id of every alert stored, once committed. */
@@ -18,7 +19,15 @@ export interface AlertOutbox {
  * committed alert can miss its delivery and no rolled-back one is delivered.
  */
 export class AlertStore {
-  constructor(private readonly outbox: AlertOutbox | null) {}
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: AlertOutbox | null,
+  ) {}
+
+  /** `insert` in a transaction of its own, for alerts raised apart from any other write (a monitoring run). */
+  store(alerts: readonly NewAlert[]): Promise<{ id: string; personId: string }[]> {
+    return this.db.$transaction((tx) => this.insert(tx, alerts));
+  }
 
   /** Stores the alerts not stored before; returns those it stored. */
   async insert(tx: Prisma.TransactionClient, alerts: readonly NewAlert[]): Promise<{ id: string; personId: string }[]> {

@@ -71,6 +71,7 @@ export class Alert {
   raisedAt!: Date;
 }
 
+/** An alert in a page, with its cursor. */
 @ObjectType()
 export class AlertEdge {
   @Field(() => Alert)

@@ -56,10 +56,12 @@ export class MonitoringRepository {
     return rows.map((row) => row.id);
   }
 
+  /** The persons' regions and residences. */
   persons(ids: readonly string[]): Promise<MonitoredRow[]> {
     return this.db.person.findMany({ where: { id: { in: [...ids] } }, select: { id: true, regionCode: true, residence: true } });
   }
 
+  /** The persons' whole status history. */
   statuses(ids: readonly string[]): Promise<MonitoredStatus[]> {
     return this.db.householdStatus.findMany({
       where: { personId: { in: [...ids] } },

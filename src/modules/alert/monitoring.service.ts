@@ -1,7 +1,6 @@
 import { formatDate, parseDate } from '../../shared/dates.js';
 import { ZERO } from '../../shared/money.js';
 import { log } from '../../shared/log.js';
-import type { Db } from '../../server/prisma.js';
 import { alertsForVisit, alertsForYear } from '../policy/monitoring.engine.js';
 import { PolicyInputError } from '../policy/policy.errors.js';
 import type { IsoDate } from '../policy/policy.types.js';
@@ -35,7 +34,6 @@ export class MonitoringService {
   constructor(
     private readonly repository: MonitoringRepository,
     private readonly alerts: AlertStore,
-    private readonly db: Db,
   ) {}
 
   /** Runs `month` over the persons of `regionPrefix`; `alerted` are the persons who got a new alert (for the audit log). */
@@ -82,7 +80,7 @@ export class MonitoringService {
           log.warn(`monitoring ${month}: person ${person.id} skipped: ${error.message}`);
         }
       }
-      const stored = await this.db.$transaction((tx) => this.alerts.insert(tx, raised));
+      const stored = await this.alerts.store(raised);
       report.raised += stored.length;
       for (const { personId } of stored) alerted.add(personId);
       report.persons += persons.length;

@@ -21,6 +21,7 @@ export class EnrollmentRepository {
     return this.db.enrollment.findUnique({ where: { personId_year_scheme: { personId, year, scheme } } });
   }
 
+  /** Stores an enrollment, ENROLLED. */
   create(
     tx: Prisma.TransactionClient,
     data: {

@@ -67,3 +67,20 @@ export function alertsForYear(
     return before.lessThanOrEqualTo(threshold) && after.greaterThan(threshold) ? [alert(rule, threshold, after)] : [];
   });
 }
+
+/**
+ * The alerts settling one visit raises: the per-visit rules on it, and the
+ * yearly rules its out-of-pocket amount carries over their threshold.
+ */
+export function alertsForSettlement(
+  ruleSet: ResolvedRuleSet,
+  person: MonitoredPerson,
+  visit: Visit,
+  before: { readonly outOfPocket: Decimal },
+  settlement: { readonly outOfPocket: Decimal; readonly ytd: { readonly outOfPocket: Decimal } },
+): Alert[] {
+  return [
+    ...alertsForVisit(ruleSet, person, visit, settlement),
+    ...alertsForYear(ruleSet, person, before.outOfPocket, settlement.ytd.outOfPocket),
+  ];
+}

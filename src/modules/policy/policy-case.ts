@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { formatMoney, isAmount, Money, ZERO } from '../../shared/money.js';
-import { alertsForVisit, alertsForYear } from './monitoring.engine.js';
+import { alertsForSettlement } from './monitoring.engine.js';
 import { isIsoDate } from './policy.dates.js';
 import { ParameterNotSetError, PolicyInputError } from './policy.errors.js';
 import {
@@ -255,10 +255,7 @@ function evaluateParsed(policyCase: PolicyCase): CaseOutcome {
   }
   const { serviceDate, ytd: before, visit: claim } = policyCase;
   const result = settle({ ruleSet, serviceDate, birthDate: who.birthDate, categories: who.categories, ytd: before, visit: claim });
-  const alerts = [
-    ...alertsForVisit(ruleSet, who, claim, result),
-    ...alertsForYear(ruleSet, who, before.outOfPocket, result.ytd.outOfPocket),
-  ];
+  const alerts = alertsForSettlement(ruleSet, who, claim, before, result);
   return {
     name,
     category: result.category,

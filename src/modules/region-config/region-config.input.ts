@@ -3,6 +3,7 @@ import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { AssistanceCategory } from '../../shared/enums.js';
 import { DateScalar, DecimalScalar } from '../../shared/scalars.js';
 
+/** An amount for one category. */
 @InputType()
 export class CategoryAmountInput {
   @Field(() => AssistanceCategory)
@@ -12,6 +13,7 @@ export class CategoryAmountInput {
   amount!: Decimal;
 }
 
+/** A ratio for one category. */
 @InputType()
 export class CategoryRatioInput {
   @Field(() => AssistanceCategory)

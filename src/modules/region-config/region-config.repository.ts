@@ -27,6 +27,7 @@ export class RegionConfigRepository {
     return client.regionConfig.findMany({ where: { year, regionCode: { in: prefixesOf(regionCode) } } });
   }
 
+  /** Stores a version. */
   create(tx: Prisma.TransactionClient, data: NewRegionConfig) {
     return tx.regionConfig.create({ data: { ...data, parameters: data.parameters as Prisma.InputJsonObject } });
   }

@@ -93,21 +93,22 @@ export class RegionConfigService {
   ) {}
 
   /** The version governing a 6-digit region on a date; null when the region has configured nothing for that year. */
-  async inForce(regionCode: string, date: IsoDate): Promise<RegionConfigVersion | null> {
+  async inForce(regionCode: string, date: IsoDate): Promise<(RegionConfigVersion & { row: RegionConfigRow }) | null> {
     const versions = (await this.repository.versionsCovering(regionCode, Number(date.slice(0, 4)))).map(versionOf);
     return configInForce(versions, regionCode, date);
   }
 
+  /** The version in force for a region (or prefix) on `on`, default the end of `year`, as the API shows it. */
   async read(args: RegionConfigArgs): Promise<RegionConfig | null> {
     const year = requireYear(args.year);
     if (!/^\d{2,6}$/.test(args.regionCode)) throw new BadUserInputError('regionCode must be 2 to 6 digits of a region code', 'regionCode');
     const on = args.on ? formatDate(args.on) : `${year}-12-31`;
     if (Number(on.slice(0, 4)) !== year) throw new BadUserInputError(`on must be within ${year}`, 'on');
-    const versions = (await this.repository.versionsCovering(args.regionCode, year)).map(versionOf);
-    const found = configInForce(versions, args.regionCode, on);
+    const found = await this.inForce(args.regionCode, on);
     return found ? present(found.row) : null;
   }
 
+  /** Stores a new version, validated whole, with its audit entry in the same transaction. */
   async set(input: RegionConfigInput): Promise<RegionConfig> {
     if (!/^(\d{2}|\d{4}|\d{6})$/.test(input.regionCode)) {
       throw new BadUserInputError('regionCode must be a region-code prefix of 2, 4 or 6 digits', 'input.regionCode');

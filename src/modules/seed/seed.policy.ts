@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatMoney, Money, ZERO } from '../../shared/money.js';
 import { alertDrafts } from '../alert/alert.draft.js';
-import { alertsForVisit, alertsForYear } from '../policy/monitoring.engine.js';
+import { alertsForSettlement } from '../policy/monitoring.engine.js';
 import { ParameterNotSetError, PolicyInputError } from '../policy/policy.errors.js';
 import type { Accumulators, IsoDate, RuleSetId, Visit } from '../policy/policy.types.js';
 import { configInForce, type RegionConfigVersion } from '../policy/region-config.js';
@@ -183,10 +183,7 @@ export function enginePolicy(configs: readonly RegionConfigVersion[]): SeedPolic
           regionConfigId: version?.id ?? null,
           explanation: JSON.stringify(settled.explanation),
         });
-        const alerts = [
-          ...alertsForVisit(ruleSet, { residence: person.residence, categories }, visit, settled),
-          ...alertsForYear(ruleSet, { categories }, ytd.outOfPocket, settled.ytd.outOfPocket),
-        ];
+        const alerts = alertsForSettlement(ruleSet, { residence: person.residence, categories }, visit, ytd, settled);
         for (const draftAlert of alertDrafts(person.id, ruleSet.id, draft.serviceDate, draft.claimId, alerts)) {
           result.alerts.push({
             // Derived from what makes the alert one alert, so that a re-run proposes the same row.

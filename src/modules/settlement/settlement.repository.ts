@@ -83,6 +83,7 @@ export class SettlementRepository {
     return row!;
   }
 
+  /** Stores a settlement or reversal and returns it as the API shows it. */
   async insert(tx: Prisma.TransactionClient, data: NewBenefit): Promise<BenefitRow> {
     const { id } = await tx.benefitRecord.create({
       data: { ...data, explanation: data.explanation as unknown as Prisma.InputJsonArray },

@@ -11,7 +11,7 @@ import type { AlertStore } from '../alert/alert.store.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { BenefitRow } from '../benefit/benefit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
-import { alertsForVisit, alertsForYear, type Alert } from '../policy/monitoring.engine.js';
+import { alertsForSettlement, type Alert } from '../policy/monitoring.engine.js';
 import type { Visit } from '../policy/policy.types.js';
 import type { RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet, isRuleSetId } from '../policy/rule-set.data.js';
@@ -263,10 +263,7 @@ export class SettlementService {
       const categories = activeCategoriesOn(person.statuses, serviceDate, ruleSet);
       const birthDate = formatDate(person.birthDate);
       const result = settle({ ruleSet, serviceDate, birthDate, categories, ytd, visit });
-      const alerts = [
-        ...alertsForVisit(ruleSet, { residence: person.residence, categories }, visit, result),
-        ...alertsForYear(ruleSet, { categories }, ytd.outOfPocket, result.ytd.outOfPocket),
-      ];
+      const alerts = alertsForSettlement(ruleSet, { residence: person.residence, categories }, visit, ytd, result);
       return {
         person,
         ruleSet,

@@ -7,14 +7,17 @@ import type { Db } from '../../server/prisma.js';
 export class WebhookRepository {
   constructor(private readonly db: Db) {}
 
+  /** Stores a webhook with its secret. */
   create(tx: Prisma.TransactionClient, data: { clientId: string; url: string; secret: string }) {
     return tx.webhook.create({ data });
   }
 
+  /** The client's active webhook of this id, or null. */
   findOwn(id: string, clientId: string) {
     return this.db.webhook.findFirst({ where: { id, clientId, disabledAt: null } });
   }
 
+  /** Stops pushes to a webhook; the row stays, with its deliveries. */
   disable(tx: Prisma.TransactionClient, id: string) {
     return tx.webhook.update({ where: { id }, data: { disabledAt: new Date() } });
   }
@@ -36,6 +39,7 @@ export class WebhookRepository {
     });
   }
 
+  /** A delivery with its webhook and that webhook's client. */
   findDelivery(id: string, client: Db | Prisma.TransactionClient = this.db) {
     return client.webhookDelivery.findUnique({ where: { id }, include: { webhook: { include: { client: true } } } });
   }

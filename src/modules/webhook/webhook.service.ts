@@ -35,6 +35,7 @@ export class WebhookService {
     private readonly audit: AuditWriter,
   ) {}
 
+  /** Registers `url` for the client's alerts; the secret is returned this once. */
   register(url: string): Promise<WebhookRegistration> {
     const checked = requireUrl(url);
     const secret = randomBytes(32).toString('base64url');
@@ -44,12 +45,14 @@ export class WebhookService {
     });
   }
 
+  /** Disables one of the client's webhooks. */
   async remove(id: string): Promise<Webhook> {
     const webhook = await this.repository.findOwn(requireUuid(id, 'id'), this.principal.clientId);
     if (!webhook) throw new NotFoundError('no webhook with this id', 'id');
     return this.audit.transaction((tx) => this.repository.disable(tx, webhook.id));
   }
 
+  /** The client's deliveries, newest first, of one status or all. */
   deliveries(status: DeliveryStatus | null, first: number | null): Promise<WebhookDeliveryRecord[]> {
     return this.repository.deliveriesOf(this.principal.clientId, status, pageSize(first));
   }
