@@ -157,9 +157,10 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
 };
 
 /**
- * Root fields that only some purposes justify (access-policy.md §3): settling
- * is SETTLEMENT's work, a subsidy decision serves settlement or eligibility.
- * A root field not listed here accepts any of the client's purposes.
+ * Fields that only some purposes justify (access-policy.md §3): settling is
+ * SETTLEMENT's work, a subsidy decision serves settlement or eligibility,
+ * alerts serve the follow-up. A field not listed here accepts any of the
+ * client's purposes.
  */
 export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Query.quoteSettlement': ['SETTLEMENT'],
@@ -167,6 +168,7 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.reverseClaim': ['SETTLEMENT'],
   'Mutation.recordEnrollment': ['SETTLEMENT', 'ASSISTANCE_ELIGIBILITY'],
   'Query.alerts': ['MONITORING_FOLLOW_UP'],
+  'Person.alerts': ['MONITORING_FOLLOW_UP'],
   'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.runMonitoring': ['MONITORING_FOLLOW_UP'],

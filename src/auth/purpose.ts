@@ -1,13 +1,7 @@
-import { OperationTypeNode, type OperationDefinitionNode } from 'graphql';
+import type { OperationDefinitionNode } from 'graphql';
 import { BadUserInputError, ForbiddenError, withHttpStatus } from '../shared/errors.js';
 import { AGENCY_PURPOSES, FIELD_PURPOSES } from './access-policy.js';
 import type { Principal } from './principal.js';
-
-const ROOT_TYPES: Readonly<Record<OperationTypeNode, string>> = {
-  [OperationTypeNode.QUERY]: 'Query',
-  [OperationTypeNode.MUTATION]: 'Mutation',
-  [OperationTypeNode.SUBSCRIPTION]: 'Subscription',
-};
 
 // Root fields that carry no personal data and need no declared purpose.
 const IMPERSONAL_ROOT_FIELDS = new Set(['viewer', 'regionConfig', '__schema', '__type', '__typename']);
@@ -20,22 +14,22 @@ export function touchesPersonalData(operation: OperationDefinitionNode): boolean
 /**
  * Checks the declared purpose (X-Purpose, or `purpose` of a WebSocket's
  * connection parameters) before anything is read: it must be given, be one of
- * both the client's and its agency's purposes, and be one that each root
- * field of the operation accepts (FIELD_PURPOSES).
+ * both the client's and its agency's purposes, and be one that each field the
+ * operation selects accepts (FIELD_PURPOSES, by coordinate such as
+ * `Mutation.settleClaim` or `Person.alerts`).
  */
-export function checkPurpose(principal: Principal, purpose: string | undefined, operation?: OperationDefinitionNode): void {
+export function checkPurpose(principal: Principal, purpose: string | undefined, coordinates: readonly string[] = []): void {
   if (!purpose)
     throw withHttpStatus(new BadUserInputError('declare the purpose of this request in the X-Purpose header', 'X-Purpose'), 400);
   const allowed = AGENCY_PURPOSES[principal.agency] as readonly string[];
   if (!allowed.includes(purpose) || !(principal.purposes as readonly string[]).includes(purpose)) {
     throw withHttpStatus(new ForbiddenError(`purpose ${purpose} is not one of this client's purposes`), 403);
   }
-  const rootType = ROOT_TYPES[operation?.operation ?? OperationTypeNode.QUERY];
-  for (const selection of operation?.selectionSet.selections ?? []) {
-    if (selection.kind !== 'Field') continue;
-    const accepted = FIELD_PURPOSES[`${rootType}.${selection.name.value}`];
+  for (const coordinate of coordinates) {
+    const accepted = FIELD_PURPOSES[coordinate];
     if (accepted && !(accepted as readonly string[]).includes(purpose)) {
-      throw withHttpStatus(new ForbiddenError(`${selection.name.value} serves the purpose ${accepted.join(' or ')}, not ${purpose}`), 403);
+      const field = coordinate.slice(coordinate.indexOf('.') + 1);
+      throw withHttpStatus(new ForbiddenError(`${field} serves the purpose ${accepted.join(' or ')}, not ${purpose}`), 403);
     }
   }
 }

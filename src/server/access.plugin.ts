@@ -38,8 +38,9 @@ export const accessPlugin: ApolloServerPlugin<HubContext> = {
         if (!operation || !touchesPersonalData(operation)) return;
         audited = true;
         contextValue.auditWriter.identify(operation.name?.value ?? null, createHash('sha256').update(source).digest('hex'));
-        contextValue.auditWriter.record({ fields: fieldCoordinates(schema, document) });
-        checkPurpose(contextValue.principal, contextValue.purpose, operation);
+        const fields = fieldCoordinates(schema, document);
+        contextValue.auditWriter.record({ fields });
+        checkPurpose(contextValue.principal, contextValue.purpose, fields);
       },
       async willSendResponse({ response, contextValue }) {
         if (!audited || response.body.kind !== 'single') return;

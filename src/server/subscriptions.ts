@@ -152,7 +152,7 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
         };
         // Every subscription reaches personal data: the purpose is checked, and a refusal audited, before anything is read.
         try {
-          checkPurpose(principal, purpose, operation);
+          checkPurpose(principal, purpose, fields);
         } catch (error) {
           return (await audited(live, 'DENIED', error as GraphQLError)) ? [error as GraphQLError] : [WITHHELD];
         }

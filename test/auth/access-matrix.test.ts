@@ -182,7 +182,9 @@ function ask(agency: Agency, coordinate: string) {
   const variables: Record<string, unknown> = {};
   if (query.includes('$id')) variables.id = head.id;
   if (query.includes('$hid')) variables.hid = householdId;
-  return hub.requestText(query, variables, { token: tokens.get(agency)!, purpose: ownPurpose(agency) });
+  // Alerts serve the follow-up (FIELD_PURPOSES): asked for under that purpose, as a client would.
+  const purpose = coordinate === 'Person.alerts' ? 'MONITORING_FOLLOW_UP' : ownPurpose(agency);
+  return hub.requestText(query, variables, { token: tokens.get(agency)!, purpose });
 }
 
 beforeAll(async () => {

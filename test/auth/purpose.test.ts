@@ -1,4 +1,3 @@
-import { getOperationAST, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPurpose } from '../../src/auth/purpose.js';
 import type { Agency } from '../../src/generated/prisma/enums.js';
@@ -203,7 +202,16 @@ describe('checkPurpose on subscriptions', () => {
     purposes: ['ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
     jti: 'j',
   } as const;
-  const alertRaised = getOperationAST(parse('subscription { alertRaised { id } }'))!;
+  const alertRaised = ['Subscription.alertRaised', 'Alert.id'];
+
+  it('holds a nested field to its purposes too: a person’s alerts serve the follow-up, not an eligibility check', () => {
+    const principal = { ...civil, purposes: [...civil.purposes] };
+    expect(() => checkPurpose(principal, 'ASSISTANCE_ELIGIBILITY', ['Query.person', 'Person.name'])).not.toThrow();
+    expect(() => checkPurpose(principal, 'ASSISTANCE_ELIGIBILITY', ['Query.person', 'Person.alerts'])).toThrow(
+      'alerts serves the purpose MONITORING_FOLLOW_UP, not ASSISTANCE_ELIGIBILITY',
+    );
+    expect(() => checkPurpose(principal, 'MONITORING_FOLLOW_UP', ['Query.person', 'Person.alerts'])).not.toThrow();
+  });
 
   it('holds a subscription root field to the purposes FIELD_PURPOSES gives it under Subscription', () => {
     expect(() => checkPurpose({ ...civil, purposes: [...civil.purposes] }, 'MONITORING_FOLLOW_UP', alertRaised)).not.toThrow();
