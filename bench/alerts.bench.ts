@@ -31,7 +31,8 @@ import { createRepositories } from '../src/server/context.js';
 import { startDispatcher, type Dispatcher } from '../src/server/dispatcher.js';
 import { JobQueue } from '../src/server/job-queue.js';
 import { createDb } from '../src/server/prisma.js';
-import { describeRun, generateClaims, percentile, prng, seededPersons, settleAll, startBenchHub } from './claims.js';
+import { Random } from '../src/modules/seed/random.js';
+import { describeRun, generateClaims, percentile, seededPersons, settleAll, startBenchHub } from './claims.js';
 import { withSeededDatabase } from './support.js';
 
 const { values } = parseArgs({ options: { persons: { type: 'string', default: '100000' } } });
@@ -124,10 +125,10 @@ await withSeededDatabase(persons, async (bench) => {
 
     // (a) One claim each for a sample of distinct persons (a partial Fisher–Yates shuffle).
     const candidates = await seededPersons(pool);
-    const random = prng(20_241_231);
+    const random = new Random(20_241_231);
     const count = Math.round(CLAIM_SHARE * candidates.length);
     for (let i = 0; i < count; i += 1) {
-      const j = i + Math.floor(random() * (candidates.length - i));
+      const j = i + Math.floor(random.next() * (candidates.length - i));
       [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
     }
     const tag = `ALERTS-${Date.now().toString(36)}`;

@@ -10,22 +10,12 @@ import { ClientService } from '../src/auth/client.service.js';
 import { SigningKeys } from '../src/auth/signing-keys.js';
 import { TokenService } from '../src/auth/token.service.js';
 import type { Agency } from '../src/generated/prisma/enums.js';
+import type { Random } from '../src/modules/seed/random.js';
 import { CHRONIC_DIAGNOSES, INPATIENT_DIAGNOSES } from '../src/modules/seed/seed.data.js';
 import type { Repositories } from '../src/server/context.js';
 import { startHttpServer } from '../src/server/http.js';
 import { buildHubSchema } from '../src/server/schema.js';
 import type { BenchDatabase } from './support.js';
-
-/** mulberry32: a small seeded PRNG, so every run generates the same claims. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** A GraphQL answer as a client sees it. */
 interface Answer {
@@ -107,30 +97,25 @@ const yuan = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 1
  * seed generator's model (seed.generator.ts), so amounts look like the seeded
  * visits and some rural stays cross gansu-2023's alert thresholds.
  */
-export function generateClaims(persons: readonly SeededPerson[], tag: string, random: () => number): Claim[] {
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  // Box–Muller: a standard normal draw from two uniform ones.
-  const logNormal = (median: number, sigma: number) =>
-    median * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+export function generateClaims(persons: readonly SeededPerson[], tag: string, random: Random): Claim[] {
   return persons.map((person, i) => {
-    const inpatient = random() < 0.8;
+    const inpatient = random.chance(0.8);
     const total = Math.round(
-      100 * (inpatient ? Math.min(400_000, Math.max(800, logNormal(9_000, 0.85))) : Math.max(80, logNormal(600, 0.6))),
+      100 * (inpatient ? Math.min(400_000, Math.max(800, random.logNormal(9_000, 0.85))) : Math.max(80, random.logNormal(600, 0.6))),
     );
-    const inPolicy = Math.floor((total * int(72, 92)) / 100);
+    const inPolicy = Math.floor((total * random.int(72, 92)) / 100);
     const basic = Math.min(20_000_000, Math.floor(Math.max(0, inPolicy - (inpatient ? 60_000 : 0)) * (inpatient ? 0.65 : 0.55)));
     const critical = inpatient ? Math.floor(Math.max(0, inPolicy - basic - 1_500_000) * 0.6) : 0;
-    const referral = random() < 0.86 ? 'LOCAL' : random() < 0.7 ? 'REFERRED' : 'UNREFERRED';
+    const referral = random.chance(0.86) ? 'LOCAL' : random.chance(0.7) ? 'REFERRED' : 'UNREFERRED';
     return {
       claimId: `${tag}-${i}`,
       personId: person.id,
-      serviceDate: `2024-12-${String(int(1, 31)).padStart(2, '0')}`,
+      serviceDate: `2024-12-${String(random.int(1, 31)).padStart(2, '0')}`,
       visitType: inpatient ? 'INPATIENT' : 'OUTPATIENT_CHRONIC',
       referral,
-      inProvince: referral !== 'UNREFERRED' || random() < 0.4,
-      providerCode: `H${person.regionCode}${String(int(1, 40)).padStart(3, '0')}`,
-      diagnosis: inpatient ? pick(INPATIENT_DIAGNOSES) : pick(CHRONIC_DIAGNOSES),
+      inProvince: referral !== 'UNREFERRED' || random.chance(0.4),
+      providerCode: `H${person.regionCode}${String(random.int(1, 40)).padStart(3, '0')}`,
+      diagnosis: random.pick(inpatient ? INPATIENT_DIAGNOSES : CHRONIC_DIAGNOSES),
       totalCost: yuan(total),
       inPolicyCost: yuan(inPolicy),
       basicPaid: yuan(basic),

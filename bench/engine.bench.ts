@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import type { Decimal } from 'decimal.js';
 import { alertsForVisit, alertsForYear, type MonitoredPerson } from '../src/modules/policy/monitoring.engine.js';
 import { ParameterNotSetError } from '../src/modules/policy/policy.errors.js';
+import { Random } from '../src/modules/seed/random.js';
 import {
   ASSISTANCE_CATEGORIES,
   PROVIDER_FEE_CLASSES,
@@ -44,20 +45,11 @@ const WARM_UP = Math.min(claims, 5_000);
 // Every rule set is in force in 2024, and gansu's fixed subsidies start with it.
 const YEAR = 2024;
 
-/** mulberry32: a small seeded PRNG, so every run quotes the same claims. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const random = prng(20_240_101);
-const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const chance = (p: number): boolean => random() < p;
+// The seeder's PRNG, so that every run quotes the same claims.
+const random = new Random(20_240_101);
+const int = (min: number, max: number): number => random.int(min, max);
+const pick = <T>(items: readonly T[]): T => random.pick(items);
+const chance = (p: number): boolean => random.chance(p);
 const yuan = (fen: number): Decimal => new Money(fen).div(100);
 const dayOf = (year: number): IsoDate => `${year}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`;
 
@@ -82,9 +74,9 @@ function categories(): ActiveCategory[] {
 function claim(): Claim {
   const type = pick(VISIT_TYPES);
   const total = type === 'INPATIENT' ? int(300_000, 15_000_000) : int(20_000, 2_000_000);
-  const inPolicy = Math.floor(total * (0.6 + 0.4 * random()));
-  const basic = Math.floor(inPolicy * (0.3 + 0.4 * random()));
-  const critical = chance(0.3) ? Math.floor((inPolicy - basic) * 0.4 * random()) : 0;
+  const inPolicy = Math.floor(total * (0.6 + 0.4 * random.next()));
+  const basic = Math.floor(inPolicy * (0.3 + 0.4 * random.next()));
+  const critical = chance(0.3) ? Math.floor((inPolicy - basic) * 0.4 * random.next()) : 0;
   const providerFeeClass = chance(0.5) ? pick(PROVIDER_FEE_CLASSES) : null;
   // A provider bearing out-of-catalog cost and another insurer paying it would pay it twice (as in the property tests).
   const other = providerFeeClass === null && chance(0.2) ? int(0, total - inPolicy) : 0;

@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { createRepositories } from '../src/server/context.js';
 import { JobQueue } from '../src/server/job-queue.js';
 import type { StatementCounter } from '../src/server/prisma.js';
-import { describeRun, generateClaims, prng, seededPersons, settleAll, startBenchHub, type Claim } from './claims.js';
+import { Random } from '../src/modules/seed/random.js';
+import { describeRun, generateClaims, seededPersons, settleAll, startBenchHub, type Claim } from './claims.js';
 import { withSeededDatabase } from './support.js';
 
 const { values } = parseArgs({
@@ -47,10 +48,10 @@ await withSeededDatabase(
     try {
       const token = await hub.token('MEDICAL_INSURANCE', '62');
       const candidates = await seededPersons(pool);
-      const random = prng(20_241_201);
+      const random = new Random(20_241_201);
       // A run's own claim ids: a second run on a kept database would otherwise only replay.
       const tag = `BENCH-${Date.now().toString(36)}`;
-      const drawn = Array.from({ length: WARM_UP + 2 * claims }, () => candidates[Math.floor(random() * candidates.length)]!);
+      const drawn = Array.from({ length: WARM_UP + 2 * claims }, () => candidates[Math.floor(random.next() * candidates.length)]!);
       const all = generateClaims(drawn, tag, random);
 
       const timed = async (label: string, list: readonly Claim[], inFlight: number) => {
@@ -72,7 +73,7 @@ await withSeededDatabase(
       const settled = new Map([...serial.ids, ...parallel.ids]);
       const replays = all.filter((claim) => settled.has(claim.claimId));
       for (let i = replays.length - 1; i > 0; i -= 1) {
-        const j = Math.floor(random() * (i + 1));
+        const j = Math.floor(random.next() * (i + 1));
         [replays[i], replays[j]] = [replays[j]!, replays[i]!];
       }
       const replayed = await timed(`idempotent replay, concurrency ${concurrency}`, replays.slice(0, claims), concurrency);
