@@ -1,6 +1,6 @@
-import type { Decimal } from 'decimal.js';
-import type { AssistanceCategory, BenefitKind, Referral, Residence, VisitType } from '../../shared/enums.js';
+import type { AssistanceCategory, Residence } from '../../shared/enums.js';
 import type { Db } from '../../server/prisma.js';
+import type { BenefitRow } from '../benefit/benefit.repository.js';
 
 /** A person as the monitoring rules ask. */
 export interface MonitoredRow {
@@ -21,25 +21,25 @@ export interface MonitoredStatus {
   retroactive: boolean;
 }
 
-/** A stored benefit record with what the rules measure. */
-export interface MonitoredRecord {
-  id: string;
-  personId: string;
-  claimId: string;
-  kind: BenefitKind;
-  reversesId: string | null;
-  serviceDate: Date;
-  visitType: VisitType;
-  referral: Referral;
-  inProvince: boolean;
-  diagnosis: string | null;
-  totalCost: Decimal;
-  inPolicyCost: Decimal;
-  basicPaid: Decimal;
-  criticalPaid: Decimal;
-  otherPaid: Decimal;
-  outOfPocket: Decimal;
-}
+/** A stored benefit record with what the rules measure, and the settlement it reverses if it is a reversal. */
+export type MonitoredRecord = Pick<
+  BenefitRow,
+  | 'id'
+  | 'personId'
+  | 'claimId'
+  | 'kind'
+  | 'serviceDate'
+  | 'visitType'
+  | 'referral'
+  | 'inProvince'
+  | 'diagnosis'
+  | 'totalCost'
+  | 'inPolicyCost'
+  | 'basicPaid'
+  | 'criticalPaid'
+  | 'otherPaid'
+  | 'outOfPocket'
+> & { reversesId: string | null };
 
 /** The reads of a monitoring run, a batch of persons at a time. */
 export class MonitoringRepository {

@@ -7,7 +7,7 @@ import type { IsoDate } from '../policy/policy.types.js';
 import { configInForce } from '../policy/region-config.js';
 import { governingRuleSet } from '../policy/rule-set.data.js';
 import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
-import { activeCategoriesOn } from '../policy/settlement.engine.js';
+import { activeCategoriesOn, visitOf } from '../policy/settlement.engine.js';
 import { versionOf } from '../region-config/region-config.service.js';
 import { alertDrafts } from './alert.draft.js';
 import type { AlertStore, NewAlert } from './alert.store.js';
@@ -107,18 +107,7 @@ export class MonitoringService {
       visits += 1;
       const ruleSet = ruleSetFor(person.regionCode, serviceDate);
       const categories = activeCategoriesOn(statuses, serviceDate, ruleSet);
-      const visit = {
-        type: record.visitType,
-        referral: record.referral,
-        inProvince: record.inProvince,
-        diagnosis: record.diagnosis ?? '',
-        totalCost: record.totalCost,
-        inPolicyCost: record.inPolicyCost,
-        basicPaid: record.basicPaid,
-        criticalPaid: record.criticalPaid,
-        otherPaid: record.otherPaid,
-      };
-      const alerts = alertsForVisit(ruleSet, { residence: person.residence, categories }, visit, record);
+      const alerts = alertsForVisit(ruleSet, { residence: person.residence, categories }, visitOf(record), record);
       raised.push(...alertDrafts(person.id, ruleSet.id, serviceDate, record.claimId, alerts).map((d) => ({ ...d, benefitId: record.id })));
     }
     const total = records.reduce((sum, r) => sum.plus(r.outOfPocket), ZERO);

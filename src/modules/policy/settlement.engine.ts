@@ -28,6 +28,37 @@ export interface StatusRecord {
   readonly retroactive?: boolean;
 }
 
+/** A visit as the hub stores and receives it: the claim's columns, named as in the API. */
+export interface VisitColumns {
+  readonly visitType: Visit['type'];
+  readonly referral: Visit['referral'];
+  readonly inProvince: boolean;
+  readonly providerFeeClass?: Visit['providerFeeClass'];
+  readonly diagnosis: string | null;
+  readonly totalCost: Decimal;
+  readonly inPolicyCost: Decimal;
+  readonly basicPaid: Decimal;
+  readonly criticalPaid: Decimal;
+  /** Absent in a claim that reports no other insurance. */
+  readonly otherPaid?: Decimal | null;
+}
+
+/** The engine's visit of a claim or stored record. */
+export function visitOf(columns: VisitColumns): Visit {
+  return {
+    type: columns.visitType,
+    referral: columns.referral,
+    inProvince: columns.inProvince,
+    providerFeeClass: columns.providerFeeClass ?? null,
+    diagnosis: columns.diagnosis ?? '',
+    totalCost: columns.totalCost,
+    inPolicyCost: columns.inPolicyCost,
+    basicPaid: columns.basicPaid,
+    criticalPaid: columns.criticalPaid,
+    otherPaid: columns.otherPaid ?? ZERO,
+  };
+}
+
 /** Everything the settlement of one visit needs (domain.md §5.2 input). */
 export interface SettlementInput {
   readonly ruleSet: ResolvedRuleSet;

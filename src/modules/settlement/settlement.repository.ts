@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { AssistanceCategory, BenefitKind, Referral, VisitType } from '../../shared/enums.js';
+import type { BenefitKind } from '../../shared/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { BENEFIT_COLUMNS, type BenefitRow } from '../benefit/benefit.repository.js';
 import type { Accumulators, ExplanationStep } from '../policy/policy.types.js';
@@ -15,45 +15,21 @@ export interface StoredClaim extends BenefitRow {
   tiltBase: Decimal;
 }
 
-/** A benefit record to store: a settlement or a reversal. */
-export interface NewBenefit {
-  claimId: string;
-  kind: BenefitKind;
-  personId: string;
-  serviceDate: Date;
-  year: number;
-  visitType: VisitType;
-  referral: Referral;
-  inProvince: boolean;
+/** A benefit record to store, a settlement or a reversal: a stored claim's columns and those only a write sets. */
+export interface NewBenefit extends Omit<StoredClaim, 'id' | 'explanation'> {
   providerCode: string | null;
-  diagnosis: string | null;
-  totalCost: Decimal;
-  inPolicyCost: Decimal;
-  basicPaid: Decimal;
-  criticalPaid: Decimal;
-  otherPaid: Decimal;
-  assistancePaid: Decimal;
-  tiltPaid: Decimal;
-  outOfPocket: Decimal;
-  thresholdApplied: Decimal;
-  tiltBase: Decimal;
-  providerBorne: Decimal;
-  ruleSet: string | null;
   ruleSetVersion: number | null;
-  category: AssistanceCategory | null;
   class: number | null;
   regionConfigId: string | null;
   explanation: readonly ExplanationStep[];
-  inputHash: string | null;
   reversesId: string | null;
-  reason: string | null;
   settledByClientId: string;
 }
 
 // Settlement locks live in their own key space (the audit log has another), one key per person and year.
 const LOCK_NAMESPACE = 'settlement';
 
-/** Stores settlements, reversals and the alerts they raise; the only code that writes `benefit_record`. */
+/** Stores settlements and reversals (the seeder bulk-loads its own records) and reads what settling needs. */
 export class SettlementRepository {
   constructor(private readonly db: Db) {}
 

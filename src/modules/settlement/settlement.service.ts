@@ -12,11 +12,10 @@ import type { AuditWriter } from '../audit/audit.writer.js';
 import type { BenefitRow } from '../benefit/benefit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import { alertsForSettlement, type Alert } from '../policy/monitoring.engine.js';
-import type { Visit } from '../policy/policy.types.js';
 import type { RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet, isRuleSetId } from '../policy/rule-set.data.js';
 import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
-import { activeCategoriesOn, settle, type SettlementResult } from '../policy/settlement.engine.js';
+import { activeCategoriesOn, settle, visitOf, type SettlementResult } from '../policy/settlement.engine.js';
 import type { RegionConfigService } from '../region-config/region-config.service.js';
 import type { HouseholdStatusRepository } from '../status/household-status.repository.js';
 import { withPolicyErrors } from './settlement.errors.js';
@@ -45,7 +44,6 @@ interface Priced {
   regionConfigId: string | null;
   serviceDate: string;
   year: number;
-  visit: Visit;
   result: SettlementResult;
   alerts: Alert[];
 }
@@ -245,18 +243,7 @@ export class SettlementService {
     ruleSetOverride: string | null,
   ): Priced {
     const serviceDate = formatDate(input.serviceDate);
-    const visit: Visit = {
-      type: input.visitType,
-      referral: input.referral,
-      inProvince: input.inProvince,
-      providerFeeClass: input.providerFeeClass ?? null,
-      diagnosis: input.diagnosis,
-      totalCost: input.totalCost,
-      inPolicyCost: input.inPolicyCost,
-      basicPaid: input.basicPaid,
-      criticalPaid: input.criticalPaid,
-      otherPaid: input.otherPaid ?? ZERO,
-    };
+    const visit = visitOf(input);
     return withPolicyErrors('input.', () => {
       const id = isRuleSetId(ruleSetOverride) ? ruleSetOverride : governingRuleSet(person.regionCode, serviceDate);
       const ruleSet = resolveRuleSet(id, version?.config ?? {});
@@ -270,7 +257,6 @@ export class SettlementService {
         regionConfigId: version?.id ?? null,
         serviceDate,
         year: Number(serviceDate.slice(0, 4)),
-        visit,
         result,
         alerts,
       };
