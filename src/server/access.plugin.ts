@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
+import { ErrorCode, errorBody } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import type { HubContext } from './context.js';
 
@@ -22,7 +23,7 @@ export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode):
   return [...coordinates];
 }
 
-const DENIAL_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
+const DENIAL_CODES = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED]);
 
 /**
  * The choke point of every operation on personal data (as Medplum's server
@@ -51,7 +52,10 @@ export const accessPlugin: ApolloServerPlugin<HubContext> = {
           await contextValue.auditWriter.flush(outcome, errors[0]?.message ?? null);
         } catch (error) {
           log.warn(`audit entry not written, data withheld: ${error instanceof Error ? error.message : String(error)}`);
-          response.body.singleResult = { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+          response.body.singleResult = errorBody(
+            'Internal server error',
+            ErrorCode.INTERNAL_SERVER_ERROR,
+          ) as typeof response.body.singleResult;
           response.http.status = 500;
         }
       },

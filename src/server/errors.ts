@@ -1,19 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { HubError } from '../shared/errors.js';
+import { ErrorCode, HubError, REQUEST_ERROR_CODES } from '../shared/errors.js';
 import { log } from '../shared/log.js';
-
-// Errors Apollo and graphql-js raise about the request itself (parse,
-// validation, variable coercion): their messages describe the client's input.
-const REQUEST_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
 
 /**
  * The one place where errors leave the server: the hub's own errors and the
@@ -30,5 +18,5 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   log.warn(
     `internal error at ${formatted.path?.join('.') ?? 'request'}: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`,
   );
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { handleJwks, handleTokenRequest } from '../auth/oauth.http.js';
 import type { SigningKeys } from '../auth/signing-keys.js';
 import type { TokenService } from '../auth/token.service.js';
+import { ErrorCode, errorBody } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
 import { accessPlugin } from './access.plugin.js';
@@ -66,8 +67,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.warn(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent)
-        sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
       else res.end();
     });
   });
@@ -83,11 +83,11 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     const principal = await deps.tokens.authenticate(req.headers.authorization);
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendJson(res, 401, { errors: [{ message: 'authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return sendJson(res, 401, errorBody('authentication required', ErrorCode.UNAUTHENTICATED));
     }
     const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
     if (body instanceof Error) {
-      return sendJson(res, 400, { errors: [{ message: body.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return sendJson(res, 400, errorBody(body.message, ErrorCode.BAD_REQUEST));
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {

@@ -23,6 +23,7 @@ import { checkPurpose } from '../auth/purpose.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenService } from '../auth/token.service.js';
 import type { Agency } from '../generated/prisma/enums.js';
+import { ErrorCode } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { fieldCoordinates } from './access.plugin.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
@@ -116,21 +117,26 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [requestError(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+          return [requestError(error as GraphQLError, ErrorCode.GRAPHQL_PARSE_FAILED)];
         }
         const invalid = validate(schema, document);
-        if (invalid.length > 0) return invalid.map((error) => requestError(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (invalid.length > 0) return invalid.map((error) => requestError(error, ErrorCode.GRAPHQL_VALIDATION_FAILED));
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError('name the operation to run', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        if (!operation)
+          return [new GraphQLError('name the operation to run', { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } })];
         if (operation.operation !== 'subscription') {
-          return [new GraphQLError('queries and mutations are served over HTTP at /graphql', { extensions: { code: 'BAD_REQUEST' } })];
+          return [
+            new GraphQLError('queries and mutations are served over HTTP at /graphql', { extensions: { code: ErrorCode.BAD_REQUEST } }),
+          ];
         }
         // graphql-js 16 does not validate this (17's KnownOperationTypesRule does): a view without alertRaised has no Subscription type.
         if (!schema.getSubscriptionType()) {
-          return [new GraphQLError('this client’s schema has no subscriptions', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
+          return [
+            new GraphQLError('this client’s schema has no subscriptions', { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } }),
+          ];
         }
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors.map((error) => requestError(error, 'BAD_USER_INPUT'));
+        if (coerced.errors) return coerced.errors.map((error) => requestError(error, ErrorCode.BAD_USER_INPUT));
 
         const operationName = operation.name?.value ?? null;
         const documentHash = createHash('sha256').update(payload.query).digest('hex');
@@ -257,12 +263,12 @@ async function audited(context: HubContext, outcome: 'SUCCESS' | 'DENIED' | 'FAI
 }
 
 /** An error about the client's request, coded as Apollo codes it over HTTP. */
-function requestError(error: GraphQLError, code: string): GraphQLError {
+function requestError(error: GraphQLError, code: ErrorCode): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
 }
 
 /** What is sent instead of data whose audit entry could not be written (the cause is logged where it happened). */
-const WITHHELD = new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+const WITHHELD = new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
 
 /** As HTTP formats errors; the `http` status hint of a refusal means nothing on a WebSocket. */
 function formatted(error: GraphQLError): GraphQLFormattedError {
