@@ -5,6 +5,7 @@ import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
 import { ErrorCode, errorBody } from '../shared/errors.js';
 import { log } from '../shared/log.js';
+import { auditAppendDuration } from '../shared/metrics.js';
 import type { HubContext } from './context.js';
 
 /** The field coordinates (`Type.field`) an operation's document selects. */
@@ -49,7 +50,9 @@ export const accessPlugin: ApolloServerPlugin<HubContext> = {
         const purposeDenied = errors.some((e) => DENIAL_CODES.has(String(e.extensions?.code)) || e.extensions?.argument === 'X-Purpose');
         const outcome: AuditOutcome = errors.length === 0 ? 'SUCCESS' : purposeDenied ? 'DENIED' : 'FAILED';
         try {
+          const appended = auditAppendDuration.startTimer();
           await contextValue.auditWriter.flush(outcome, errors[0]?.message ?? null);
+          appended();
         } catch (error) {
           log.warn(`audit entry not written, data withheld: ${error instanceof Error ? error.message : String(error)}`);
           response.body.singleResult = errorBody(

@@ -45,7 +45,10 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     const repositories = createRepositories(db, queue);
     // Listening before the first subscriber can connect.
     feed = await startAlertFeed(database.url, pubSub);
-    const http = await startHttpServer({ schema, repositories, pool, tokens, keys, pubSub }, config.port);
+    const http = await startHttpServer(
+      { schema, repositories, pool, tokens, keys, pubSub, metricsToken: config.metricsToken },
+      config.port,
+    );
     log.info(`serving GraphQL at ${http.url}`);
     const dispatcher = config.dispatcher
       ? await startDispatcher(pool, repositories, queue, { maxAttempts: config.webhookMaxAttempts, timeoutMs: config.webhookTimeoutMs })

@@ -13,6 +13,8 @@ export interface HubConfig {
   webhookMaxAttempts: number;
   /** Milliseconds one webhook POST may take (HUB_WEBHOOK_TIMEOUT_MS, default 10 000). */
   webhookTimeoutMs: number;
+  /** When set, `/metrics` requires `Authorization: Bearer <token>` (HUB_METRICS_TOKEN); otherwise it is open, for a scraper on a private network. */
+  metricsToken: string | undefined;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -34,5 +36,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dispatcher: dispatcher === 'on',
     webhookMaxAttempts: integer(env, 'HUB_WEBHOOK_MAX_ATTEMPTS', 8, 1, 25),
     webhookTimeoutMs: integer(env, 'HUB_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    metricsToken: env.HUB_METRICS_TOKEN || undefined,
   };
 }

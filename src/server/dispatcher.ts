@@ -1,6 +1,7 @@
 import { Logger, run, type Runner, type Task } from 'graphile-worker';
 import type pg from 'pg';
 import { log } from '../shared/log.js';
+import { webhookOutcomes } from '../shared/metrics.js';
 import type { Repositories } from './context.js';
 import { JOBS, type JobQueue } from './job-queue.js';
 import { WebhookDispatcher, type DispatchOptions } from '../modules/webhook/webhook.dispatch.js';
@@ -48,7 +49,9 @@ export async function startDispatcher(
     let outcome;
     try {
       outcome = await dispatcher.attempt(deliveryId, attempts);
+      webhookOutcomes.inc({ outcome });
     } catch (error) {
+      webhookOutcomes.inc({ outcome: 'ERROR' });
       // On the last try graphile-worker gives up too: the delivery must not stay PENDING where no replay reaches it.
       if (attempts >= maxAttempts) await dispatcher.gaveUp(deliveryId, attempts, error instanceof Error ? error.message : String(error));
       throw error;

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { AGENCIES } from '../auth/access-policy.js';
@@ -10,9 +11,12 @@ import type { SigningKeys } from '../auth/signing-keys.js';
 import type { TokenService } from '../auth/token.service.js';
 import { ErrorCode, errorBody } from '../shared/errors.js';
 import { log } from '../shared/log.js';
+import { collectProcessMetrics, httpRequests, registry, setOutboxDepthSource } from '../shared/metrics.js';
+import { requestIdFrom, runInRequest, currentRequest } from '../shared/request-scope.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
 import { accessPlugin } from './access.plugin.js';
 import { formatError } from './errors.js';
+import { metricsPlugin, recordOperation } from './metrics.plugin.js';
 import { pendingMigrations } from './migrate.js';
 import type { PubSub } from './pubsub.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -29,6 +33,8 @@ export interface HttpDeps {
    * given, `/graphql` also serves subscriptions over WebSocket (graphql-ws).
    */
   pubSub?: PubSub;
+  /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>` (HUB_METRICS_TOKEN). */
+  metricsToken?: string | undefined;
 }
 
 /** A running HTTP server. */
@@ -56,7 +62,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [accessPlugin],
+      plugins: [accessPlugin, metricsPlugin],
       // The process stops the servers itself, once, on SIGINT or SIGTERM.
       stopOnTerminationSignals: false,
     });
@@ -64,11 +70,25 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     apollos.set(agency, apollo);
   }
 
+  collectProcessMetrics();
+  const depth = () => outboxDepth(deps.pool);
+  setOutboxDepthSource(depth);
+
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log.warn(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
-      else res.end();
+    const started = performance.now();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
+    runInRequest(requestId, () => {
+      const scope = currentRequest()!;
+      res.once('finish', () => {
+        httpRequests.inc({ route: routeOf(req.url), method: methodOf(req.method), status: String(res.statusCode) });
+        recordOperation(scope, started);
+      });
+      handle(req, res).catch((error: unknown) => {
+        log.warn(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
+        else res.end();
+      });
     });
   });
 
@@ -78,6 +98,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     if (url.pathname === '/readyz') return sendReadiness(res, deps.pool);
     if (url.pathname === '/oauth/token') return handleTokenRequest(req, res, deps.tokens);
     if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
+    if (url.pathname === '/metrics' && req.method === 'GET') return sendMetrics(req, res, deps.metricsToken);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
     const principal = await deps.tokens.authenticate(req.headers.authorization);
@@ -119,6 +140,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     port: actualPort,
     url: `http://localhost:${actualPort}/graphql`,
     async close() {
+      setOutboxDepthSource(null, depth);
       // Upgraded sockets are no longer the HTTP server's: neither closeIdleConnections nor close() ends them.
       await subscriptions?.dispose();
       server.closeIdleConnections();
@@ -126,6 +148,39 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       await Promise.all([...apollos.values()].map((apollo) => apollo.stop()));
     },
   };
+}
+
+const ROUTES = new Set(['/graphql', '/oauth/token', '/.well-known/jwks.json', '/healthz', '/readyz', '/metrics']);
+
+/** The route label of a request: one of the hub's paths, or `other` (paths are client-chosen, labels must stay few). */
+function routeOf(url: string | undefined): string {
+  const pathname = new URL(url ?? '/', 'http://localhost').pathname;
+  return ROUTES.has(pathname) ? pathname : 'other';
+}
+
+function methodOf(method: string | undefined): string {
+  return ['GET', 'POST', 'OPTIONS', 'HEAD'].includes(method ?? '') ? method! : 'other';
+}
+
+async function outboxDepth(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ depth: number }>('SELECT count(*)::int AS depth FROM graphile_worker.jobs');
+  return rows[0]?.depth ?? 0;
+}
+
+/** Prometheus' text format; behind a bearer token when one is configured (compared in constant time). */
+async function sendMetrics(req: http.IncomingMessage, res: http.ServerResponse, token: string | undefined): Promise<void> {
+  if (token !== undefined) {
+    const expected = Buffer.from(`Bearer ${token}`);
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      return sendJson(res, 401, errorBody('authentication required', ErrorCode.UNAUTHENTICATED));
+    }
+  }
+  const text = await registry.metrics();
+  res.statusCode = 200;
+  res.setHeader('content-type', registry.contentType);
+  res.end(text);
 }
 
 function sendJson(res: http.ServerResponse, status: number, payload: unknown): void {

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { log } from '../shared/log.js';
+import { currentRequest } from '../shared/request-scope.js';
 
 /** The Prisma client the repositories use; one per process. */
 export type Db = PrismaClient;
@@ -24,18 +25,21 @@ export function createDb(databaseUrl: string, options: { counter?: StatementCoun
   // A checked-out connection can fail too (the job queue holds one for LISTEN): log it rather than crash.
   pool.on('connect', (client) => client.on('error', (error) => log.warn(`database connection lost: ${error.message}`)));
   const counter = options.counter;
-  if (counter) {
-    pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+  // Every statement counts against the request that sent it (`hub_sql_statements_per_request`), and in tests against `counter`.
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const scope = currentRequest();
+      if (scope) scope.statements += 1;
+      if (counter) {
         const first = args[0];
         const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
         counter.count += 1;
         counter.statements.push(text ?? '');
-        return query(...args);
-      };
-    });
-  }
+      }
+      return query(...args);
+    };
+  });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { db, pool };
 }

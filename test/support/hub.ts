@@ -65,7 +65,7 @@ export interface TestHub {
 }
 
 /** Starts a hub for one test file. */
-export async function startTestHub(options: { webhookMaxAttempts?: number } = {}): Promise<TestHub> {
+export async function startTestHub(options: { webhookMaxAttempts?: number; metricsToken?: string } = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-keys-'));
   const counter: StatementCounter = { count: 0, statements: [] };
@@ -79,7 +79,11 @@ export async function startTestHub(options: { webhookMaxAttempts?: number } = {}
   const repositories = createRepositories(db, queue);
   const pubSub = new PubSub();
   const feed = await startAlertFeed(database.url, pubSub);
-  const http = await startHttpServer({ schema: await buildHubSchema(pubSub), repositories, pool, tokens, keys, pubSub }, 0, '127.0.0.1');
+  const http = await startHttpServer(
+    { schema: await buildHubSchema(pubSub), repositories, pool, tokens, keys, pubSub, metricsToken: options.metricsToken },
+    0,
+    '127.0.0.1',
+  );
   const origin = `http://127.0.0.1:${http.port}`;
 
   async function client(agency: Agency, jurisdiction = '6207', purposes?: string[]) {
