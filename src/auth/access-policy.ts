@@ -1,4 +1,4 @@
-import type { Agency, Purpose } from '../generated/prisma/enums.js';
+import type { Agency, AssistanceCategory, Purpose } from '../generated/prisma/enums.js';
 
 /**
  * The hub's access policy (access-policy.md) as data, in one place. Every
@@ -59,6 +59,11 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('Mutation', ['createInsurerConsent', 'endInsurerConsent'], grant(['MEDICAL_INSURANCE'])),
   ...fields('Mutation', ['settleClaim', 'reverseClaim', 'recordEnrollment', 'setRegionConfig'], grant(['MEDICAL_INSURANCE'])),
   'Query.quoteSettlement': grant(['MEDICAL_INSURANCE']),
+  // The exchange (issue #11): each agency writes what it owns, within its rows.
+  ...fields('Mutation', ['registerPerson', 'updatePerson', 'movePerson'], grant(['MEDICAL_INSURANCE'])),
+  // Which categories each may certify is CERTIFYING_AGENCY, checked by the service (FORBIDDEN).
+  ...fields('Mutation', ['certifyStatus', 'amendStatus', 'revokeStatus'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
+  'Person.changes': grant(CASEWORK),
   'Mutation.runMonitoring': grant(['MEDICAL_INSURANCE']),
   // Alerts (domain.md §5.3): the raiser and the target agencies; only targets move them (ALERT_REACH).
   ...fields('Query', ['alerts'], ALERT_READERS),
@@ -80,7 +85,7 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('HouseholdStatus', ['category', 'validFrom', 'validTo'], STATUS_READERS),
   ...fields(
     'HouseholdStatus',
-    ['id', 'class', 'certifiedBy', 'documentNo', 'transitionUntil', 'retroactive', 'revokedAt', 'revokeReason'],
+    ['id', 'class', 'certifiedBy', 'documentNo', 'transitionUntil', 'retroactive', 'revokedAt', 'revokeReason', 'supersedesId'],
     STATUS_DETAIL,
   ),
   'Person.enrollments': ENROLLMENT_READERS,
@@ -136,6 +141,9 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
     ['Alert', 'AlertDelivery', 'AlertConnection', 'AlertEdge', 'AlertStatusCount', 'AlertFilter'].map((type) => [type, ALERT_READERS]),
   ),
   MonitoringRun: grant(['MEDICAL_INSURANCE']),
+  PersonChange: grant(CASEWORK),
+  ...Object.fromEntries(['PersonInput', 'PersonUpdateInput'].map((type) => [type, grant(['MEDICAL_INSURANCE'])])),
+  CertificationInput: grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
   ...Object.fromEntries(
     ['Webhook', 'WebhookRegistration', 'WebhookDeliveryRecord'].map((type) => [type, grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])]),
   ),
@@ -167,6 +175,13 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.settleClaim': ['SETTLEMENT'],
   'Mutation.reverseClaim': ['SETTLEMENT'],
   'Mutation.recordEnrollment': ['SETTLEMENT', 'ASSISTANCE_ELIGIBILITY'],
+  // Registration serves enrollment and eligibility; certifying is eligibility work.
+  ...Object.fromEntries(
+    ['registerPerson', 'updatePerson', 'movePerson'].map((f) => [`Mutation.${f}`, ['SETTLEMENT', 'ASSISTANCE_ELIGIBILITY'] as const]),
+  ),
+  ...Object.fromEntries(
+    ['certifyStatus', 'amendStatus', 'revokeStatus'].map((f) => [`Mutation.${f}`, ['ASSISTANCE_ELIGIBILITY'] as const]),
+  ),
   'Query.alerts': ['MONITORING_FOLLOW_UP'],
   'Person.alerts': ['MONITORING_FOLLOW_UP'],
   'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],
@@ -217,6 +232,23 @@ export const ALERT_REACH: Readonly<Partial<Record<Agency, 'RAISED' | 'TARGETED'>
   MEDICAL_INSURANCE: 'RAISED',
   CIVIL_AFFAIRS: 'TARGETED',
   RURAL_REVITALIZATION: 'TARGETED',
+};
+
+/**
+ * Who certifies each category (access-policy.md §4, domain.md §3): only that
+ * agency may certify, amend or revoke it.
+ */
+export const CERTIFYING_AGENCY: Readonly<Record<AssistanceCategory, Agency>> = {
+  EXTREME_POVERTY: 'CIVIL_AFFAIRS',
+  ORPHAN: 'CIVIL_AFFAIRS',
+  MINIMUM_LIVING: 'CIVIL_AFFAIRS',
+  LOW_INCOME_MARGINAL: 'CIVIL_AFFAIRS',
+  ILLNESS_POVERTY: 'CIVIL_AFFAIRS',
+  DISTRESSED_CHILD: 'CIVIL_AFFAIRS',
+  OTHER_SPECIAL: 'CIVIL_AFFAIRS',
+  RETURNED_TO_POVERTY: 'RURAL_REVITALIZATION',
+  AT_RISK_MONITORED: 'RURAL_REVITALIZATION',
+  LIFTED_OUT_OF_POVERTY: 'RURAL_REVITALIZATION',
 };
 
 /** The categories whose active holders HEALTH follows. */

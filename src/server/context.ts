@@ -27,6 +27,9 @@ import { HouseholdRepository } from '../modules/household/household.repository.j
 import { createPersonLoaders } from '../modules/person/person.loader.js';
 import { PersonRepository } from '../modules/person/person.repository.js';
 import { PersonService } from '../modules/person/person.service.js';
+import { PersonRegistrationService } from '../modules/person/person-registration.service.js';
+import { CertificationService } from '../modules/status/certification.service.js';
+import { NO_EXCHANGE_EVENTS, type ExchangeEvents } from '../modules/status/exchange.events.js';
 import { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
 import { RegionConfigRepository } from '../modules/region-config/region-config.repository.js';
 import { RegionConfigService } from '../modules/region-config/region-config.service.js';
@@ -55,6 +58,8 @@ export function createRepositories(db: Db, queue: JobQueue | null = null) {
     queue,
     monitoring: new MonitoringRepository(db),
     webhooks: new WebhookRepository(db),
+    /** The event hook point of the exchange's writes (issue #11); the pushes plug in here. */
+    exchangeEvents: NO_EXCHANGE_EVENTS as ExchangeEvents,
   };
 }
 
@@ -83,6 +88,10 @@ export interface HubContext {
   purpose: string | undefined;
   loaders: Loaders;
   persons: PersonService;
+  /** Registration writes (medical insurance). */
+  registration: PersonRegistrationService;
+  /** Certification writes (civil affairs, rural revitalization). */
+  certifications: CertificationService;
   /** Collects what this operation reads or writes; one audit entry per operation. */
   auditWriter: AuditWriter;
   /** The audit log as AUDITOR clients query it. */
@@ -118,6 +127,8 @@ export function createContext(principal: Principal, purpose: string | undefined,
     purpose,
     loaders,
     persons: new PersonService(persons, loaders, scope),
+    registration: new PersonRegistrationService(persons, scope, auditWriter, principal),
+    certifications: new CertificationService(statuses, persons, scope, auditWriter, principal, repositories.exchangeEvents),
     auditWriter,
     audit: new AuditQueryService(repositories.audit, principal.jurisdiction),
     sharing: new SharingService(repositories.sharing, scope, auditWriter, principal.clientId),

@@ -12,6 +12,8 @@ import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
+import { PersonRegistrationResolver } from '../modules/person/person-registration.resolver.js';
+import { CertificationResolver } from '../modules/status/certification.resolver.js';
 import { RegionConfigResolver } from '../modules/region-config/region-config.resolver.js';
 import { SettlementResolver } from '../modules/settlement/settlement.resolver.js';
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
@@ -47,6 +49,8 @@ export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSc
   return buildSchema({
     resolvers: [
       PersonResolver,
+      PersonRegistrationResolver,
+      CertificationResolver,
       HouseholdResolver,
       ViewerResolver,
       AuditResolver,

@@ -34,6 +34,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Person.benefits': /*                      */ 'F F F F - F - - - -',
   'Person.burden': /*                        */ 'F F F - F F - - - -',
   'Person.alerts': /*                        */ 'F F F - - - - - - -',
+  'Person.changes': /*                       */ 'F F F - - - - - - -',
 
   'Household.id': /*                         */ 'F F F - - - - - - -',
   'Household.regionCode': /*                 */ 'F F F - - - - - - -',
@@ -51,6 +52,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'HouseholdStatus.retroactive': /*          */ 'F F F F - - - - - -',
   'HouseholdStatus.revokedAt': /*            */ 'F F F F - - - - - -',
   'HouseholdStatus.revokeReason': /*         */ 'F F F F - - - - - -',
+  'HouseholdStatus.supersedesId': /*         */ 'F F F F - - - - - -',
 
   // INSURER: year, scheme, status only.
   'Enrollment.year': /*                      */ 'F F F - - F - - - -',
@@ -139,6 +141,7 @@ const BODIES: Readonly<Record<string, string>> = {
   'Person.benefits': 'person(id: $id) { benefits(year: 2024) { totalCount } }',
   'Person.burden': 'person(id: $id) { burden(year: 2024) { __typename } }',
   'Person.alerts': 'person(id: $id) { alerts { id } }',
+  'Person.changes': 'person(id: $id) { changes { field } }',
   'BenefitRecord.explanation': 'person(id: $id) { benefits(year: 2024) { edges { node { explanation { step } } } } }',
   'Household.members': 'person(id: $id) { household { members { id } } }',
   'PersonFilter.regionPrefix': 'persons(filter: { regionPrefix: "620702" }) { totalCount }',
@@ -230,6 +233,20 @@ beforeAll(async () => {
       revokeReason: '收入超过标准',
     },
   });
+  // A later version of the revoked one (a correction of its end), so that `supersedesId` has a value; inactive today.
+  const revoked = await hub.db.householdStatus.findFirstOrThrow({ where: { documentNo: 'CA-2020-0001' } });
+  await hub.db.householdStatus.create({
+    data: {
+      personId: head.id,
+      category: 'LOW_INCOME_MARGINAL',
+      certifiedBy: 'CIVIL_AFFAIRS',
+      documentNo: 'CA-2020-0001',
+      validFrom: day('2020-01-01'),
+      validTo: day('2021-12-31'),
+      supersedesId: revoked.id,
+    },
+  });
+  await hub.db.personChange.create({ data: { personId: head.id, field: 'phone', before: '13800000000', after: head.phone } });
   await hub.db.householdStatus.create({
     data: { personId: second!.id, category: 'AT_RISK_MONITORED', certifiedBy: 'RURAL_REVITALIZATION', validFrom: day('2023-01-01') },
   });

@@ -64,7 +64,7 @@ export class MonitoringRepository {
   /** The persons' whole status history. */
   statuses(ids: readonly string[]): Promise<MonitoredStatus[]> {
     return this.db.householdStatus.findMany({
-      where: { personId: { in: [...ids] } },
+      where: { personId: { in: [...ids] }, supersededBy: { is: null } },
       select: {
         personId: true,
         category: true,

@@ -81,7 +81,7 @@ export class EnrollmentService {
     if (contribution) {
       const yearStart = `${year}-01-01`;
       const version = await this.regionConfigs.inForce(person.regionCode, yearStart);
-      const statuses = await this.statuses.findByPersonIds([person.id], null);
+      const statuses = await this.statuses.findCurrentByPersonIds([person.id]);
       subsidy = withPolicyErrors('input.', () => {
         // The rule set of the day of decision: contributions for a benefit year are collected in the year before (gansu-2023 一(二)).
         const ruleSet = resolveRuleSet(governingRuleSet(person.regionCode, decidedOn), version?.config ?? {});

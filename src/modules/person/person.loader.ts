@@ -7,6 +7,9 @@ import type { PersonRepository } from './person.repository.js';
 export function createPersonLoaders(repository: PersonRepository, scope: Prisma.PersonWhereInput) {
   return {
     personById: new DataLoader(async (ids: readonly string[]) => oneByKey(ids, await repository.findByIds(ids, scope), (p) => p.id)),
+    changesByPerson: new DataLoader(async (ids: readonly string[]) =>
+      manyByKey(ids, await repository.changesByPersonIds(ids), (c) => c.personId),
+    ),
     membersByHousehold: new DataLoader(async (ids: readonly string[]) =>
       manyByKey(ids, await repository.findByHouseholdIds(ids, scope), (p) => p.householdId!),
     ),

@@ -31,6 +31,39 @@ export class PersonRepository {
     });
   }
 
+  /** The household, when its region lies within `jurisdiction`. */
+  householdInJurisdiction(id: string, jurisdiction: string) {
+    return this.db.household.findFirst({ where: { id, regionCode: { startsWith: jurisdiction } } });
+  }
+
+  /** Creates a household in `regionCode`. */
+  createHousehold(tx: Prisma.TransactionClient, regionCode: string) {
+    return tx.household.create({ data: { regionCode } });
+  }
+
+  /** Stores a registered person. */
+  create(tx: Prisma.TransactionClient, data: Prisma.PersonUncheckedCreateInput) {
+    return tx.person.create({ data });
+  }
+
+  /** Changes a person's contact, residence or household, and keeps each changed field's old and new value. */
+  async update(
+    tx: Prisma.TransactionClient,
+    id: string,
+    data: Prisma.PersonUncheckedUpdateInput,
+    changes: { field: string; before: string | null; after: string | null }[],
+    clientId: string,
+  ) {
+    const person = await tx.person.update({ where: { id }, data });
+    await tx.personChange.createMany({ data: changes.map((change) => ({ ...change, personId: id, clientId })) });
+    return person;
+  }
+
+  /** The persons' changes, oldest first. */
+  changesByPersonIds(ids: readonly string[]) {
+    return this.db.personChange.findMany({ where: { personId: { in: padKeys(ids) } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  }
+
   /**
    * One keyset page ordered by id, fetching one row more than asked so the
    * caller knows whether another page follows, and the total matching count.

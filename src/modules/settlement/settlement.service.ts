@@ -230,7 +230,7 @@ export class SettlementService {
     const personId = requireUuid(id, 'input.personId');
     const [person] = await this.persons.findByIds([personId], this.scope);
     if (!person) throw new NotFoundError('no person with this id', 'input.personId');
-    const statuses = await this.statuses.findByPersonIds([person.id], null);
+    const statuses = await this.statuses.findCurrentByPersonIds([person.id]);
     return { ...person, statuses };
   }
 

@@ -1,15 +1,20 @@
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { Agency } from '../../generated/prisma/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { padKeys } from '../../shared/loader.js';
 
 const DAY_MS = 86_400_000;
 
+/** A version that no later version supersedes: the one that counts. */
+export const CURRENT_VERSION: Prisma.HouseholdStatusWhereInput = { supersededBy: { is: null } };
+
 /**
- * The SQL form of "active on a date": begun, not ended (or still in its
- * transition period), and not revoked on or before that day.
+ * The SQL form of "active on a date": the current version, begun, not ended
+ * (or still in its transition period), and not revoked on or before that day.
  */
 export function activeOnWhere(date: Date): Prisma.HouseholdStatusWhereInput {
   return {
+    ...CURRENT_VERSION,
     validFrom: { lte: date },
     AND: [
       { OR: [{ validTo: null }, { validTo: { gte: date } }, { transitionUntil: { gte: date } }] },
@@ -18,7 +23,22 @@ export function activeOnWhere(date: Date): Prisma.HouseholdStatusWhereInput {
   };
 }
 
-/** Reads certifications. */
+/** The fields of a new certification version. */
+export interface NewStatus {
+  personId: string;
+  category: Prisma.HouseholdStatusCreateManyInput['category'];
+  class: number | null;
+  certifiedBy: Agency;
+  documentNo: string;
+  validFrom: Date;
+  validTo: Date | null;
+  transitionUntil: Date | null;
+  retroactive: boolean;
+  supersedesId: string | null;
+  certifiedByClientId: string;
+}
+
+/** Reads and writes certifications; a write adds a version or revokes one, never edits dates. */
 export class HouseholdStatusRepository {
   constructor(private readonly db: Db) {}
 
@@ -28,5 +48,42 @@ export class HouseholdStatusRepository {
       where: { personId: { in: padKeys(personIds) }, ...(activeOn ? activeOnWhere(activeOn) : {}) },
       orderBy: [{ validFrom: 'asc' }, { id: 'asc' }],
     });
+  }
+
+  /** The persons' current versions (what the policy engine reads), oldest first. */
+  findCurrentByPersonIds(personIds: readonly string[]) {
+    return this.db.householdStatus.findMany({
+      where: { personId: { in: padKeys(personIds) }, ...CURRENT_VERSION },
+      orderBy: [{ validFrom: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /** A status whose person lies within `personScope`, with whether a later version supersedes it. */
+  findInScope(id: string, personScope: Prisma.PersonWhereInput) {
+    return this.db.householdStatus.findFirst({
+      where: { id, person: personScope },
+      include: { supersededBy: { select: { id: true } } },
+    });
+  }
+
+  /**
+   * Serialises writes of one (agency, documentNo) until the transaction ends,
+   * so that two concurrent certifications of the same document store one version.
+   */
+  async lockDocument(tx: Prisma.TransactionClient, agency: Agency, documentNo: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`status:${agency}:${documentNo}`}, 0))`;
+  }
+
+  /** The current version certified by `agency` under `documentNo`, if any. */
+  currentByDocument(tx: Prisma.TransactionClient, agency: Agency, documentNo: string) {
+    return tx.householdStatus.findFirst({ where: { certifiedBy: agency, documentNo, ...CURRENT_VERSION } });
+  }
+
+  create(tx: Prisma.TransactionClient, data: NewStatus) {
+    return tx.householdStatus.create({ data });
+  }
+
+  revoke(tx: Prisma.TransactionClient, id: string, data: { revokedAt: Date; revokeReason: string; revokedByClientId: string }) {
+    return tx.householdStatus.update({ where: { id }, data });
   }
 }

@@ -39,4 +39,7 @@ export class HouseholdStatus {
 
   @Field(() => String, { nullable: true })
   revokeReason!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The version this one corrects (an end, an extension, a transition); kept as history.' })
+  supersedesId!: string | null;
 }

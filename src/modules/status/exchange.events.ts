@@ -1,0 +1,30 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+
+/** A stored certification version, as the hooks receive it. */
+export interface CertificationEvent {
+  statusId: string;
+  personId: string;
+  /** The version this one supersedes, when it corrects one. */
+  supersedesId: string | null;
+}
+
+/**
+ * EVENT HOOK POINT of the two-way exchange (issue #11, "Events"). Each write
+ * calls its hook inside its own transaction, after the row is written and
+ * before the audit entry commits: an outbox row written here commits with the
+ * write or not at all. The pushes (subscription and webhook to the agencies
+ * that act on the event) plug in here; until they do, `NO_EXCHANGE_EVENTS`
+ * does nothing.
+ */
+export interface ExchangeEvents {
+  /** A new certification or a new version of one (an amendment, a correction). */
+  certified(tx: Prisma.TransactionClient, event: CertificationEvent): Promise<void>;
+  /** A certification revoked. */
+  revoked(tx: Prisma.TransactionClient, event: CertificationEvent): Promise<void>;
+}
+
+/** The hooks before the push plumbing is wired: nothing happens. */
+export const NO_EXCHANGE_EVENTS: ExchangeEvents = {
+  certified: async () => {},
+  revoked: async () => {},
+};
