@@ -157,10 +157,15 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
       'RegionConfigInput',
       'CategoryAmountInput',
       'CategoryRatioInput',
+      'OutpatientRatioInput',
+      'TiltInput',
     ].map((type) => [type, grant(['MEDICAL_INSURANCE'])]),
   ),
   ...Object.fromEntries(
-    ['RegionConfig', 'CategoryAmount', 'CategoryRatio'].map((type) => [type, grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR'])]),
+    ['RegionConfig', 'CategoryAmount', 'CategoryRatio', 'OutpatientRatio', 'TiltParameters'].map((type) => [
+      type,
+      grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR']),
+    ]),
   ),
 };
 

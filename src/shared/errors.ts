@@ -119,7 +119,7 @@ export class ConflictError extends HubError {
 
 /** A policy parameter that neither the source nor the region configuration sets. */
 export class ParameterNotSetGraphQLError extends HubError {
-  constructor(message: string, detail: { ruleSet: string; category: string | null; parameter: string }) {
+  constructor(message: string, detail: { ruleSet: string; category: string | null; parameter: string; visitType?: string }) {
     super(message, ErrorCode.PARAMETER_NOT_SET, detail);
   }
 }

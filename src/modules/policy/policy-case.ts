@@ -20,8 +20,8 @@ import {
   type Visit,
 } from './policy.types.js';
 import { isRuleSetId } from './rule-set.data.js';
-import { resolveRuleSet } from './rule-set.resolve.js';
-import { settle } from './settlement.engine.js';
+import { resolveRuleSet, type ResolvedRuleSet } from './rule-set.resolve.js';
+import { activeCategoriesOn, settle } from './settlement.engine.js';
 import { quoteSubsidy } from './subsidy.engine.js';
 
 /** A policy case file that does not follow `policy-cases/README.md`; the message starts with the field at fault. */
@@ -39,11 +39,21 @@ export class PolicyCaseError extends Error {
   }
 }
 
+/** A category a case's person holds, as the case states it. */
+export interface CaseCategory extends ActiveCategory {
+  /** The certification's valid-from date; absent: the category counts as active on the case's date. */
+  readonly validFrom?: IsoDate;
+  /** Certified because of illness spending, with the rule set's retroactive window (jiaxing-2023 二(二)7). */
+  readonly retroactive?: boolean;
+  /** Whether an approved application covers the service date; the format's default is true. */
+  readonly applicationApproved: boolean;
+}
+
 /** The person of a case. */
 export interface CasePerson {
   readonly birthDate: IsoDate;
   readonly residence: Residence;
-  readonly categories: readonly ActiveCategory[];
+  readonly categories: readonly CaseCategory[];
 }
 
 /** A validated settlement case (domain.md §5). */
@@ -139,32 +149,85 @@ function ratio(value: unknown, field: string): Decimal {
   return new Money(value);
 }
 
+function outpatientRatios(value: unknown): NonNullable<RegionConfig['outpatientRatios']> {
+  const types = VISIT_TYPES.filter((type) => type !== 'INPATIENT');
+  const raw = object(value, 'config.outpatientRatios', types, 'outpatient visit type');
+  return Object.fromEntries(
+    Object.entries(raw).map(([type, byType]) => [type, byCategory(byType, `config.outpatientRatios.${type}`, ratio)]),
+  );
+}
+
+function tilt(value: unknown): NonNullable<RegionConfig['tilt']> {
+  const raw = object(value, 'config.tilt', ['threshold', 'ratio']);
+  return { threshold: amount(raw.threshold, 'config.tilt.threshold'), ratio: ratio(raw.ratio, 'config.tilt.ratio') };
+}
+
 /**
  * Reads a region configuration in the JSON form of policy cases (amounts and
  * ratios as decimal strings, keyed by category), as stored in `region_config`.
  */
 export function parseRegionConfig(value: unknown): RegionConfig {
   if (value === undefined) return {};
-  const raw = object(value, 'config', ['income', 'thresholds', 'caps', 'ratios', 'subsidies', 'monitoringThreshold']);
+  const raw = object(value, 'config', [
+    'income',
+    'thresholds',
+    'caps',
+    'ratios',
+    'outpatientRatios',
+    'subsidies',
+    'tilt',
+    'monitoringThreshold',
+  ]);
   return {
     ...(raw.income !== undefined && { income: amount(raw.income, 'config.income') }),
     ...(raw.thresholds !== undefined && { thresholds: byCategory(raw.thresholds, 'config.thresholds', amount) }),
     ...(raw.caps !== undefined && { caps: byCategory(raw.caps, 'config.caps', amount) }),
     ...(raw.ratios !== undefined && { ratios: byCategory(raw.ratios, 'config.ratios', ratio) }),
+    ...(raw.outpatientRatios !== undefined && { outpatientRatios: outpatientRatios(raw.outpatientRatios) }),
+    ...(raw.tilt !== undefined && { tilt: tilt(raw.tilt) }),
     ...(raw.subsidies !== undefined && { subsidies: byCategory(raw.subsidies, 'config.subsidies', amount) }),
     ...(raw.monitoringThreshold !== undefined && { monitoringThreshold: amount(raw.monitoringThreshold, 'config.monitoringThreshold') }),
   };
 }
 
-function category(value: unknown, field: string): ActiveCategory {
-  const raw = object(value, field, ['category', 'class']);
+function flag(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new PolicyCaseError(field, `not true or false: ${describe(value)}`);
+  return value;
+}
+
+function category(value: unknown, field: string): CaseCategory {
+  const raw = object(value, field, ['category', 'class', 'validFrom', 'retroactive', 'applicationApproved']);
   const code = oneOf(raw.category, `${field}.category`, ASSISTANCE_CATEGORIES, 'category');
-  if (raw.class === undefined || raw.class === null) return { category: code };
+  const dates = {
+    ...(raw.validFrom !== undefined && { validFrom: date(raw.validFrom, `${field}.validFrom`) }),
+    ...(raw.retroactive !== undefined && { retroactive: flag(raw.retroactive, `${field}.retroactive`, false) }),
+    applicationApproved: flag(raw.applicationApproved, `${field}.applicationApproved`, true),
+  };
+  if (raw.class === undefined || raw.class === null) return { category: code, ...dates };
   if (code !== 'MINIMUM_LIVING') throw new PolicyCaseError(`${field}.class`, 'only MINIMUM_LIVING has a class');
   if (typeof raw.class !== 'number' || !Number.isInteger(raw.class) || raw.class < 1 || raw.class > 4) {
     throw new PolicyCaseError(`${field}.class`, `not a class 1–4: ${describe(raw.class)}`);
   }
-  return { category: code, class: raw.class };
+  return { category: code, class: raw.class, ...dates };
+}
+
+/**
+ * The categories of a case active on `date` under the rule set: one without `validFrom` is active, one with it
+ * counts as a certification from that day (with the rule set's timing and retroactive rules).
+ */
+export function caseCategoriesOn(categories: readonly CaseCategory[], date: IsoDate, ruleSet: ResolvedRuleSet): ActiveCategory[] {
+  return categories.flatMap((held): ActiveCategory[] => {
+    const active: ActiveCategory = { category: held.category, class: held.class ?? null, retroactive: false };
+    if (held.validFrom === undefined) return [active];
+    const record = {
+      category: held.category,
+      class: held.class ?? null,
+      validFrom: held.validFrom,
+      retroactive: held.retroactive ?? false,
+    };
+    return activeCategoriesOn([record], date, ruleSet);
+  });
 }
 
 function person(value: unknown): CasePerson {
@@ -254,8 +317,9 @@ function evaluateParsed(policyCase: PolicyCase): CaseOutcome {
     return { name, category: quote.category, subsidy: formatMoney(quote.subsidy) };
   }
   const { serviceDate, ytd: before, visit: claim } = policyCase;
-  const result = settle({ ruleSet, serviceDate, birthDate: who.birthDate, categories: who.categories, ytd: before, visit: claim });
-  const alerts = alertsForSettlement(ruleSet, who, claim, before, result);
+  const categories = caseCategoriesOn(who.categories, serviceDate, ruleSet);
+  const result = settle({ ruleSet, serviceDate, birthDate: who.birthDate, categories, ytd: before, visit: claim });
+  const alerts = alertsForSettlement(ruleSet, { residence: who.residence, categories }, claim, before, result);
   return {
     name,
     category: result.category,

@@ -1,4 +1,4 @@
-import type { AssistanceCategory, RuleSetId } from './policy.types.js';
+import type { AssistanceCategory, RuleSetId, VisitType } from './policy.types.js';
 
 /** The parameters a rule set may leave to the region's configuration. */
 export type PolicyParameter = 'threshold' | 'ratio' | 'cap' | 'income' | 'subsidy';
@@ -16,13 +16,17 @@ export class ParameterNotSetError extends Error {
    * @param ruleSet   the rule set the caller settles under (not the ancestor that left the gap)
    * @param category  the category that needs the parameter
    * @param parameter the missing parameter
+   * @param visitType the visit type a ratio is missing for; an outpatient ratio is configured apart from the inpatient one
    */
   constructor(
     readonly ruleSet: RuleSetId,
     readonly category: AssistanceCategory,
     readonly parameter: PolicyParameter,
+    readonly visitType: VisitType | null = null,
   ) {
-    super(`${ruleSet} sets no ${parameter} for ${category}; configure it`);
+    super(
+      `${ruleSet} sets no ${parameter} for ${category}${visitType && visitType !== 'INPATIENT' ? ` (${visitType})` : ''}; configure it`,
+    );
     this.name = 'ParameterNotSetError';
   }
 }

@@ -62,7 +62,22 @@ export interface ActiveCategory {
   readonly class?: number | null;
   /** True when the category is active only through a retroactive window (jiaxing-2023 二(二)7). */
   readonly retroactive?: boolean;
+  /**
+   * For a category the rule set assists only on application (依申请, domain.md §3): the approved application
+   * covering the date, or null when there is none. Absent: no application is known either (the category is then
+   * no candidate unless the rule set assists it directly).
+   */
+  readonly application?: ApprovedApplication | null;
 }
+
+/** An approved application for assistance in a category, covering the service date (built by the agencies' exchange). */
+export interface ApprovedApplication {
+  /** The application's reference, cited in the explanation. */
+  readonly reference: string;
+}
+
+/** Outpatient visit types, whose ratios a region configures apart from the inpatient ones. */
+export type OutpatientVisitType = Exclude<VisitType, 'INPATIENT'>;
 
 /** A person's running totals for one calendar year (domain.md §5.2 step 11). */
 export interface Accumulators {
@@ -82,14 +97,21 @@ export interface Accumulators {
  * hub loads the same shape per region and year.
  */
 export interface RegionConfig {
-  /** Previous-year per-capita disposable income (上年居民人均可支配收入); shanxi-2022 uses the provincial figure. */
+  /**
+   * Previous-year per-capita disposable income (上年居民人均可支配收入) that the rule set's income-share thresholds
+   * use: the pooling region's for national-2021, gansu-2023 and jiaxing-2023, the province's for shanxi-2022.
+   */
   readonly income?: Decimal;
   /** Annual thresholds (起付标准) by category, as amounts. */
   readonly thresholds?: Partial<Record<AssistanceCategory, Decimal>>;
   /** Annual caps (年度救助限额) by category. */
   readonly caps?: Partial<Record<AssistanceCategory, Decimal>>;
-  /** Assistance ratios by category, e.g. 0.65; they replace the rule set's ratio for every class and visit type. */
+  /** Inpatient assistance ratios by category, e.g. 0.65; they replace the rule set's inpatient ratio for every class. */
   readonly ratios?: Partial<Record<AssistanceCategory, Decimal>>;
+  /** Outpatient ratios by visit type and category, configured apart from the inpatient ones (domain.md §5.1). */
+  readonly outpatientRatios?: Partial<Record<OutpatientVisitType, Partial<Record<AssistanceCategory, Decimal>>>>;
+  /** Tilted assistance where the rule set leaves it to the region: `ratio` of the yearly in-policy remainder above `threshold`. */
+  readonly tilt?: { readonly threshold: Decimal; readonly ratio: Decimal };
   /** Fixed enrollment subsidies by category, for amounts "set by the province" (national-2021 (二)). */
   readonly subsidies?: Partial<Record<AssistanceCategory, Decimal>>;
   /** Annual-burden alert threshold of the monitoring rules the source leaves to the region (national-2021 (七), shanxi-2022). */

@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import type { AssistanceCategory, IsoDate, RegionConfig } from './policy.types.js';
+import type { AssistanceCategory, IsoDate, OutpatientVisitType, RegionConfig } from './policy.types.js';
 
 /** A region configuration as JSON: decimal strings, never numbers, so no amount passes through a float. */
 export interface RegionConfigJson {
@@ -7,7 +7,9 @@ export interface RegionConfigJson {
   thresholds?: Partial<Record<AssistanceCategory, string>>;
   caps?: Partial<Record<AssistanceCategory, string>>;
   ratios?: Partial<Record<AssistanceCategory, string>>;
+  outpatientRatios?: Partial<Record<OutpatientVisitType, Partial<Record<AssistanceCategory, string>>>>;
   subsidies?: Partial<Record<AssistanceCategory, string>>;
+  tilt?: { threshold: string; ratio: string };
   monitoringThreshold?: string;
 }
 
@@ -25,6 +27,9 @@ export function regionConfigJson(config: RegionConfig): RegionConfigJson {
     const values = config[key];
     if (values && Object.keys(values).length > 0) json[key] = texts(values, key === 'ratios');
   }
+  const outpatient = Object.entries(config.outpatientRatios ?? {}).filter(([, values]) => values && Object.keys(values).length > 0);
+  if (outpatient.length > 0) json.outpatientRatios = Object.fromEntries(outpatient.map(([type, values]) => [type, texts(values!, true)]));
+  if (config.tilt) json.tilt = { threshold: config.tilt.threshold.toFixed(2), ratio: config.tilt.ratio.toString() };
   if (config.monitoringThreshold) json.monitoringThreshold = config.monitoringThreshold.toFixed(2);
   return json;
 }

@@ -62,14 +62,63 @@ export interface SubsidyRule {
     | { readonly kind: 'full' }
     | { readonly kind: 'fixed'; readonly amount: string }
     | { readonly kind: 'share'; readonly share: string }
-    | { readonly kind: 'notSet' };
+    | { readonly kind: 'notSet' }
+    /** The period the subsidy belonged to has ended: no subsidy, whatever the region configures. */
+    | { readonly kind: 'none' };
   readonly citation: string;
 }
 
-/** Secondary tilted assistance (gansu-2023 二(二)): `share` of the yearly in-policy remainder above `above`, outside the cap. */
-export interface TiltRule {
-  readonly above: string;
-  readonly share: string;
+/**
+ * Tilted assistance (倾斜救助, national-2021 (六); gansu-2023 二(二) states it as 二次倾斜救助): `share` of the
+ * yearly in-policy remainder above `above`, outside the cap. `kind: 'notSet'` where the source leaves both numbers
+ * to the region (`config.tilt`): until configured no tilt is paid, and the explanation says so.
+ */
+export type TiltRule = { readonly kind: 'tilt'; readonly above: string; readonly share: string; readonly citation: string } | NotSet;
+
+/**
+ * The closed list of categories a rule set assists at all (shanxi-2022 统一规范为六类): any other category is
+ * no candidate, it neither pays nor blocks a settlement (domain.md §5.1).
+ */
+export interface ClosedListRule {
+  readonly categories: readonly AssistanceCategory[];
+  readonly citation: string;
+}
+
+/**
+ * A category treated like another "throughout" (gansu-2023: 孤儿 like 特困): where the rule set itself states a
+ * number for the category it applies; where it states none, the category takes what the ancestors state for
+ * `as`, and a region's configuration for `as` when none is configured for the category (domain.md §3).
+ */
+export interface TreatedAsRule {
+  readonly as: AssistanceCategory;
+  readonly citation: string;
+}
+
+/**
+ * Categories assisted directly, without an application (national-2021 (八) 直接纳入); every other category is
+ * assisted only within an approved application covering the service date (依申请, domain.md §3).
+ */
+export interface DirectRule {
+  readonly categories: readonly AssistanceCategory[];
+  readonly citation: string;
+}
+
+/**
+ * When a newly certified category starts to count for settlement: `nextMonth` from the first day of the month
+ * after its valid-from date (jiaxing-2023 二(二)6), unless a retroactive window applies.
+ */
+export interface TimingRule {
+  readonly startsNextMonth: true;
+  readonly citation: string;
+}
+
+/**
+ * Which income an income-share threshold multiplies: the pooling region's own (national-2021 统筹地区) or the
+ * province's (shanxi-2022 全省上年居民人均可支配收入). A provincial income is read from the province's
+ * configuration only; a city or county configuration may not state one (domain.md §5.1).
+ */
+export interface IncomeRule {
+  readonly scope: 'POOLING_REGION' | 'PROVINCE';
   readonly citation: string;
 }
 
@@ -152,8 +201,18 @@ export interface RuleSetDefinition {
   readonly inherits?: RuleSetId;
   readonly assistance: readonly AssistanceRule[];
   readonly coverage?: Partial<Record<VisitType, CoverageRule>>;
-  /** Whether the assistance base also deducts other supplementary insurance. */
-  readonly base?: { readonly deductOtherPaid: boolean; readonly citation: string };
+  /** The only categories the rule set assists; absent: every category with a rule. */
+  readonly assisted?: ClosedListRule;
+  /** Categories treated like another where the rule set's ancestors state numbers (not inherited). */
+  readonly treatedAs?: Partial<Record<AssistanceCategory, TreatedAsRule>>;
+  /** Categories assisted without an application. */
+  readonly direct?: DirectRule;
+  /** When a new certification starts to count. */
+  readonly timing?: TimingRule;
+  /** Which income the income-share thresholds use. */
+  readonly income?: IncomeRule;
+  /** Why the base deducts every other payer (basic, critical and other supplementary insurance). */
+  readonly base?: { readonly citation: string };
   /** Citation for "the best candidate wins" (就高从优). */
   readonly highestApplies?: string;
   /** Citation for "unreferred care gets nothing". */
@@ -184,6 +243,7 @@ const except = (...excluded: AssistanceCategory[]): AssistanceCategory[] =>
   ASSISTANCE_CATEGORIES.filter((category) => !excluded.includes(category));
 
 const N = '国办发〔2021〕42号';
+const NHSA = '医保函〔2022〕132号 二';
 const G = '甘医保发〔2023〕57号';
 const J = '嘉政办发〔2022〕58号';
 // The seeds hold the press briefing, not the text of the 实施意见, and name no document number.
@@ -191,7 +251,7 @@ const S = '山西省《关于健全重特大疾病医疗保险和救助制度的
 
 const national: RuleSetDefinition = {
   id: 'national-2021',
-  version: 1,
+  version: 2,
   title: '国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见',
   document: N,
   effectiveFrom: '2021-10-28',
@@ -223,7 +283,15 @@ const national: RuleSetDefinition = {
       cap: notSet(`${N} (五)(六) 各统筹地区合理设定医疗救助年度救助限额，门诊和住院共用`),
     },
   ],
-  base: { deductOtherPaid: false, citation: `${N} (三)(四) 基本医保、大病保险支付后政策范围内个人自付费用` },
+  base: { citation: `${N} (七) 经基本医保、大病保险等支付后个人医疗费用负担 (domain.md §5.2 step 2: every other payer deducted)` },
+  direct: {
+    categories: ['EXTREME_POVERTY', 'MINIMUM_LIVING'],
+    citation: `${N} (八) 低保对象、特困人员直接纳入救助范围，其他救助对象依申请`,
+  },
+  income: { scope: 'POOLING_REGION', citation: `${N} (五) 统筹地区上年居民人均可支配收入` },
+  tilt: notSet(
+    `${N} (六) 对规范转诊且在省域内就医的救助对象，经三重制度综合保障后个人负担仍然较重的，给予倾斜救助，具体标准由统筹地区确定`,
+  ),
   highestApplies: `domain.md §5.2 step 3 (就高从优, as ${J} 二(二)7)`,
   unreferred: `${N} (十三) 未按规定转诊的救助对象，所发生的医疗费用原则上不纳入医疗救助范围`,
   byCategory: `${N} (一) 根据救助对象类别实施分类救助`,
@@ -233,6 +301,18 @@ const national: RuleSetDefinition = {
       categories: ['MINIMUM_LIVING', 'RETURNED_TO_POVERTY'],
       subsidy: { kind: 'notSet' },
       citation: `${N} (二) 定额资助低保对象、返贫致贫人口，标准由省级人民政府确定`,
+    },
+    {
+      categories: ['AT_RISK_MONITORED'],
+      years: { to: 2025 },
+      subsidy: { kind: 'notSet' },
+      citation: `${NHSA} 过渡期内对易返贫致贫人口(监测对象)给予定额资助，标准由省级确定 (benefit years up to 2025)`,
+    },
+    {
+      categories: ['AT_RISK_MONITORED'],
+      years: { from: 2026 },
+      subsidy: { kind: 'none' },
+      citation: `${NHSA} 过渡期(至2025年)结束后不再给予过渡期定额资助`,
     },
   ],
   monitoring: [
@@ -250,7 +330,7 @@ const national: RuleSetDefinition = {
 
 const gansu: RuleSetDefinition = {
   id: 'gansu-2023',
-  version: 1,
+  version: 2,
   title: '关于进一步健全完善防范化解因病返贫致贫长效机制的通知',
   document: `${G} (张医保发〔2023〕20号转发)`,
   effectiveFrom: '2023-07-01',
@@ -276,7 +356,18 @@ const gansu: RuleSetDefinition = {
     },
     { categories: ['LIFTED_OUT_OF_POVERTY'], ratio: ratio('0.60', `${G} 二(二) 脱贫人口继续按照60%`) },
   ],
+  direct: {
+    categories: ['EXTREME_POVERTY', 'ORPHAN', 'MINIMUM_LIVING', 'LOW_INCOME_MARGINAL'],
+    citation: `${G} 三(三) 特困人员(含孤儿)、低保对象、低保边缘家庭成员直接纳入救助范围，无需申请`,
+  },
+  treatedAs: {
+    ORPHAN: {
+      as: 'EXTREME_POVERTY',
+      citation: `${G} 特困人员、孤儿同等对待；未另行规定处按 ${N} 对特困人员的规定 (domain.md §3)`,
+    },
+  },
   tilt: {
+    kind: 'tilt',
     above: '6000.00',
     share: '0.60',
     citation: `${G} 二(二) 政策范围内个人自付一个自然年度内累计超过6000元以上部分按照60%二次倾斜救助，不计入年度救助限额`,
@@ -349,7 +440,7 @@ const gansu: RuleSetDefinition = {
 
 const jiaxing: RuleSetDefinition = {
   id: 'jiaxing-2023',
-  version: 1,
+  version: 2,
   title: '嘉兴市完善医疗救助制度构建因病致贫返贫防范长效机制实施办法',
   document: J,
   effectiveFrom: '2023-01-01',
@@ -366,7 +457,11 @@ const jiaxing: RuleSetDefinition = {
     { categories: ['OTHER_SPECIAL'], ratio: atLeast('0.50', `${J} 二(二)7 五类对象按不低于50%救助`) },
     { categories: [...ASSISTANCE_CATEGORIES], cap: amount('120000.00', `${J} 二(二)7 医疗救助年度最高救助额为12万元`) },
   ],
-  base: { deductOtherPaid: true, citation: `${J} 二(二)7 扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分` },
+  base: { citation: `${J} 二(二)7 扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分` },
+  timing: {
+    startsNextMonth: true,
+    citation: `${J} 二(二)6 新纳入的救助对象当月资助参保，次月起享受基本医保和医疗救助待遇`,
+  },
   highestApplies: `${J} 二(二)7 "同一对象"符合多项救助政策的，按照"就高、从优"原则，不重复享受`,
   child: {
     maxAge: 14,
@@ -408,13 +503,22 @@ const SX_OUTPATIENT = `${S} 完善门诊医疗救助政策`;
 
 const shanxi: RuleSetDefinition = {
   id: 'shanxi-2022',
-  version: 1,
+  version: 2,
   title: '山西省关于健全重特大疾病医疗保险和救助制度的实施意见',
   document: S,
   // The source states no effective date; the briefing is the earliest date it attests the 实施意见 as issued.
   effectiveFrom: '2022-11-08',
   effectiveCitation: `${S} 省政府新闻办发布会 2022年11月8日`,
   inherits: 'national-2021',
+  assisted: {
+    categories: ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'LOW_INCOME_MARGINAL', 'ILLNESS_POVERTY', 'RETURNED_TO_POVERTY', 'AT_RISK_MONITORED'],
+    citation: `${S} 明确医疗救助对象范围：统一规范为低保对象、特困人员、低保边缘家庭成员、因病致贫重病患者、返贫致贫人口、监测对象`,
+  },
+  direct: {
+    categories: ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'RETURNED_TO_POVERTY', 'AT_RISK_MONITORED'],
+    citation: `${S} 低保对象、特困人员、返贫致贫人口和监测对象直接纳入医疗救助范围，其他对象依申请`,
+  },
+  income: { scope: 'PROVINCE', citation: `${S} 起付标准按全省上年居民人均可支配收入计算` },
   assistance: [
     {
       categories: ['EXTREME_POVERTY', 'MINIMUM_LIVING'],
@@ -517,6 +621,12 @@ const shanxi: RuleSetDefinition = {
       years: { from: 2022, to: 2025 },
       subsidy: { kind: 'fixed', amount: '280.00' },
       citation: `${S} 确保困难群众应保尽保：2022-2025年易返贫致贫人口按每人每年280元定额资助`,
+    },
+    {
+      categories: ['AT_RISK_MONITORED'],
+      years: { from: 2026 },
+      subsidy: { kind: 'none' },
+      citation: `${S} 280元定额资助限于2022-2025年(过渡期，${NHSA})`,
     },
     {
       categories: ['RETURNED_TO_POVERTY'],

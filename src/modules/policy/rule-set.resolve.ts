@@ -8,7 +8,10 @@ import {
   type AssistanceRule,
   type CapSpec,
   type ChildRule,
+  type ClosedListRule,
   type CoverageRule,
+  type DirectRule,
+  type IncomeRule,
   type MonitoringRule,
   type OutOfCatalogRule,
   type RatioSpec,
@@ -16,9 +19,15 @@ import {
   type RuleSetDefinition,
   type SubsidyRule,
   type ThresholdSpec,
-  type TiltRule,
+  type TimingRule,
   type TopUpRule,
+  type TreatedAsRule,
 } from './rule-set.data.js';
+
+/** Tilted assistance as it applies: stated by the rule set, configured by the region, or not configured. */
+export type ResolvedTilt =
+  | { readonly kind: 'tilt'; readonly above: Decimal; readonly share: Decimal; readonly citation: string }
+  | { readonly kind: 'notSet'; readonly citation: string };
 
 /** A rule set with its ancestors and the region's configuration, ready for the engines. */
 export interface ResolvedRuleSet {
@@ -30,11 +39,17 @@ export interface ResolvedRuleSet {
   /** The rule set first, then its ancestors. */
   readonly chain: readonly RuleSetDefinition[];
   readonly config: RegionConfig;
-  readonly base: { readonly deductOtherPaid: boolean; readonly citation: string };
+  readonly base: { readonly citation: string };
   readonly highestApplies: string;
   readonly unreferred: string;
   readonly byCategory: string;
-  readonly tilt: TiltRule | null;
+  /** Null for a rule set that assists every category it has rules for. */
+  readonly assisted: ClosedListRule | null;
+  readonly treatedAs: Partial<Record<AssistanceCategory, TreatedAsRule>>;
+  readonly direct: DirectRule;
+  readonly timing: TimingRule | null;
+  readonly income: IncomeRule;
+  readonly tilt: ResolvedTilt;
   readonly child: ChildRule | null;
   readonly topUps: readonly TopUpRule[];
   readonly retroactive: RetroactiveRule | null;
@@ -73,6 +88,7 @@ function checkConfig(config: RegionConfig): void {
   const amounts: [string, Decimal | undefined][] = [
     ['config.income', config.income],
     ['config.monitoringThreshold', config.monitoringThreshold],
+    ['config.tilt.threshold', config.tilt?.threshold],
   ];
   for (const key of ['thresholds', 'caps', 'subsidies'] as const) {
     for (const [category, value] of Object.entries(config[key] ?? {})) amounts.push([`config.${key}.${category}`, value]);
@@ -81,9 +97,29 @@ function checkConfig(config: RegionConfig): void {
     if (value && (value.isNegative() || value.decimalPlaces() > 2))
       throw new PolicyInputError(field, 'must be an amount ≥ 0 with at most two decimals');
   }
-  for (const [category, value] of Object.entries(config.ratios ?? {})) {
-    if (value.isNegative() || value.greaterThan(1)) throw new PolicyInputError(`config.ratios.${category}`, 'must be between 0 and 1');
+  const ratios: [string, Decimal][] = Object.entries(config.ratios ?? {}).map(([category, value]) => [`config.ratios.${category}`, value]);
+  for (const [visitType, byCategory] of Object.entries(config.outpatientRatios ?? {})) {
+    for (const [category, value] of Object.entries(byCategory ?? {}))
+      ratios.push([`config.outpatientRatios.${visitType}.${category}`, value]);
   }
+  if (config.tilt) ratios.push(['config.tilt.ratio', config.tilt.ratio]);
+  for (const [field, value] of ratios) {
+    if (value.isNegative() || value.greaterThan(1)) throw new PolicyInputError(field, 'must be between 0 and 1');
+  }
+}
+
+function tiltOf(chain: readonly RuleSetDefinition[], config: RegionConfig): ResolvedTilt {
+  const stated = nearest(chain, 'tilt')!;
+  if (config.tilt) {
+    return {
+      kind: 'tilt',
+      above: config.tilt.threshold,
+      share: config.tilt.ratio,
+      citation: `region configuration (source: ${stated.citation})`,
+    };
+  }
+  if (stated.kind === 'notSet') return stated;
+  return { kind: 'tilt', above: new Money(stated.above), share: new Money(stated.share), citation: stated.citation };
 }
 
 /**
@@ -104,12 +140,17 @@ export function resolveRuleSet(id: RuleSetId, config: RegionConfig = {}): Resolv
     effectiveCitation: leaf.effectiveCitation,
     chain,
     config,
-    // national-2021 defines these four, so every chain has them.
+    // national-2021 defines these, so every chain has them.
     base: nearest(chain, 'base')!,
     highestApplies: nearest(chain, 'highestApplies')!,
     unreferred: nearest(chain, 'unreferred')!,
     byCategory: nearest(chain, 'byCategory')!,
-    tilt: nearest(chain, 'tilt') ?? null,
+    direct: nearest(chain, 'direct')!,
+    income: nearest(chain, 'income')!,
+    tilt: tiltOf(chain, config),
+    assisted: nearest(chain, 'assisted') ?? null,
+    treatedAs: leaf.treatedAs ?? {},
+    timing: nearest(chain, 'timing') ?? null,
     child: nearest(chain, 'child') ?? null,
     topUps: nearest(chain, 'topUps') ?? [],
     retroactive: nearest(chain, 'retroactive') ?? null,
@@ -163,9 +204,12 @@ function lookup<P extends 'threshold' | 'ratio' | 'cap'>(
   visitType: VisitType,
   configured: boolean,
 ): SpecOf<P> | null {
-  for (const definition of ruleSet.chain) {
+  const alias = ruleSet.treatedAs[active.category]?.as;
+  for (const [depth, definition] of ruleSet.chain.entries()) {
+    // The leaf states the category's own numbers; its ancestors are read for the category it is treated as.
+    const category = depth > 0 && alias ? alias : active.category;
     const defining = definition.assistance.filter(
-      (rule) => rule[parameter] && rule.categories.includes(active.category) && (!rule.visitTypes || rule.visitTypes.includes(visitType)),
+      (rule) => rule[parameter] && rule.categories.includes(category) && (!rule.visitTypes || rule.visitTypes.includes(visitType)),
     );
     if (defining.length === 0) continue;
     const match = defining.find((rule) => !rule.classes || (active.class != null && rule.classes.includes(active.class)));
@@ -181,8 +225,18 @@ function configured(spec: { citation: string } | null, ruleSet: ResolvedRuleSet)
   return `region configuration (source: ${spec?.citation ?? ruleSet.id})`;
 }
 
+/** A region's value for the category, or for the category it is treated as when it has none of its own. */
+function configuredFor<V>(
+  ruleSet: ResolvedRuleSet,
+  values: Partial<Record<AssistanceCategory, V>> | undefined,
+  category: AssistanceCategory,
+) {
+  const alias = ruleSet.treatedAs[category]?.as;
+  return values?.[category] ?? (alias ? values?.[alias] : undefined);
+}
+
 function threshold(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
-  const override = ruleSet.config.thresholds?.[active.category];
+  const override = configuredFor(ruleSet, ruleSet.config.thresholds, active.category);
   const spec = lookup(ruleSet, 'threshold', active, visitType, override !== undefined);
   if (override) return [override, configured(spec, ruleSet)];
   // lookup returns null only when an override exists.
@@ -196,29 +250,36 @@ function threshold(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: 
 }
 
 function ratio(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
-  const override = ruleSet.config.ratios?.[active.category];
+  // Configured ratios replace the inpatient ratio only; outpatient ratios are configured per visit type (domain.md §5.1).
+  const configuredRatios = visitType === 'INPATIENT' ? ruleSet.config.ratios : ruleSet.config.outpatientRatios?.[visitType];
+  const override = configuredFor(ruleSet, configuredRatios, active.category);
   const spec = lookup(ruleSet, 'ratio', active, visitType, override !== undefined);
   if (override) {
     if (spec?.kind === 'ratio' && spec.atLeast && override.lessThan(spec.ratio)) {
       throw new PolicyInputError(
-        `config.ratios.${active.category}`,
+        visitType === 'INPATIENT' ? `config.ratios.${active.category}` : `config.outpatientRatios.${visitType}.${active.category}`,
         `${override.toString()} is below the floor ${spec.ratio} (${spec.citation})`,
       );
     }
     return [override, configured(spec, ruleSet)];
   }
   const stated: RatioSpec = spec!;
-  if (stated.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'ratio');
+  if (stated.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'ratio', visitType);
   return [new Money(stated.ratio), stated.citation];
 }
 
 function cap(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): [Decimal, string] {
-  const override = ruleSet.config.caps?.[active.category];
+  const override = configuredFor(ruleSet, ruleSet.config.caps, active.category);
   const spec = lookup(ruleSet, 'cap', active, visitType, override !== undefined);
   if (override) return [override, configured(spec, ruleSet)];
   const stated: CapSpec = spec!;
   if (stated.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'cap');
   return [new Money(stated.amount), stated.citation];
+}
+
+/** False for a category outside the rule set's closed list: no candidate, never a missing parameter. */
+export function isAssisted(ruleSet: ResolvedRuleSet, category: AssistanceCategory): boolean {
+  return ruleSet.assisted === null || ruleSet.assisted.categories.includes(category);
 }
 
 /** The coverage restriction for a visit type, if a rule set in the chain states one. */
@@ -233,6 +294,7 @@ export function coverageFor(ruleSet: ResolvedRuleSet, visitType: VisitType): Cov
  * the configuration leave one unset.
  */
 export function assistanceTerms(ruleSet: ResolvedRuleSet, active: ActiveCategory, visitType: VisitType): AssistanceTerms | null {
+  if (!isAssisted(ruleSet, active.category)) return null;
   const coverage = coverageFor(ruleSet, visitType);
   if (coverage && !coverage.categories.includes(active.category)) return null;
   const [thresholdValue, thresholdCitation] = threshold(ruleSet, active, visitType);
@@ -257,12 +319,16 @@ export function assistanceTerms(ruleSet: ResolvedRuleSet, active: ActiveCategory
 export function subsidyTerms(ruleSet: ResolvedRuleSet, active: ActiveCategory, year: number): SubsidyTerms | null {
   const override = ruleSet.config.subsidies?.[active.category];
   const listed = ruleSet.subsidies.filter((rule) => rule.categories.includes(active.category));
+  const ofYear = (rule: SubsidyRule) => (rule.years?.from ?? -Infinity) <= year && year <= (rule.years?.to ?? Infinity);
+  // A period that has ended (the transition period of monitored people after 2025) pays nothing, configured or not.
+  if (listed.some((rule) => rule.subsidy.kind === 'none' && ofYear(rule))) return null;
   if (override) return { kind: 'fixed', amount: override, citation: configured(listed[0] ?? null, ruleSet) };
   if (listed.length === 0) return null;
   const ofClass = listed.filter((rule) => !rule.classes || (active.class != null && rule.classes.includes(active.class)));
   if (ofClass.length === 0) throw classMismatch(ruleSet.id, active.category, listed);
-  const rule = ofClass.find(({ years }) => (years?.from ?? -Infinity) <= year && year <= (years?.to ?? Infinity));
-  if (!rule || rule.subsidy.kind === 'notSet') throw new ParameterNotSetError(ruleSet.id, active.category, 'subsidy');
+  const rule = ofClass.find(ofYear);
+  if (!rule || rule.subsidy.kind === 'notSet' || rule.subsidy.kind === 'none')
+    throw new ParameterNotSetError(ruleSet.id, active.category, 'subsidy');
   const { subsidy, citation } = rule;
   if (subsidy.kind === 'full') return { kind: 'full', citation };
   if (subsidy.kind === 'fixed') return { kind: 'fixed', amount: new Money(subsidy.amount), citation };

@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { formatMoney, maxMoney, minMoney, Money, roundFen, ZERO } from '../../shared/money.js';
+import { formatDate } from '../../shared/dates.js';
 import { addMonths, ageOn, toIsoDate } from './policy.dates.js';
 import { PolicyInputError } from './policy.errors.js';
 import {
@@ -11,7 +12,7 @@ import {
   type IsoDate,
   type Visit,
 } from './policy.types.js';
-import { assertInForce, assistanceTerms, coverageFor, type AssistanceTerms, type ResolvedRuleSet } from './rule-set.resolve.js';
+import { assertInForce, assistanceTerms, coverageFor, isAssisted, type AssistanceTerms, type ResolvedRuleSet } from './rule-set.resolve.js';
 
 /** A certification as stored (domain.md §3); dates as `YYYY-MM-DD` or as the `Date`s Prisma returns. */
 export interface StatusRecord {
@@ -114,17 +115,41 @@ export function activeCategoriesOn(statuses: readonly StatusRecord[], date: IsoD
     const revoked = status.revokedAt ? toIsoDate(status.revokedAt, `${field}.revokedAt`) : null;
     const end = to === null ? null : transition !== null && transition > to ? transition : to;
     if ((end !== null && day > end) || (revoked !== null && day >= revoked)) return;
+    const window = ruleSet.retroactive;
+    const inWindow = status.retroactive === true && window !== null && window.categories.includes(status.category);
     let retroactive = false;
     if (day < from) {
-      const window = ruleSet.retroactive;
-      if (!status.retroactive || !window?.categories.includes(status.category) || day < addMonths(from, -window.months)) return;
+      if (!inWindow || day < addMonths(from, -window.months)) return;
       retroactive = true;
+    } else if (ruleSet.timing && day < firstOfNextMonth(from) && !heldBefore(statuses, status, from)) {
+      // A new certification counts from the next month (jiaxing-2023 二(二)6), unless the retroactive rule applies.
+      if (!inWindow) return;
     }
     const active: ActiveCategory = { category: status.category, class: status.class ?? null, retroactive };
     const key = `${active.category}/${active.class}`;
     if (!found.get(key) || found.get(key)?.retroactive) found.set(key, active);
   });
   return [...found.values()].sort((a, b) => categoryOrder(a.category) - categoryOrder(b.category) || (a.class ?? 0) - (b.class ?? 0));
+}
+
+/** The first day of the month after `date`. */
+function firstOfNextMonth(date: IsoDate): IsoDate {
+  return `${addMonths(date, 1).slice(0, 8)}01`;
+}
+
+/**
+ * True when another certification of the same category was in force the day before `from`: a renewal continues
+ * the assistance, only a new certification waits for the next month.
+ */
+function heldBefore(statuses: readonly StatusRecord[], status: StatusRecord, from: IsoDate): boolean {
+  const dayBefore = formatDate(new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000));
+  return statuses.some((other) => {
+    if (other === status || other.category !== status.category) return false;
+    const otherFrom = toIsoDate(other.validFrom, 'validFrom');
+    const otherTo = other.validTo ? toIsoDate(other.validTo, 'validTo') : null;
+    const revoked = other.revokedAt ? toIsoDate(other.revokedAt, 'revokedAt') : null;
+    return otherFrom <= dayBefore && (otherTo === null || otherTo >= dayBefore) && (revoked === null || revoked > dayBefore);
+  });
 }
 
 function explain(step: string, amount: Decimal | null, detail: string, citation: string): ExplanationStep {
@@ -284,19 +309,30 @@ function chooseAssistance(input: SettlementInput, base: Decimal): { chosen: Cand
   );
   if (chosen) return { chosen, steps: candidateSteps(chosen, all, ruleSet) };
   const coverage = coverageFor(ruleSet, visit.type);
-  const reason =
+  const unlisted = ordered.filter((active) => !isAssisted(ruleSet, active.category)).map((active) => active.category);
+  const reason: [string, string] =
     ordered.length === 0
       ? [`no category active on ${serviceDate}`, ruleSet.byCategory]
-      : [`no active category is assisted for ${visit.type} under ${ruleSet.id}`, coverage?.citation ?? ruleSet.byCategory];
-  return { chosen: null, steps: [explain('assistance', ZERO, reason[0]!, reason[1]!)] };
+      : unlisted.length === ordered.length && ruleSet.assisted
+        ? [`${unlisted.join(', ')}: not among the categories ${ruleSet.id} assists`, ruleSet.assisted.citation]
+        : [`no active category is assisted for ${visit.type} under ${ruleSet.id}`, coverage?.citation ?? ruleSet.byCategory];
+  return { chosen: null, steps: [explain('assistance', ZERO, reason[0], reason[1])] };
 }
 
-/** Step 9: gansu's tilt, for assistance objects treated locally or referred within the province. */
-function tiltFor(input: SettlementInput, base: Decimal, assistance: Decimal): { tilt: Decimal; step: ExplanationStep | null } {
+/**
+ * Step 9: tilted assistance, for assistance objects treated locally or referred within the province. Its numbers
+ * are gansu-2023's or the region's; where the rule set leaves them to the region and none are configured, none is
+ * paid and the explanation says so.
+ */
+function tiltFor(input: SettlementInput, base: Decimal, assistance: Decimal): { tilt: Decimal; step: ExplanationStep } {
   const { ruleSet, visit, ytd } = input;
   const rule = ruleSet.tilt;
-  if (!rule) return { tilt: ZERO, step: null };
-  const eligible = input.categories.length > 0 && (visit.referral === 'LOCAL' || (visit.referral === 'REFERRED' && visit.inProvince));
+  if (rule.kind === 'notSet') {
+    const detail = `${ruleSet.id} leaves tilted assistance to the region, which has not configured it: none paid`;
+    return { tilt: ZERO, step: explain('tilt', ZERO, detail, rule.citation) };
+  }
+  const objects = input.categories.some((active) => isAssisted(ruleSet, active.category));
+  const eligible = objects && (visit.referral === 'LOCAL' || (visit.referral === 'REFERRED' && visit.inProvince));
   if (!eligible) {
     return {
       tilt: ZERO,
@@ -308,12 +344,12 @@ function tiltFor(input: SettlementInput, base: Decimal, assistance: Decimal): { 
   const overBefore = maxMoney(ZERO, before.minus(rule.above));
   const overAfter = maxMoney(ZERO, after.minus(rule.above));
   const tilt = roundFen(overAfter.minus(overBefore).times(rule.share));
-  const detail = `yearly in-policy remainder ${fen(before)} → ${fen(after)}; ${rule.share} × the part above ${rule.above} added by this visit`;
+  const detail = `yearly in-policy remainder ${fen(before)} → ${fen(after)}; ${rule.share.toString()} × the part above ${fen(rule.above)} added by this visit`;
   return { tilt, step: explain('tilt', tilt, detail, rule.citation) };
 }
 
 /** Out-of-catalog cost above the provider's limit is not the patient's (shanxi-2022). */
-function providerBorneFor(input: SettlementInput): { borne: Decimal; step: ExplanationStep | null } {
+function providerBorneFor(input: SettlementInput, unpaid: Decimal): { borne: Decimal; step: ExplanationStep | null } {
   const { ruleSet, visit } = input;
   const rule = ruleSet.outOfCatalog;
   const applies =
@@ -325,7 +361,8 @@ function providerBorneFor(input: SettlementInput): { borne: Decimal; step: Expla
   if (!applies) return { borne: ZERO, step: null };
   const limitShare = rule.limits[visit.providerFeeClass!];
   const outOfCatalog = visit.totalCost.minus(visit.inPolicyCost);
-  const borne = roundFen(maxMoney(ZERO, outOfCatalog.minus(visit.totalCost.times(limitShare))));
+  // Never more than the patient would still pay: another insurer may have paid part of the out-of-catalog cost.
+  const borne = minMoney(unpaid, roundFen(maxMoney(ZERO, outOfCatalog.minus(visit.totalCost.times(limitShare)))));
   if (borne.isZero()) return { borne, step: null };
   return {
     borne,
@@ -349,9 +386,8 @@ function providerBorneFor(input: SettlementInput): { borne: Decimal; step: Expla
 export function settle(input: SettlementInput): SettlementResult {
   checkInput(input);
   const { ruleSet, visit, ytd } = input;
-  const deductOther = ruleSet.base.deductOtherPaid;
-  const afterInsurance = visit.inPolicyCost.minus(visit.basicPaid).minus(visit.criticalPaid);
-  const base = maxMoney(ZERO, deductOther ? afterInsurance.minus(visit.otherPaid) : afterInsurance);
+  // Every rule set deducts every other payer: assistance never pays what another payer paid (domain.md §5.2 step 2).
+  const base = maxMoney(ZERO, visit.inPolicyCost.minus(visit.basicPaid).minus(visit.criticalPaid).minus(visit.otherPaid));
   const unreferred = visit.referral === 'UNREFERRED';
   const steps: ExplanationStep[] = unreferred
     ? [explain('referral', ZERO, 'unreferred care: no assistance and no tilted assistance', ruleSet.unreferred)]
@@ -360,7 +396,7 @@ export function settle(input: SettlementInput): SettlementResult {
     explain(
       'base',
       base,
-      `in-policy ${fen(visit.inPolicyCost)} − basic ${fen(visit.basicPaid)} − critical ${fen(visit.criticalPaid)}${deductOther ? ` − other ${fen(visit.otherPaid)}` : ''}, at least 0`,
+      `in-policy ${fen(visit.inPolicyCost)} − basic ${fen(visit.basicPaid)} − critical ${fen(visit.criticalPaid)} − other ${fen(visit.otherPaid)}, at least 0`,
       ruleSet.base.citation,
     ),
   );
@@ -376,7 +412,8 @@ export function settle(input: SettlementInput): SettlementResult {
 
   const { tilt, step: tiltStep } = unreferred ? { tilt: ZERO, step: null } : tiltFor(input, base, assistance);
   if (tiltStep) steps.push(tiltStep);
-  const { borne, step: borneStep } = providerBorneFor(input);
+  const unpaid = visit.totalCost.minus(visit.basicPaid).minus(visit.criticalPaid).minus(visit.otherPaid).minus(assistance).minus(tilt);
+  const { borne, step: borneStep } = providerBorneFor(input, unpaid);
   if (borneStep) steps.push(borneStep);
 
   const outOfPocket = visit.totalCost

@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
-import { AssistanceCategory } from '../../shared/enums.js';
+import { AssistanceCategory, VisitType } from '../../shared/enums.js';
 import { DateScalar, DecimalScalar } from '../../shared/scalars.js';
 
 /** An amount for one category. */
@@ -20,6 +20,29 @@ export class CategoryRatioInput {
   category!: AssistanceCategory;
 
   @Field(() => String, { description: 'A decimal between "0" and "1" with at most four decimals, e.g. "0.65".' })
+  ratio!: string;
+}
+
+/** An outpatient ratio for one visit type and category, configured apart from the inpatient ratios. */
+@InputType()
+export class OutpatientRatioInput {
+  @Field(() => VisitType, { description: 'OUTPATIENT_CHRONIC or OUTPATIENT_SPECIAL_DRUG.' })
+  visitType!: VisitType;
+
+  @Field(() => AssistanceCategory)
+  category!: AssistanceCategory;
+
+  @Field(() => String, { description: 'A decimal between "0" and "1" with at most four decimals, e.g. "0.30".' })
+  ratio!: string;
+}
+
+/** Tilted assistance (倾斜救助) where the rule set leaves its numbers to the region. */
+@InputType()
+export class TiltInput {
+  @Field(() => DecimalScalar, { description: 'The yearly in-policy remainder above which the tilt pays.' })
+  threshold!: Decimal;
+
+  @Field(() => String, { description: 'The share of the part above the threshold, a decimal between "0" and "1", e.g. "0.60".' })
   ratio!: string;
 }
 
@@ -44,8 +67,14 @@ export class RegionConfigInput {
   @Field(() => [CategoryAmountInput], { nullable: true })
   caps?: CategoryAmountInput[] | null;
 
-  @Field(() => [CategoryRatioInput], { nullable: true })
+  @Field(() => [CategoryRatioInput], { nullable: true, description: 'Inpatient ratios; they replace the rule set’s inpatient ratio only.' })
   ratios?: CategoryRatioInput[] | null;
+
+  @Field(() => [OutpatientRatioInput], { nullable: true, description: 'Outpatient ratios, per visit type.' })
+  outpatientRatios?: OutpatientRatioInput[] | null;
+
+  @Field(() => TiltInput, { nullable: true })
+  tilt?: TiltInput | null;
 
   @Field(() => [CategoryAmountInput], { nullable: true })
   subsidies?: CategoryAmountInput[] | null;

@@ -13,17 +13,45 @@ import {
   VISIT_TYPES,
   type AssistanceCategory,
   type IsoDate,
+  type OutpatientVisitType,
   type RegionConfig as Config,
+  type VisitType,
 } from '../policy/policy.types.js';
 import { configInForce, regionConfigJson, type RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet } from '../policy/rule-set.data.js';
 import { assistanceTerms, resolveRuleSet } from '../policy/rule-set.resolve.js';
 import { withPolicyErrors } from '../settlement/settlement.errors.js';
-import type { CategoryAmountInput, CategoryRatioInput, RegionConfigArgs, RegionConfigInput } from './region-config.input.js';
+import type {
+  CategoryAmountInput,
+  CategoryRatioInput,
+  OutpatientRatioInput,
+  RegionConfigArgs,
+  RegionConfigInput,
+} from './region-config.input.js';
 import type { RegionConfigRepository } from './region-config.repository.js';
 import type { CategoryAmount, RegionConfig } from './region-config.type.js';
 
 const RATIO = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
+const OUTPATIENT_TYPES = VISIT_TYPES.filter((type): type is OutpatientVisitType => type !== 'INPATIENT');
+
+/** A ratio as the API takes it, refused by name when it is not one. */
+function parseRatio(text: string, argument: string): Money {
+  if (!RATIO.test(text)) throw new BadUserInputError('ratio must be a decimal between "0" and "1" with at most four decimals', argument);
+  return new Money(text);
+}
+
+function outpatientRatios(list: readonly OutpatientRatioInput[]): Config['outpatientRatios'] {
+  const result: Partial<Record<OutpatientVisitType, Partial<Record<AssistanceCategory, Decimal>>>> = {};
+  list.forEach((item, index) => {
+    const field = `input.outpatientRatios[${index}]`;
+    if (item.visitType === 'INPATIENT') throw new BadUserInputError('inpatient ratios are set in ratios', `${field}.visitType`);
+    const byType = (result[item.visitType] ??= {});
+    if (byType[item.category] !== undefined)
+      throw new BadUserInputError(`${item.visitType} ${item.category} is listed twice`, `${field}.category`);
+    byType[item.category] = parseRatio(item.ratio, `${field}.ratio`);
+  });
+  return result;
+}
 
 /** A stored version as the engine reads it. */
 export function versionOf(row: RegionConfigRow): RegionConfigVersion & { row: RegionConfigRow } {
@@ -57,6 +85,13 @@ function present(row: RegionConfigRow): RegionConfig {
       const ratio = config.ratios?.[category];
       return ratio ? [{ category, ratio: ratio.toString() }] : [];
     }),
+    outpatientRatios: OUTPATIENT_TYPES.flatMap((visitType) =>
+      ASSISTANCE_CATEGORIES.flatMap((category) => {
+        const ratio = config.outpatientRatios?.[visitType]?.[category];
+        return ratio ? [{ visitType, category, ratio: ratio.toString() }] : [];
+      }),
+    ),
+    tilt: config.tilt ? { threshold: config.tilt.threshold, ratio: config.tilt.ratio.toString() } : null,
     subsidies: amounts(config.subsidies),
     monitoringThreshold: config.monitoringThreshold ?? null,
     demo: row.demo,
@@ -131,19 +166,15 @@ export class RegionConfigService {
       ...(input.caps?.length && { caps: byCategory(input.caps, 'input.caps', amount) }),
       ...(input.subsidies?.length && { subsidies: byCategory(input.subsidies, 'input.subsidies', amount) }),
       ...(input.ratios?.length && {
-        ratios: byCategory(input.ratios, 'input.ratios', (item: CategoryRatioInput, index) => {
-          if (!RATIO.test(item.ratio)) {
-            throw new BadUserInputError(
-              'ratio must be a decimal between "0" and "1" with at most four decimals',
-              `input.ratios[${index}].ratio`,
-            );
-          }
-          return new Money(item.ratio);
-        }),
+        ratios: byCategory(input.ratios, 'input.ratios', (item: CategoryRatioInput, index) =>
+          parseRatio(item.ratio, `input.ratios[${index}].ratio`),
+        ),
       }),
+      ...(input.outpatientRatios?.length && { outpatientRatios: outpatientRatios(input.outpatientRatios) }),
+      ...(input.tilt && { tilt: { threshold: input.tilt.threshold, ratio: parseRatio(input.tilt.ratio, 'input.tilt.ratio') } }),
     };
     checkAmounts(input);
-    checkRatioFloors(input.regionCode, effectiveFrom, config);
+    checkRatioFloors(input.regionCode, effectiveFrom, config, input.outpatientRatios);
     return this.audit.transaction(async (tx) => {
       const row = await this.repository.create(tx, {
         regionCode: input.regionCode,
@@ -164,6 +195,7 @@ function checkAmounts(input: RegionConfigInput): void {
   for (const field of ['income', 'monitoringThreshold'] as const) {
     if (input[field]?.isNegative()) throw new BadUserInputError(`${field} must not be negative`, `input.${field}`);
   }
+  if (input.tilt?.threshold.isNegative()) throw new BadUserInputError('threshold must not be negative', 'input.tilt.threshold');
   for (const list of ['thresholds', 'caps', 'subsidies'] as const) {
     input[list]?.forEach((item, index) => {
       if (item.amount.isNegative()) throw new BadUserInputError('amount must not be negative', `input.${list}[${index}].amount`);
@@ -172,24 +204,32 @@ function checkAmounts(input: RegionConfigInput): void {
 }
 
 /** A configured ratio may not undercut a floor the rule set states ("不低于"): refuse it when set, not at the next settlement. */
-function checkRatioFloors(regionCode: string, effectiveFrom: IsoDate, config: Config): void {
-  if (!config.ratios) return;
+function checkRatioFloors(
+  regionCode: string,
+  effectiveFrom: IsoDate,
+  config: Config,
+  outpatient: readonly OutpatientRatioInput[] | null | undefined,
+): void {
+  const configured: [VisitType, AssistanceCategory, string][] = [
+    ...Object.keys(config.ratios ?? {}).map((category, index): [VisitType, AssistanceCategory, string] => [
+      'INPATIENT',
+      category as AssistanceCategory,
+      `input.ratios[${index}].ratio`,
+    ]),
+  ];
+  outpatient?.forEach(({ visitType, category }, index) => configured.push([visitType, category, `input.outpatientRatios[${index}].ratio`]));
+  if (configured.length === 0) return;
   // Stand-in thresholds and caps let the lookup reach the ratio even where the region has yet to set them.
   const standIn = Object.fromEntries(ASSISTANCE_CATEGORIES.map((category) => [category, ZERO]));
   const probe = { ...config, thresholds: standIn, caps: standIn };
   const ruleSet = withPolicyErrors('input.', () => resolveRuleSet(governingRuleSet(regionCode.padEnd(6, '0'), effectiveFrom), probe));
-  for (const category of Object.keys(config.ratios) as AssistanceCategory[]) {
-    for (const visitType of VISIT_TYPES) {
-      try {
-        assistanceTerms(ruleSet, { category, class: category === 'MINIMUM_LIVING' ? 1 : null }, visitType);
-      } catch (error) {
-        if (error instanceof PolicyInputError && error.field.startsWith('config.ratios')) {
-          const index = Object.keys(config.ratios).indexOf(category);
-          throw new BadUserInputError(error.reason, `input.ratios[${index}].ratio`);
-        }
-        // A missing parameter of another kind is no concern of the floor; anything else is a fault to report.
-        if (!(error instanceof ParameterNotSetError) && !(error instanceof PolicyInputError)) throw error;
-      }
+  for (const [visitType, category, argument] of configured) {
+    try {
+      assistanceTerms(ruleSet, { category, class: category === 'MINIMUM_LIVING' ? 1 : null }, visitType);
+    } catch (error) {
+      if (error instanceof PolicyInputError && error.field.startsWith('config.')) throw new BadUserInputError(error.reason, argument);
+      // A missing parameter of another kind is no concern of the floor; anything else is a fault to report.
+      if (!(error instanceof ParameterNotSetError) && !(error instanceof PolicyInputError)) throw error;
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { AssistanceCategory } from '../../shared/enums.js';
+import { AssistanceCategory, VisitType } from '../../shared/enums.js';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '../../shared/scalars.js';
 
 /** An amount a region sets for one category. */
@@ -20,6 +20,29 @@ export class CategoryRatio {
   category!: AssistanceCategory;
 
   @Field(() => String, { description: 'A decimal between "0" and "1", e.g. "0.65".' })
+  ratio!: string;
+}
+
+/** An outpatient ratio a region sets for one visit type and category. */
+@ObjectType()
+export class OutpatientRatio {
+  @Field(() => VisitType)
+  visitType!: VisitType;
+
+  @Field(() => AssistanceCategory)
+  category!: AssistanceCategory;
+
+  @Field(() => String)
+  ratio!: string;
+}
+
+/** Tilted assistance as a region configures it. */
+@ObjectType()
+export class TiltParameters {
+  @Field(() => DecimalScalar)
+  threshold!: Decimal;
+
+  @Field(() => String)
   ratio!: string;
 }
 
@@ -47,8 +70,14 @@ export class RegionConfig {
   @Field(() => [CategoryAmount], { description: 'Annual caps (年度救助限额).' })
   caps!: CategoryAmount[];
 
-  @Field(() => [CategoryRatio], { description: 'Assistance ratios; they replace the rule set’s ratio.' })
+  @Field(() => [CategoryRatio], { description: 'Inpatient assistance ratios; they replace the rule set’s inpatient ratio only.' })
   ratios!: CategoryRatio[];
+
+  @Field(() => [OutpatientRatio], { description: 'Outpatient ratios, configured apart from the inpatient ones.' })
+  outpatientRatios!: OutpatientRatio[];
+
+  @Field(() => TiltParameters, { nullable: true, description: 'Tilted assistance (倾斜救助) where the rule set leaves it to the region.' })
+  tilt!: TiltParameters | null;
 
   @Field(() => [CategoryAmount], { description: 'Fixed enrollment subsidies for amounts "set by the province".' })
   subsidies!: CategoryAmount[];

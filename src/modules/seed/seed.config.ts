@@ -1,7 +1,7 @@
 import { formatDate } from '../../shared/dates.js';
 import { formatMoney, Money } from '../../shared/money.js';
 import { parseRegionConfig } from '../policy/policy-case.js';
-import { ParameterNotSetError, type PolicyParameter } from '../policy/policy.errors.js';
+import { ParameterNotSetError } from '../policy/policy.errors.js';
 import {
   VISIT_TYPES,
   type ActiveCategory,
@@ -93,9 +93,11 @@ function governingPeriods(counties: readonly string[], year: number): { from: Is
 function fillPeriod(ruleSets: readonly RuleSetId[], province: string, subsidyYear: number | null): RegionConfig {
   const income = DEMO_INCOME[province] ?? DEMO_INCOME_ELSEWHERE;
   const json: RegionConfigJson = {};
-  const add = (category: AssistanceCategory, parameter: PolicyParameter): void => {
+  const add = ({ category, parameter, visitType }: ParameterNotSetError): void => {
     if (parameter === 'income') json.income = income;
     else if (parameter === 'threshold') (json.thresholds ??= {})[category] = formatMoney(new Money(income).times(DEMO_THRESHOLD_SHARE));
+    else if (parameter === 'ratio' && visitType && visitType !== 'INPATIENT')
+      ((json.outpatientRatios ??= {})[visitType] ??= {})[category] = DEMO_RATIO;
     else if (parameter === 'ratio') (json.ratios ??= {})[category] = DEMO_RATIO;
     else if (parameter === 'cap') (json.caps ??= {})[category] = DEMO_CAP;
     else (json.subsidies ??= {})[category] = DEMO_SUBSIDY;
@@ -108,11 +110,11 @@ function fillPeriod(ruleSets: readonly RuleSetId[], province: string, subsidyYea
         return;
       } catch (error) {
         if (!(error instanceof ParameterNotSetError)) throw error;
-        const key = `${error.category}/${error.parameter}`;
+        const key = `${error.category}/${error.parameter}/${error.visitType}`;
         // Adding the same parameter twice would loop forever: the engine then misses something the demo cannot give.
         if (filled.has(key)) throw error;
         filled.add(key);
-        add(error.category, error.parameter);
+        add(error);
       }
     }
   };

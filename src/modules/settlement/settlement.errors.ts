@@ -9,7 +9,12 @@ import { BadUserInputError, ParameterNotSetGraphQLError } from '../../shared/err
  */
 function policyError(error: unknown, prefix: string): unknown {
   if (error instanceof ParameterNotSetError) {
-    return new ParameterNotSetGraphQLError(error.message, { ruleSet: error.ruleSet, category: error.category, parameter: error.parameter });
+    return new ParameterNotSetGraphQLError(error.message, {
+      ruleSet: error.ruleSet,
+      category: error.category,
+      parameter: error.parameter,
+      ...(error.visitType && { visitType: error.visitType }),
+    });
   }
   if (error instanceof PolicyInputError) return new BadUserInputError(error.message, `${prefix}${error.field}`);
   return error;

@@ -2,13 +2,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateCase } from '../../../src/modules/policy/policy-case.js';
-import { FIXTURE_CASES_DIR, policyCaseFiles, SHARED_CASES_DIR } from '../../fixtures/policy-cases.js';
+import { allCaseFiles, FIXTURE_CASES_DIR, hubCaseFiles, policyCaseFiles, SHARED_CASES_DIR } from '../../fixtures/policy-cases.js';
 
-const files = policyCaseFiles();
+const files = allCaseFiles();
 
 describe('policy cases', () => {
-  it('finds the case files', () => {
-    expect(files.length).toBeGreaterThanOrEqual(19);
+  it('finds the shared case files and the hub’s own', () => {
+    expect(policyCaseFiles().length).toBeGreaterThanOrEqual(19);
+    expect(hubCaseFiles().length).toBeGreaterThanOrEqual(11);
+  });
+
+  it('gives every case a unique name', () => {
+    const names = files.map((file) => (JSON.parse(readFileSync(file, 'utf8')) as { name: string }).name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it.each(files.map((file) => [path.basename(file), file]))('%s evaluates to its expected outcome', (_name, file) => {

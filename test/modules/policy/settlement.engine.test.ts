@@ -372,3 +372,151 @@ describe('settle: explanation', () => {
     expect(result.explanation.find(({ step }) => step === 'assistance')?.citation).toContain('就高从优');
   });
 });
+
+describe('settle: the five corrected deviations (issue 14)', () => {
+  it('settles a shanxi 低保 person who is also 脱贫人口 as 低保 alone: the unlisted category neither pays nor blocks', () => {
+    const alone = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }]);
+    const both = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }, { category: 'LIFTED_OUT_OF_POVERTY' }]);
+    expect(both.assistance.toFixed(2)).toBe('5600.00');
+    expect(both).toEqual(alone);
+  });
+
+  it('pays a shanxi person holding only unlisted categories nothing, with the closed list in the explanation', () => {
+    const result = settleUnder('shanxi-2022', [{ category: 'LIFTED_OUT_OF_POVERTY' }, { category: 'ORPHAN' }]);
+    expect(result.category).toBeNull();
+    expect(result.assistance.toFixed(2)).toBe('0.00');
+    const step = result.explanation.find(({ step: name }) => name === 'assistance')!;
+    expect(step.detail).toBe('ORPHAN, LIFTED_OUT_OF_POVERTY: not among the categories shanxi-2022 assists');
+    expect(step.citation).toContain('统一规范为低保对象、特困人员');
+  });
+
+  it('still refuses a listed shanxi category that lacks a parameter', () => {
+    const error = thrown(() => settleUnder('shanxi-2022', [{ category: 'EXTREME_POVERTY' }, { category: 'LIFTED_OUT_OF_POVERTY' }]));
+    expect(error).toBeInstanceOf(ParameterNotSetError);
+    expect(error).toMatchObject({ category: 'EXTREME_POVERTY', parameter: 'cap' });
+  });
+
+  it('deducts other insurance from the base in every rule set, and says so', () => {
+    const other = visit({ otherPaid: '3000.00' });
+    const national = settleUnder('national-2021', [{ category: 'MINIMUM_LIVING' }], { visit: other, config: GANSU_ML_CAP });
+    expect(national.base.toFixed(2)).toBe('5000.00');
+    expect(national.assistance.toFixed(2)).toBe('3500.00');
+    expect(national.explanation[0]!.detail).toContain('− other 3000.00');
+    const gansu = settleUnder('gansu-2023', [ML1], { visit: other, config: GANSU_ML_CAP });
+    expect(gansu.assistance.toFixed(2)).toBe('4500.00');
+  });
+
+  it('settles a claim whose other insurance paid out-of-catalog cost a shanxi provider would bear, never below zero', () => {
+    const stay = visit({
+      totalCost: '10000.00',
+      inPolicyCost: '5000.00',
+      basicPaid: '3000.00',
+      otherPaid: '5000.00',
+      criticalPaid: '0.00',
+      providerFeeClass: 'COUNTY_CLASS_2_3',
+    });
+    const result = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], { visit: stay });
+    expect(result.base.toFixed(2)).toBe('0.00');
+    expect(result.providerBorne.toFixed(2)).toBe('2000.00');
+    expect(result.outOfPocket.toFixed(2)).toBe('0.00');
+  });
+
+  it('replaces only the inpatient ratio with a configured one; outpatient ratios are configured apart', () => {
+    const chronic = visit({
+      type: 'OUTPATIENT_CHRONIC',
+      totalCost: '6000.00',
+      inPolicyCost: '5000.00',
+      basicPaid: '3000.00',
+      criticalPaid: '0.00',
+    });
+    const ratios = { MINIMUM_LIVING: m('0.75') };
+    expect(settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], { visit: chronic, config: { ratios } }).assistance.toFixed(2)).toBe(
+      '600.00',
+    );
+    expect(settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], { config: { ratios } }).assistance.toFixed(2)).toBe('6000.00');
+    const outpatientRatios = { OUTPATIENT_CHRONIC: { MINIMUM_LIVING: m('0.50') } };
+    const configured = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], {
+      visit: chronic,
+      config: { ratios, outpatientRatios },
+    });
+    expect(configured.assistance.toFixed(2)).toBe('1000.00');
+    expect(configured.explanation.find(({ step }) => step === 'ratio')?.citation).toContain('region configuration');
+  });
+
+  it('names the visit type of a missing outpatient ratio', () => {
+    const chronic = visit({ type: 'OUTPATIENT_CHRONIC' });
+    const config = { thresholds: { LIFTED_OUT_OF_POVERTY: m('0.00') }, caps: { LIFTED_OUT_OF_POVERTY: m('1000.00') } };
+    const error = thrown(() =>
+      settleUnder('national-2021', [{ category: 'LIFTED_OUT_OF_POVERTY' }], {
+        visit: chronic,
+        config: { ...config, ratios: { LIFTED_OUT_OF_POVERTY: m('0.6') } },
+      }),
+    );
+    expect(error).toMatchObject({ parameter: 'ratio', visitType: 'OUTPATIENT_CHRONIC' });
+    expect((error as Error).message).toBe('national-2021 sets no ratio for LIFTED_OUT_OF_POVERTY (OUTPATIENT_CHRONIC); configure it');
+  });
+
+  it('settles a gansu orphan like 特困: national threshold 0, ratio 100 %, the region’s 特困 cap when none is set for orphans', () => {
+    const result = settleUnder('gansu-2023', [{ category: 'ORPHAN' }], { config: { caps: { EXTREME_POVERTY: m('5000.00') } } });
+    expect(result.category).toBe('ORPHAN');
+    expect(result.thresholdApplied.toFixed(2)).toBe('0.00');
+    expect(result.assistance.toFixed(2)).toBe('5000.00');
+    const own = settleUnder('gansu-2023', [{ category: 'ORPHAN' }], {
+      config: { caps: { EXTREME_POVERTY: m('5000.00'), ORPHAN: m('7000.00') } },
+    });
+    expect(own.assistance.toFixed(2)).toBe('7000.00');
+    expect(thrown(() => settleUnder('gansu-2023', [{ category: 'ORPHAN' }]))).toMatchObject({ category: 'ORPHAN', parameter: 'cap' });
+  });
+});
+
+describe('activeCategoriesOn: jiaxing timing (嘉政办发〔2022〕58号 二(二)6)', () => {
+  const certified: StatusRecord = { category: 'MINIMUM_LIVING', validFrom: '2023-05-10' };
+
+  it('counts a new certification from the first day of the next month', () => {
+    expect(activeCategoriesOn([certified], '2023-05-20', jiaxing)).toEqual([]);
+    expect(activeCategoriesOn([certified], '2023-05-31', jiaxing)).toEqual([]);
+    expect(activeCategoriesOn([certified], '2023-06-01', jiaxing)).toHaveLength(1);
+    expect(activeCategoriesOn([{ ...certified, validFrom: '2023-12-10' }], '2024-01-01', jiaxing)).toHaveLength(1);
+  });
+
+  it('counts from the valid-from day elsewhere, for a renewal without a gap, and under the retroactive rule', () => {
+    expect(activeCategoriesOn([certified], '2023-05-20', resolveRuleSet('gansu-2023'))).toHaveLength(1);
+    const previous: StatusRecord = { category: 'MINIMUM_LIVING', validFrom: '2022-05-10', validTo: '2023-05-09' };
+    expect(activeCategoriesOn([previous, certified], '2023-05-20', jiaxing)).toHaveLength(1);
+    const gap: StatusRecord = { ...previous, validTo: '2023-05-08' };
+    expect(activeCategoriesOn([gap, certified], '2023-05-20', jiaxing)).toEqual([]);
+    expect(activeCategoriesOn([{ ...certified, retroactive: true }], '2023-05-20', jiaxing)).toEqual([
+      { category: 'MINIMUM_LIVING', class: null, retroactive: false },
+    ]);
+  });
+});
+
+describe('settle: tilted assistance (national-2021 (六))', () => {
+  it('pays no tilt where the rule set leaves it to an unconfigured region, and says so', () => {
+    const result = settleUnder('national-2021', [{ category: 'MINIMUM_LIVING' }], {
+      config: GANSU_ML_CAP,
+      ytd: { inPolicyOopAfterThreeTiers: m('9000.00') },
+    });
+    expect(result.tilt.toFixed(2)).toBe('0.00');
+    const step = result.explanation.find(({ step: name }) => name === 'tilt')!;
+    expect(step.detail).toContain('has not configured it: none paid');
+    expect(step.citation).toContain('(六)');
+  });
+
+  it('pays the configured ratio of the yearly in-policy remainder above the configured threshold', () => {
+    const tilt = { threshold: m('5000.00'), ratio: m('0.5') };
+    // base 8000, assistance 5600: remainder 0 → 2400, nothing above 5000; from 4000 → 6400: 1400 above.
+    expect(settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], { config: { tilt } }).tilt.toFixed(2)).toBe('0.00');
+    const crossing = settleUnder('shanxi-2022', [{ category: 'MINIMUM_LIVING' }], {
+      config: { tilt },
+      ytd: { inPolicyOopAfterThreeTiers: m('4000.00') },
+    });
+    expect(crossing.tilt.toFixed(2)).toBe('700.00');
+    expect(crossing.explanation.find(({ step }) => step === 'tilt')?.citation).toContain('region configuration');
+    const unlisted = settleUnder('shanxi-2022', [{ category: 'LIFTED_OUT_OF_POVERTY' }], {
+      config: { tilt },
+      ytd: { inPolicyOopAfterThreeTiers: m('9000.00') },
+    });
+    expect(unlisted.tilt.toFixed(2)).toBe('0.00');
+  });
+});

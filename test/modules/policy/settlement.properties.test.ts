@@ -16,7 +16,7 @@ import {
   type RuleSetId,
   type Visit,
 } from '../../../src/modules/policy/policy.types.js';
-import { assistanceTerms, resolveRuleSet } from '../../../src/modules/policy/rule-set.resolve.js';
+import { assistanceTerms, isAssisted, resolveRuleSet } from '../../../src/modules/policy/rule-set.resolve.js';
 import { settle, type SettlementInput } from '../../../src/modules/policy/settlement.engine.js';
 
 const RUNS = { seed: 20_231_115, numRuns: 300 };
@@ -36,12 +36,16 @@ const visitArb: fc.Arbitrary<Visit> = fc
       totalCost: fc.constant(yuan(total)),
       inPolicyCost: fc.constant(yuan(inPolicy)),
       basicPaid: fc.constant(yuan(basic)),
-      criticalPaid: fc.integer({ min: 0, max: inPolicy - basic }).map(yuan),
-      otherPaid: fc.integer({ min: 0, max: total - inPolicy }).map(yuan),
+      criticalPaid: fc.integer({ min: 0, max: inPolicy - basic }),
+      // Other insurance may pay in-policy and out-of-catalog cost alike, up to what the first two layers left.
+      otherShare: fc.integer({ min: 0, max: 100 }),
     }),
   )
-  // A provider bearing out-of-catalog cost and another insurer paying that same cost would pay it twice.
-  .map((v) => (v.providerFeeClass ? { ...v, otherPaid: new Money(0) } : v));
+  .map(({ criticalPaid, otherShare, ...v }) => {
+    const critical = yuan(criticalPaid);
+    const left = v.totalCost.minus(v.basicPaid).minus(critical);
+    return { ...v, criticalPaid: critical, otherPaid: left.times(otherShare).div(100).toDecimalPlaces(2, Money.ROUND_DOWN) };
+  });
 
 const ytdArb: fc.Arbitrary<Accumulators> = fc.record({
   assistancePaid: fc.integer({ min: 0, max: 10_000_000 }).map(yuan),
@@ -73,12 +77,13 @@ const fillArb: fc.Arbitrary<Fill> = fc.record({
 
 /** The smallest configuration that lets every category settle: each gap the engine names, filled. */
 function completeConfig(ruleSet: RuleSetId, categories: readonly ActiveCategory[], visit: Visit, fill: Fill): RegionConfig {
-  const config: { income?: Decimal; thresholds: Record<string, Decimal>; caps: Record<string, Decimal>; ratios: Record<string, Decimal> } =
-    {
-      thresholds: {},
-      caps: {},
-      ratios: {},
-    };
+  const config: {
+    income?: Decimal;
+    thresholds: Record<string, Decimal>;
+    caps: Record<string, Decimal>;
+    ratios: Record<string, Decimal>;
+    outpatientRatios: Record<string, Record<string, Decimal>>;
+  } = { thresholds: {}, caps: {}, ratios: {}, outpatientRatios: {} };
   for (let gaps = 0; gaps <= 3 * categories.length + 1; gaps++) {
     try {
       const resolved = resolveRuleSet(ruleSet, config);
@@ -86,10 +91,11 @@ function completeConfig(ruleSet: RuleSetId, categories: readonly ActiveCategory[
       return config;
     } catch (error) {
       if (!(error instanceof ParameterNotSetError)) throw error;
-      const { category, parameter } = error;
+      const { category, parameter, visitType } = error;
       if (parameter === 'income') config.income = fill.income;
       else if (parameter === 'threshold') config.thresholds[category] = fill.threshold;
       else if (parameter === 'cap') config.caps[category] = fill.cap;
+      else if (visitType && visitType !== 'INPATIENT') (config.outpatientRatios[visitType] ??= {})[category] = fill.ratio;
       else config.ratios[category] = fill.ratio;
     }
   }
@@ -177,14 +183,17 @@ describe('settlement properties', () => {
     fc.assert(
       fc.property(single, ratios, (input, [low, raise]) => {
         const [active] = input.categories as [ActiveCategory];
-        const withRatio = (percent: number) =>
-          settle({
+        const withRatio = (percent: number) => {
+          const ratio = { [active.category]: new Money(Math.min(percent, 100)).div(100) };
+          const { type } = input.visit;
+          return settle({
             ...input,
             ruleSet: resolveRuleSet(input.ruleSet.id, {
               ...input.ruleSet.config,
-              ratios: { [active.category]: new Money(Math.min(percent, 100)).div(100) },
+              ...(type === 'INPATIENT' ? { ratios: ratio } : { outpatientRatios: { [type]: ratio } }),
             }),
           }).assistance;
+        };
         expect(withRatio(low + raise).greaterThanOrEqualTo(withRatio(low))).toBe(true);
       }),
       RUNS,
@@ -200,6 +209,43 @@ describe('settlement properties', () => {
         const [active] = input.categories as [ActiveCategory];
         expect(paid.lessThanOrEqualTo(remainingCap(input, active.category, active.class ?? null))).toBe(true);
         expect(second.ytd.assistancePaid.equals(input.ytd.assistancePaid.plus(paid))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('never changes a shanxi settlement when the person also holds a category outside its closed list', () => {
+    const shanxi = scenarioArb.filter((input) => input.ruleSet.id === 'shanxi-2022');
+    const unlisted = fc.subarray(['ORPHAN', 'LIFTED_OUT_OF_POVERTY', 'DISTRESSED_CHILD', 'OTHER_SPECIAL'] as const, { minLength: 1 });
+    const listedOnly = fc
+      .record({ categories: fc.uniqueArray(activeArb, { minLength: 0, maxLength: 3, selector: ({ category }) => category }) })
+      .map(({ categories }) => categories.filter(({ category }) => isAssisted(resolveRuleSet('shanxi-2022'), category)));
+    fc.assert(
+      fc.property(shanxi, listedOnly, unlisted, (input, listed, extra) => {
+        // The configuration is completed for the listed categories only: an unlisted one must need nothing.
+        const ruleSet = resolveRuleSet('shanxi-2022', completeConfig('shanxi-2022', listed, input.visit, input.fill));
+        const alone = settle({ ...input, ruleSet, categories: listed });
+        const withUnlisted = settle({ ...input, ruleSet, categories: [...listed, ...extra.map((category) => ({ category }))] });
+        const amounts = ({ explanation: _explanation, ...rest }: ReturnType<typeof settle>) => JSON.stringify(rest);
+        expect(amounts(withUnlisted)).toBe(amounts(alone));
+        if (listed.length > 0) expect(withUnlisted.explanation).toEqual(alone.explanation);
+      }),
+      RUNS,
+    );
+  });
+
+  it('never raises the assistance, nor assistance and tilt together, when other insurance pays more', () => {
+    const more = fc.integer({ min: 0, max: 100 });
+    fc.assert(
+      fc.property(scenarioArb, more, (input, share) => {
+        const { visit } = input;
+        const left = visit.totalCost.minus(visit.basicPaid).minus(visit.criticalPaid).minus(visit.otherPaid);
+        const otherPaid = visit.otherPaid.plus(left.times(share).div(100).toDecimalPlaces(2, Money.ROUND_DOWN));
+        const before = settle(input);
+        const after = settle({ ...input, visit: { ...visit, otherPaid } });
+        expect(after.assistance.lessThanOrEqualTo(before.assistance)).toBe(true);
+        expect(after.assistance.plus(after.tilt).lessThanOrEqualTo(before.assistance.plus(before.tilt))).toBe(true);
+        expect(after.outOfPocket.isNegative()).toBe(false);
       }),
       RUNS,
     );

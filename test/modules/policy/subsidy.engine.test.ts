@@ -77,7 +77,23 @@ describe('quoteSubsidy', () => {
 
   it('limits the shanxi 280 for monitored people to 2022–2025', () => {
     expect(quote('shanxi-2022', 2025, '400.00', [{ category: 'AT_RISK_MONITORED' }]).subsidy.toFixed(2)).toBe('280.00');
-    expect(() => quote('shanxi-2022', 2026, '400.00', [{ category: 'AT_RISK_MONITORED' }])).toThrow(ParameterNotSetError);
+    const after = quote('shanxi-2022', 2026, '400.00', [{ category: 'AT_RISK_MONITORED' }], {
+      subsidies: { AT_RISK_MONITORED: m('280.00') },
+    });
+    expect(after.subsidy.toFixed(2)).toBe('0.00');
+    expect(after.category).toBeNull();
+  });
+
+  it('leaves the transition subsidy of monitored people to the province until 2025, and pays none after (nhsa-reply-2022 二)', () => {
+    const monitored: ActiveCategory[] = [{ category: 'AT_RISK_MONITORED' }];
+    expect(() => quote('national-2021', 2025, '400.00', monitored)).toThrow(ParameterNotSetError);
+    expect(() => quote('national-2021', 2025, '400.00', monitored)).toThrow('national-2021 sets no subsidy for AT_RISK_MONITORED');
+    const configured = quote('national-2021', 2025, '400.00', monitored, { subsidies: { AT_RISK_MONITORED: m('150.00') } });
+    expect(configured.subsidy.toFixed(2)).toBe('150.00');
+    expect(configured.category).toBe('AT_RISK_MONITORED');
+    const ended = quote('national-2021', 2026, '400.00', monitored, { subsidies: { AT_RISK_MONITORED: m('150.00') } });
+    expect(ended.subsidy.toFixed(2)).toBe('0.00');
+    expect(ended.category).toBeNull();
   });
 
   it('refuses a benefit year before the rule set and a gansu MINIMUM_LIVING without class', () => {

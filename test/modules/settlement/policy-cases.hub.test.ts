@@ -7,7 +7,7 @@ import type { AssistanceCategory, RegionConfig, RuleSetId } from '../../../src/m
 import { makeIdNumber } from '../../../src/shared/id-number.js';
 import { storeVisit } from '../../support/claims.js';
 import { day } from '../../support/factory.js';
-import { policyCaseFiles } from '../../fixtures/policy-cases.js';
+import { allCaseFiles } from '../../fixtures/policy-cases.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
 /** Where a case's person lives: a county governed by the case's rule set, and the province whose client configures it. */
@@ -68,6 +68,10 @@ function configInput(config: RegionConfig, regionCode: string, year: number) {
     caps: list(config.caps),
     subsidies: list(config.subsidies),
     ratios: Object.entries(config.ratios ?? {}).map(([category, ratio]) => ({ category, ratio: ratio.toString() })),
+    outpatientRatios: Object.entries(config.outpatientRatios ?? {}).flatMap(([visitType, byCategory]) =>
+      Object.entries(byCategory ?? {}).map(([category, ratio]) => ({ visitType, category, ratio: ratio.toString() })),
+    ),
+    ...(config.tilt && { tilt: { threshold: money(config.tilt.threshold), ratio: config.tilt.ratio.toString() } }),
     note: 'policy case',
   };
 }
@@ -87,7 +91,10 @@ async function configure(policyCase: SettlementCase | SubsidyCase, year: number)
   expect(result.errors).toBeUndefined();
 }
 
-/** A fictitious person of the case in a county of its rule set, certified in each case category from well before `activeFrom`. */
+/**
+ * A fictitious person of the case in a county of its rule set, certified in each case category from its `validFrom`
+ * when the case states one, else from `activeFrom`, well before the case's date.
+ */
 async function createPerson(policyCase: SettlementCase | SubsidyCase, activeFrom: string): Promise<string> {
   const { county } = REGIONS[policyCase.ruleSet];
   const { birthDate, residence, categories } = policyCase.person;
@@ -103,8 +110,6 @@ async function createPerson(policyCase: SettlementCase | SubsidyCase, activeFrom
     },
   });
   for (const active of categories) {
-    // Every case lists the categories active on its date, none only through a retroactive window.
-    expect(active.retroactive ?? false).toBe(false);
     await hub.db.householdStatus.create({
       data: {
         personId: person.id,
@@ -114,8 +119,8 @@ async function createPerson(policyCase: SettlementCase | SubsidyCase, activeFrom
           ? 'RURAL_REVITALIZATION'
           : 'CIVIL_AFFAIRS',
         documentNo: `CASE-${policyCase.name}-${active.category}`.slice(0, 64),
-        validFrom: day(activeFrom),
-        retroactive: false,
+        validFrom: day(active.validFrom ?? activeFrom),
+        retroactive: active.retroactive ?? false,
       },
     });
   }
@@ -242,7 +247,7 @@ async function runSubsidy(policyCase: SubsidyCase, expected: Expected): Promise<
 }
 
 describe('policy cases through the hub', () => {
-  it.each(policyCaseFiles().map((file) => [path.basename(file), file]))(
+  it.each(allCaseFiles().map((file) => [path.basename(file), file]))(
     '%s gives through the hub the outcome its file expects',
     async (_name, file) => {
       const raw = JSON.parse(readFileSync(file, 'utf8')) as CaseFile;
