@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { ClientRepository, isClientId } from '../auth/client.repository.js';
 import { ClientService, DEFAULT_GRACE_SECONDS, UnknownClientError, validateClientInput } from '../auth/client.service.js';
 import type { HubConfig } from '../server/config.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { log } from '../shared/log.js';
+import { parseOptions } from './usage.js';
 import { withDatabase } from './with-database.js';
 
 const USAGE = `usage: hub clients <command>
@@ -34,7 +34,7 @@ export async function clientsCommand(config: HubConfig, args: string[]): Promise
     work = parse(args);
   } catch (error) {
     if (!(error instanceof ClientsUsageError || error instanceof BadUserInputError)) throw error;
-    process.stderr.write(`hub clients: ${error.message}\n${USAGE}\n`);
+    process.stderr.write(`error: ${error.message}\n${USAGE}\n`);
     return 2;
   }
   return withDatabase(config, 2, async ({ db }) => {
@@ -43,11 +43,11 @@ export async function clientsCommand(config: HubConfig, args: string[]): Promise
       return 0;
     } catch (error) {
       if (error instanceof UnknownClientError) {
-        process.stderr.write(`hub clients: ${error.message}\n`);
+        process.stderr.write(`error: ${error.message}\n`);
         return 1;
       }
       if (error instanceof BadUserInputError) {
-        process.stderr.write(`hub clients: ${error.message}\n`);
+        process.stderr.write(`error: ${error.message}\n`);
         return 2;
       }
       throw error;
@@ -102,8 +102,7 @@ function parse(args: string[]): Work {
 
 function options(args: string[], names: string[]): Record<string, string | undefined> {
   try {
-    const { values } = parseArgs({ args, options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])), strict: true });
-    return values as Record<string, string | undefined>;
+    return parseOptions(args, { values: names }).values;
   } catch (error) {
     throw new ClientsUsageError((error as Error).message);
   }

@@ -4,7 +4,8 @@ import { SigningKeys } from '../auth/signing-keys.js';
 import { TokenService } from '../auth/token.service.js';
 import { createDemoClients } from '../modules/seed/demo-clients.js';
 import { log } from '../shared/log.js';
-import type { HubConfig } from './config.js';
+import { mkdir } from 'node:fs/promises';
+import { ConfigError, productionProblems, type HubConfig } from './config.js';
 import { createRepositories } from './context.js';
 import { openDatabase } from './database.js';
 import { startHttpServer, type HubHttpServer } from './http.js';
@@ -28,6 +29,10 @@ export interface RunningHub {
  * data on first start, then GraphQL over HTTP. Each step says what it does.
  */
 export async function startHub(config: HubConfig, options: { demoData?: boolean } = {}): Promise<RunningHub> {
+  const problems = productionProblems(config);
+  if (problems.length > 0) throw new ConfigError(`refusing to start in production: ${problems.join('; ')}`);
+  // Keys live there whatever the database (and the embedded one too).
+  await mkdir(config.dataDir, { recursive: true });
   const database = await openDatabase(config);
   // Room for the dispatcher (a lock, a LISTEN and its jobs) beside the requests.
   const { db, pool } = createDb(database.url, { poolSize: 20 });
@@ -36,7 +41,9 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     const applied = await migrate(database.url);
     log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
     const clients = new ClientRepository(db);
-    if ((options.demoData ?? true) && (await seedIfEmpty(pool))) await createDemoClients(new ClientService(clients), pool, config.dataDir);
+    const demo = options.demoData ?? config.demo;
+    if (!demo) log.info('no demo data: this database gets only what its clients write (HUB_DEMO=1 would load the demo)');
+    if (demo && (await seedIfEmpty(pool))) await createDemoClients(new ClientService(clients), pool, config.dataDir);
     const keys = await SigningKeys.load(config.dataDir);
     const tokens = new TokenService(clients, keys, {});
     const pubSub = new PubSub();

@@ -15,20 +15,59 @@ export interface HubConfig {
   webhookTimeoutMs: number;
   /** When set, `/metrics` requires `Authorization: Bearer <token>` (HUB_METRICS_TOKEN); otherwise it is open, for a scraper on a private network. */
   metricsToken: string | undefined;
+  /**
+   * Whether a first start loads demo data and demo clients (HUB_DEMO=1 or 0):
+   * by default on the embedded database only, never on a DATABASE_URL unless asked.
+   */
+  demo: boolean;
+  /** NODE_ENV=production or `hub start --production`: start only with a real database, an audit key and CORS origins. */
+  production: boolean;
+  /** Browser origins allowed to call the hub (HUB_CORS_ORIGINS, comma-separated); none by default. */
+  corsOrigins: string[];
 }
+
+/** A configuration the hub refuses to run with; the message names the variable. */
+export class ConfigError extends Error {}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(env[name])}`);
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(env[name])}`);
   }
   return value;
 }
 
-/** Reads the configuration; a malformed value stops the process with a clear message. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+function corsOrigins(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      const url = URL.canParse(origin) ? new URL(origin) : undefined;
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin.replace(/\/$/, '')) {
+        throw new ConfigError(`HUB_CORS_ORIGINS must list origins such as https://console.example.org, got ${JSON.stringify(origin)}`);
+      }
+      return url.origin;
+    });
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Reads the configuration; a malformed value stops the process with a clear
+ * message. `overrides.production` is the `--production` flag.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { production?: boolean } = {}): HubConfig {
   const dispatcher = env.HUB_DISPATCHER ?? 'on';
-  if (dispatcher !== 'on' && dispatcher !== 'off') throw new Error(`HUB_DISPATCHER must be on or off, got ${JSON.stringify(dispatcher)}`);
+  if (dispatcher !== 'on' && dispatcher !== 'off')
+    throw new ConfigError(`HUB_DISPATCHER must be on or off, got ${JSON.stringify(dispatcher)}`);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     port: integer(env, 'PORT', 4000, 0, 65535),
@@ -37,5 +76,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     webhookMaxAttempts: integer(env, 'HUB_WEBHOOK_MAX_ATTEMPTS', 8, 1, 25),
     webhookTimeoutMs: integer(env, 'HUB_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     metricsToken: env.HUB_METRICS_TOKEN || undefined,
+    demo: flag(env, 'HUB_DEMO') ?? !env.DATABASE_URL,
+    production: overrides.production === true || env.NODE_ENV === 'production',
+    corsOrigins: corsOrigins(env.HUB_CORS_ORIGINS),
   };
+}
+
+/**
+ * What stops a production start (NODE_ENV=production or `--production`),
+ * each naming its variable: no real database, no audit key, no CORS origins,
+ * or demo data asked for. Empty when the hub may start.
+ */
+export function productionProblems(config: HubConfig, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!config.production) return [];
+  const problems: string[] = [];
+  if (!config.databaseUrl) problems.push('DATABASE_URL is not set: production needs a real PostgreSQL, not the embedded one');
+  if (!env.HUB_AUDIT_KEYS)
+    problems.push('HUB_AUDIT_KEYS is not set: production needs the audit chain key configured, not generated on disk');
+  if (config.corsOrigins.length === 0) problems.push('HUB_CORS_ORIGINS is not set: production needs the browser origins listed explicitly');
+  if (env.HUB_DEMO && config.demo) problems.push('HUB_DEMO=1: production never loads demo data or demo clients');
+  return problems;
 }

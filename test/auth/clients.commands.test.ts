@@ -113,7 +113,8 @@ describe('hub clients', () => {
     const { code, stdout, stderr } = await hub(...args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^hub clients: \S/m);
+    expect(stderr).toMatch(/^error: \S/m);
+    expect(stderr).not.toMatch(/ambiguous|Option .--/);
   });
 
   it('exits 1 with a message for an unknown client id', async () => {

@@ -24,6 +24,18 @@ export function countiesOf(regionCode: string): readonly string[] {
   return [regionCode];
 }
 
+/**
+ * Whether the demo knows a 6-digit region code: one of its cities, one of
+ * their counties, or a province holding one of them (620000). Other codes
+ * would be seeded with a county list of one made-up county.
+ */
+export function isKnownRegion(regionCode: string): boolean {
+  return Object.entries(COUNTIES).some(
+    ([city, counties]) =>
+      city === regionCode || counties.includes(regionCode) || (regionCode.endsWith('0000') && city.startsWith(regionCode.slice(0, 2))),
+  );
+}
+
 export const SURNAMES = [
   '王',
   '李',

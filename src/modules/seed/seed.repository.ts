@@ -60,6 +60,15 @@ export interface RegionConfigRow {
   note: string;
 }
 
+/** Rows one batch added, table by table. */
+export interface InsertedRows {
+  persons: number;
+  statuses: number;
+  enrollments: number;
+  benefits: number;
+  alerts: number;
+}
+
 /** One batch of generated data, with the demo configurations its settlements used when they are new. */
 export interface SeedBatch {
   regionConfigs: RegionConfigRow[];
@@ -84,9 +93,14 @@ function column<T, K extends keyof T>(rows: T[], key: K): T[K][] {
 export class SeedRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Writes one batch in one transaction: a batch is stored whole or not at all. */
-  async insertBatch(batch: SeedBatch): Promise<void> {
+  /**
+   * Writes one batch in one transaction: a batch is stored whole or not at
+   * all. Returns the rows each table took (rows already there are not counted).
+   */
+  async insertBatch(batch: SeedBatch): Promise<InsertedRows> {
     const client = await this.pool.connect();
+    const inserted: InsertedRows = { persons: 0, statuses: 0, enrollments: 0, benefits: 0, alerts: 0 };
+    const insert = async (sql: string, values: unknown[]) => (await client.query(sql, values)).rowCount ?? 0;
     try {
       await client.query('BEGIN');
       const c = batch.regionConfigs;
@@ -110,7 +124,7 @@ export class SeedRepository {
         column(batch.households, 'regionCode'),
       ]);
       const p = batch.persons;
-      await client.query(
+      inserted.persons = await insert(
         `INSERT INTO person (id, id_number, name, gender, birth_date, residence, region_code, phone, household_id)
          SELECT * FROM unnest($1::uuid[], $2::char(18)[], $3::varchar[], $4::"Gender"[], $5::date[], $6::"Residence"[], $7::varchar[], $8::varchar[], $9::uuid[])
          ON CONFLICT DO NOTHING`,
@@ -127,7 +141,7 @@ export class SeedRepository {
         ],
       );
       const s = batch.statuses;
-      await client.query(
+      inserted.statuses = await insert(
         `INSERT INTO household_status (id, person_id, category, class, certified_by, document_no, valid_from, valid_to, transition_until, retroactive, revoked_at, revoke_reason)
          SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::"AssistanceCategory"[], $4::smallint[], $5::"Agency"[], $6::varchar[], $7::date[], $8::date[], $9::date[], $10::boolean[], $11::timestamptz[], $12::varchar[])
            AS u(id, person_id, category, class, certified_by, document_no, valid_from, valid_to, transition_until, retroactive, revoked_at, revoke_reason)
@@ -149,7 +163,7 @@ export class SeedRepository {
         ],
       );
       const e = batch.enrollments;
-      await client.query(
+      inserted.enrollments = await insert(
         `INSERT INTO enrollment (id, person_id, year, scheme, status, personal_contribution, subsidy_amount, subsidy_category, rule_set)
          SELECT u.id, u.person_id, u.year, u.scheme, 'ENROLLED', u.personal_contribution, u.subsidy_amount, u.subsidy_category, u.rule_set
          FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::"Scheme"[], $5::numeric[], $6::numeric[], $7::"AssistanceCategory"[], $8::varchar[])
@@ -168,7 +182,7 @@ export class SeedRepository {
         ],
       );
       const b = batch.benefits;
-      await client.query(
+      inserted.benefits = await insert(
         `INSERT INTO benefit_record (id, claim_id, person_id, service_date, year, visit_type, referral, in_province, provider_code, diagnosis,
            total_cost, in_policy_cost, basic_paid, critical_paid, other_paid, assistance_paid, tilt_paid, out_of_pocket, threshold_applied,
            tilt_base, provider_borne, rule_set, rule_set_version, category, class, region_config_id, explanation)
@@ -216,7 +230,7 @@ export class SeedRepository {
       );
       const a = batch.alerts;
       // Joined on the benefit record, so that an alert of a visit that was not stored (its person skipped) is not either.
-      await client.query(
+      inserted.alerts = await insert(
         `INSERT INTO alert (id, person_id, rule, rule_set, citation, measure, threshold, amount, targets, year, month, benefit_id, dedupe_key)
          SELECT u.id, u.person_id, u.rule, u.rule_set, u.citation, u.measure, u.threshold, u.amount,
            string_to_array(u.targets, ',')::"Agency"[], u.year, u.month, u.benefit_id, u.dedupe_key
@@ -242,6 +256,7 @@ export class SeedRepository {
         ],
       );
       await client.query('COMMIT');
+      return inserted;
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;

@@ -12,8 +12,13 @@ import { SeedRepository, type RegionConfigRow, type SeedBatch } from './seed.rep
 
 const BATCH_PERSONS = 5_000;
 
-/** What a seed run stored. */
+/**
+ * What a seed run stored: rows inserted, not rows generated (`generated`),
+ * so that a second identical run reports zeros.
+ */
 export interface SeedReport {
+  /** Persons the options generate, stored now or by an earlier run. */
+  generated: number;
   persons: number;
   statuses: number;
   enrollments: number;
@@ -81,7 +86,7 @@ export async function seed(
   assertGoverned(counties, options.year);
   const { versions, added } = await regionConfigsFor(repository, options, counties);
   const policy = enginePolicy(versions);
-  const report: SeedReport = { persons: 0, statuses: 0, enrollments: 0, benefits: 0, alerts: 0, seconds: 0 };
+  const report: SeedReport = { generated: 0, persons: 0, statuses: 0, enrollments: 0, benefits: 0, alerts: 0, seconds: 0 };
   let batch = { ...emptyBatch(), regionConfigs: added };
   let writing = Promise.resolve();
   const flush = async () => {
@@ -89,13 +94,14 @@ export async function seed(
     batch = emptyBatch();
     // One batch is written while the next is generated and settled, so that the database and the engine work at once.
     await writing;
-    writing = repository.insertBatch(full).then(() => {
-      report.persons += full.persons.length;
-      report.statuses += full.statuses.length;
-      report.enrollments += full.enrollments.length;
-      report.benefits += full.benefits.length;
-      report.alerts += full.alerts.length;
-      onProgress(report.persons, options.persons);
+    writing = repository.insertBatch(full).then((inserted) => {
+      report.generated += full.persons.length;
+      report.persons += inserted.persons;
+      report.statuses += inserted.statuses;
+      report.enrollments += inserted.enrollments;
+      report.benefits += inserted.benefits;
+      report.alerts += inserted.alerts;
+      onProgress(report.generated, options.persons);
     });
     // Awaited before the next batch or the end; until then a failure must not count as unhandled.
     writing.catch(() => {});

@@ -33,6 +33,7 @@ describe('seeding', () => {
     expect(progress.at(-1)).toBe(12_000);
     expect(progress[0]).toBeGreaterThanOrEqual(5_000);
     expect(progress[0]).toBeLessThan(5_006);
+    expect(report).toMatchObject({ generated: 12_000, persons: 12_000 });
     expect(await counts()).toEqual({
       persons: 12_000,
       statuses: report.statuses,
@@ -42,13 +43,14 @@ describe('seeding', () => {
       // Demo configurations of Jiaxing for 2024 and for 2023 (the previous year's enrollments).
       configs: 2,
     });
-  });
+  }, 120_000);
 
-  it('stores nothing twice when run again with the same options', async () => {
+  it('stores nothing twice when run again with the same options, and reports that it inserted nothing', async () => {
     const before = await counts();
-    await seed(pool, { persons: 12_000, region: '330400', year: 2024, seed: 3 });
+    const again = await seed(pool, { persons: 12_000, region: '330400', year: 2024, seed: 3 });
     expect(await counts()).toEqual(before);
-  });
+    expect(again).toMatchObject({ generated: 12_000, persons: 0, statuses: 0, enrollments: 0, benefits: 0, alerts: 0 });
+  }, 120_000);
 
   it('keeps benefit amounts consistent in the database: payments and out-of-pocket add up to the total', async () => {
     const { rows } = await pool.query(`SELECT count(*)::int AS bad FROM benefit_record

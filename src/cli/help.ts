@@ -1,0 +1,65 @@
+/**
+ * The command line's help texts and the environment it reads. Kept apart from
+ * the commands so that `hub --help` loads nothing else (no Prisma, no GraphQL).
+ */
+
+/** Every environment variable the hub reads, with its default and meaning (a test keeps it complete). */
+export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, meaning: string])[] = [
+  ['DATABASE_URL', '—', 'PostgreSQL to use; unset: an embedded PostgreSQL under HUB_DATA_DIR'],
+  ['PORT', '4000', 'HTTP port'],
+  ['HUB_DATA_DIR', './data', 'embedded database, signing keys, demo client credentials (created if missing)'],
+  ['HUB_DEMO', '1 embedded, 0 with DATABASE_URL', 'load demo data and demo clients on a first start'],
+  ['NODE_ENV', '—', 'production: refuse to start without DATABASE_URL, HUB_AUDIT_KEYS and HUB_CORS_ORIGINS (as --production)'],
+  ['HUB_CORS_ORIGINS', '—', 'browser origins allowed to call the hub, comma-separated'],
+  ['HUB_AUDIT_KEYS', '—', 'audit chain key(s); required in production'],
+  ['HUB_METRICS_TOKEN', '—', 'bearer token GET /metrics requires; unset: open'],
+  ['HUB_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug or silent'],
+  ['HUB_DISPATCHER', 'on', 'off: hub start leaves webhook delivery to a separate hub dispatch'],
+  ['HUB_WEBHOOK_MAX_ATTEMPTS', '8', 'attempts of one webhook delivery before it is dead (1–25)'],
+  ['HUB_WEBHOOK_TIMEOUT_MS', '10000', 'milliseconds one webhook POST may take'],
+];
+
+/** Per command: its usage lines (`hub <command> --help`). */
+export const COMMAND_USAGE: Record<string, string> = {
+  start: `hub start [--production]
+  start the hub: database (embedded unless DATABASE_URL), migrations, demo data on a first
+  embedded start (HUB_DEMO), GraphQL over HTTP and the webhook dispatcher; stops on SIGINT/SIGTERM
+  --production   as NODE_ENV=production: refuse to start without DATABASE_URL, HUB_AUDIT_KEYS, HUB_CORS_ORIGINS`,
+  migrate: `hub migrate
+  apply pending migrations; prints {"applied":[…]}`,
+  seed: `hub seed --persons N --region CODE --year YYYY [--seed S] [--allow-unknown-region]
+  generate fictitious, reproducible demo data and print what was inserted (a re-run inserts nothing)
+  --persons N              1 to 10 000 000
+  --region CODE            a 6-digit GB/T 2260 code of a region the hub knows (620700 Zhangye, 330400 Jiaxing,
+                           140100 Taiyuan, their counties, their provinces 620000, 330000, 140000)
+  --year YYYY              2000 to 2100, a year some rule set of the region governs
+  --seed S                 0 to 2147483647, default 1
+  --allow-unknown-region   accept any 6-digit code (its persons get a demo region configuration)`,
+  quote: `hub quote FILE…
+  evaluate policy case files (docs/policy-cases.md), one JSON line each; no database`,
+  clients: `hub clients create --name NAME --agency AGENCY --region PREFIX [--purposes P,…]
+  hub clients list | disable --id ID | rotate --id ID [--grace-seconds N] | revoke-token --jti JTI
+  manage the clients that call the hub; a secret is printed once, on stdout`,
+  audit: `hub audit verify
+  check the audit chain (exit 1 with the first broken entry)`,
+  monitor: `hub monitor run --month YYYY-MM [--region PREFIX]
+  raise the month's high-cost alerts (re-running raises nothing twice)`,
+  dispatch: `hub dispatch
+  run only the alert dispatcher (webhooks), e.g. beside HUB_DISPATCHER=off, until SIGINT/SIGTERM`,
+};
+
+/** `hub --help`: every command and every environment variable. */
+export function mainUsage(): string {
+  const width = Math.max(...ENVIRONMENT.map(([name]) => name.length)) + 2;
+  return [
+    'usage: hub <command> [options]      hub <command> --help      hub --version',
+    '',
+    'commands:',
+    ...Object.values(COMMAND_USAGE).map((text) => `  ${text.replace(/\n/g, '\n  ')}`),
+    '',
+    'environment:',
+    ...ENVIRONMENT.map(([name, fallback, meaning]) => `  ${name.padEnd(width)}${meaning} (default: ${fallback})`),
+    '',
+    'Results go to stdout (JSON), logs to stderr. Exit codes: 0 done, 1 failed, 2 bad command line.',
+  ].join('\n');
+}
