@@ -39,6 +39,7 @@ const BENEFIT_READERS = grant([...CASEWORK, 'HEALTH', 'INSURER']);
 const BENEFIT_AMOUNTS = grant([...CASEWORK, 'INSURER']);
 const BURDEN_READERS = grant([...CASEWORK, 'CHARITY', 'INSURER']);
 const ALERT_READERS = grant(CASEWORK);
+const STATISTICS_READERS = grant([...CASEWORK, 'FINANCE', 'ANALYST']);
 
 const fields = (type: string, names: readonly string[], grants: Grants) =>
   Object.fromEntries(names.map((name) => [`${type}.${name}`, grants]));
@@ -73,6 +74,8 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Subscription.alertRaised': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
   ...fields('Mutation', ['registerWebhook', 'removeWebhook', 'replayWebhookDelivery'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
   'Query.webhookDeliveries': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
+  // Aggregates (access-policy.md §1): casework within their rows, FINANCE and ANALYST with cells under 10 persons hidden.
+  'Query.statistics': STATISTICS_READERS,
   // Policy parameters are no personal data: every agency that works with the policy may read them.
   'Query.regionConfig': grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR']),
   ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
@@ -144,6 +147,9 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   PersonChange: grant(CASEWORK),
   ...Object.fromEntries(['PersonInput', 'PersonUpdateInput'].map((type) => [type, grant(['MEDICAL_INSURANCE'])])),
   CertificationInput: grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
+  ...Object.fromEntries(
+    ['StatisticsInput', 'StatisticsTable', 'StatisticsCell', 'StatisticsTarget'].map((type) => [type, STATISTICS_READERS]),
+  ),
   ...Object.fromEntries(
     ['Webhook', 'WebhookRegistration', 'WebhookDeliveryRecord'].map((type) => [type, grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])]),
   ),

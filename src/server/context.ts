@@ -39,6 +39,8 @@ import { SharingRepository } from '../modules/sharing/sharing.repository.js';
 import { SharingService } from '../modules/sharing/sharing.service.js';
 import { createStatusLoaders } from '../modules/status/household-status.loader.js';
 import { HouseholdStatusRepository } from '../modules/status/household-status.repository.js';
+import { StatisticsRepository } from '../modules/statistics/statistics.repository.js';
+import { StatisticsService } from '../modules/statistics/statistics.service.js';
 import type { Db } from './prisma.js';
 
 /** The repositories, one set per process: they hold no request state. `queue` is the outbox of every alert stored. */
@@ -60,6 +62,7 @@ export function createRepositories(db: Db, queue: JobQueue | null = null) {
     webhooks: new WebhookRepository(db),
     /** The event hook point of the exchange's writes (issue #11); the pushes plug in here. */
     exchangeEvents: NO_EXCHANGE_EVENTS as ExchangeEvents,
+    statistics: new StatisticsRepository(db),
   };
 }
 
@@ -102,6 +105,8 @@ export interface HubContext {
   enrollments: EnrollmentService;
   alerts: AlertService;
   webhooks: WebhookService;
+  /** Counts and sums with disclosure control (casework, FINANCE, ANALYST). */
+  statistics: StatisticsService;
   /** The monthly monitoring run over the client's jurisdiction (medical insurance only). */
   monitoring(month: string): Promise<MonitoringRun>;
 }
@@ -146,6 +151,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
     webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter),
+    statistics: new StatisticsService(repositories.statistics, principal, auditWriter),
     async monitoring(month) {
       const run = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(
         requireMonth(month, 'month'),

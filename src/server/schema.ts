@@ -19,6 +19,7 @@ import { SettlementResolver } from '../modules/settlement/settlement.resolver.js
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
 import { WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
+import { StatisticsResolver } from '../modules/statistics/statistics.resolver.js';
 import { PubSub } from './pubsub.js';
 
 /** The committed SDL, for partners and for codegen. */
@@ -62,6 +63,7 @@ export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSc
       PersonAlertsResolver,
       AlertSubscriptionResolver,
       WebhookResolver,
+      StatisticsResolver,
     ],
     pubSub,
     validate: false,

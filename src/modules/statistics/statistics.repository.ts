@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import type { Agency } from '../../generated/prisma/enums.js';
+import type { Db } from '../../server/prisma.js';
+import { MEASURES, type MeasureSource, type StatisticsMeasure, type ValueDimension } from './statistics.measures.js';
+
+/** What a family query is asked: a measure under a root region, for a year, on a month-end date. */
+export interface FamilyQuery {
+  measure: StatisticsMeasure;
+  year: number;
+  /** `YYYY-MM-DD`, the last day of a month of `year`. */
+  asOf: string;
+  /** The root region prefix ('' for the whole country). */
+  root: string;
+  /** The region levels (code lengths) below the root to group by, e.g. [4, 6]. */
+  levels: readonly number[];
+  /** The dimensions to cross each region node with. */
+  dimensions: readonly ValueDimension[];
+  /** Rural residents only (rural revitalization's rows). */
+  ruralOnly: boolean;
+}
+
+/** One aggregated cell as PostgreSQL returns it. */
+export interface FamilyRow {
+  /** The region node: the root, or a code prefix of one of `levels`. */
+  region: string;
+  dimension: ValueDimension | null;
+  value: string | null;
+  persons: number;
+  /** Sum of the measure's amount (or count of rows). */
+  amount: string;
+  numerator: string;
+  denominator: string;
+}
+
+const DIMENSION_COLUMN: Record<ValueDimension, string> = {
+  CATEGORY: 'category',
+  MONTH: 'month',
+  VISIT_TYPE: 'visit_type',
+  OUTCOME: 'outcome',
+};
+
+// The status rows active on $3 (as activeOnWhere: transition and revocation on the day included).
+const ACTIVE_ON = `s.valid_from <= $3::date
+  AND (s.valid_to IS NULL OR s.valid_to >= $3::date OR s.transition_until >= $3::date)
+  AND (s.revoked_at IS NULL OR s.revoked_at >= $3::date + 1)`;
+
+/**
+ * The rows of each source as facts with the same columns: the person, the
+ * person counted behind the cell (`pid`, null when the row does not count
+ * one), the region, the dimension values, and the amounts. $1 root prefix,
+ * $2 year, $3 asOf, $4 rural only.
+ */
+function factsSql(measure: StatisticsMeasure): string {
+  const spec = MEASURES[measure];
+  const persons = `p.region_code LIKE $1 || '%' AND (NOT $4::boolean OR p.residence = 'RURAL')`;
+  const principal = `SELECT DISTINCT ON (s.person_id) s.person_id, s.category FROM household_status s
+    WHERE ${ACTIVE_ON} ORDER BY s.person_id, s.category`;
+  const sources: Record<MeasureSource, () => string> = {
+    PERSON: () => {
+      const [amount, numerator, denominator, where] =
+        measure === 'COVERAGE_RATE'
+          ? ['0', 'CASE WHEN e.person_id IS NOT NULL THEN 1 ELSE 0 END', '1', 'c.category IS NOT NULL']
+          : measure === 'SUBSIDISED_ENROLLMENT_RATE'
+            ? ['0', 'CASE WHEN e.subsidised THEN 1 ELSE 0 END', '1', 'c.category IS NOT NULL AND e.person_id IS NOT NULL']
+            : ['1', '0', '0', 'true'];
+      return `SELECT p.id AS pid, p.region_code, COALESCE(c.category::text, 'NONE') AS category,
+          NULL::text AS month, NULL::text AS visit_type, NULL::text AS outcome,
+          ${amount}::numeric AS amount, ${numerator}::numeric AS numerator, ${denominator}::numeric AS denominator
+        FROM person p
+        LEFT JOIN (${principal}) c ON c.person_id = p.id
+        LEFT JOIN (SELECT person_id, bool_or(coalesce(subsidy_amount, 0) > 0) AS subsidised FROM enrollment
+                   WHERE year = $2 AND status = 'ENROLLED' GROUP BY person_id) e ON e.person_id = p.id
+        WHERE ${persons} AND ${where}`;
+    },
+    BENEFIT: () => {
+      const [amount, numerator, denominator, counts] = {
+        ASSISTED_PERSONS: ['0', '0', '0', 'b.assistance_paid + b.tilt_paid > 0'],
+        ASSISTANCE_PAID: ['b.assistance_paid', '0', '0', 'b.assistance_paid <> 0'],
+        TILT_PAID: ['b.tilt_paid', '0', '0', 'b.tilt_paid <> 0'],
+        OUT_OF_POCKET: ['b.out_of_pocket', '0', '0', 'b.out_of_pocket <> 0'],
+        PROTECTION_RATE: [
+          '0',
+          'b.basic_paid + b.critical_paid + b.other_paid + b.assistance_paid + b.tilt_paid',
+          'b.in_policy_cost',
+          'b.in_policy_cost <> 0',
+        ],
+        BURDEN_RATE: ['0', 'b.out_of_pocket', 'b.total_cost', 'b.total_cost <> 0'],
+      }[measure as 'ASSISTANCE_PAID']!;
+      return `SELECT CASE WHEN ${counts} THEN b.person_id END AS pid, p.region_code,
+          COALESCE(b.category::text, 'NONE') AS category, extract(month FROM b.service_date)::int::text AS month,
+          b.visit_type::text AS visit_type, NULL::text AS outcome,
+          ${amount} AS amount, ${numerator} AS numerator, ${denominator} AS denominator
+        FROM benefit_record b JOIN person p ON p.id = b.person_id
+        WHERE b.year = $2 AND b.service_date <= $3::date AND ${persons}`;
+    },
+    ENROLLMENT: () => `SELECT CASE WHEN e.subsidy_amount <> 0 THEN e.person_id END AS pid, p.region_code,
+          COALESCE(e.subsidy_category::text, 'NONE') AS category, m.month::text AS month,
+          NULL::text AS visit_type, NULL::text AS outcome,
+          e.subsidy_amount AS amount, 0::numeric AS numerator, 0::numeric AS denominator
+        FROM enrollment e JOIN person p ON p.id = e.person_id
+        CROSS JOIN LATERAL (
+          SELECT coalesce((SELECT extract(month FROM min(s.valid_from))::int FROM household_status s
+                           WHERE s.person_id = e.person_id AND s.category = e.subsidy_category
+                             AND s.valid_from BETWEEN make_date($2, 1, 1) AND make_date($2, 12, 31)), 1) AS month) m
+        WHERE e.year = $2 AND coalesce(e.subsidy_amount, 0) > 0 AND m.month <= extract(month FROM $3::date) AND ${persons}`,
+    ALERT: () => `SELECT a.person_id AS pid, p.region_code, NULL::text AS category,
+          substr(a.month, 6, 2)::int::text AS month, NULL::text AS visit_type,
+          CASE WHEN a.status = 'CLOSED' AND a.outcome IS NOT NULL THEN a.outcome::text ELSE 'OPEN' END AS outcome,
+          1::numeric AS amount, 0::numeric AS numerator, 0::numeric AS denominator
+        FROM alert a JOIN person p ON p.id = a.person_id
+        WHERE a.year = $2 AND a.month <= to_char($3::date, 'YYYY-MM') AND ${persons}`,
+  };
+  return sources[spec.source]();
+}
+
+/** Reads statistics families and keeps what was published. */
+export class StatisticsRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Every cell of a family in one statement: GROUPING SETS over each region
+   * level crossed with each dimension (and alone), so PostgreSQL aggregates
+   * and only the cells come back.
+   */
+  async family(query: FamilyQuery): Promise<FamilyRow[]> {
+    const regionColumns = query.levels.map((level) => `r${level}`);
+    const dimensionColumns = query.dimensions.map((dimension) => DIMENSION_COLUMN[dimension]);
+    const sets: string[] = [];
+    for (const region of [null, ...regionColumns]) {
+      for (const dimension of [null, ...dimensionColumns]) {
+        sets.push(`(${[region, dimension].filter(Boolean).join(', ')})`);
+      }
+    }
+    const grouped = [...regionColumns, ...dimensionColumns];
+    const sql = `WITH facts AS (${factsSql(query.measure)})
+      SELECT ${grouped.length ? `${grouped.join(', ')}, GROUPING(${grouped.join(', ')}) AS grouping,` : '0 AS grouping,'}
+        count(DISTINCT pid)::int AS persons, coalesce(sum(amount), 0)::text AS amount,
+        coalesce(sum(numerator), 0)::text AS numerator, coalesce(sum(denominator), 0)::text AS denominator
+      FROM (SELECT *, ${query.levels.map((level) => `left(region_code, ${level}) AS r${level}`).join(', ') || '1 AS r'} FROM facts) f
+      GROUP BY GROUPING SETS (${sets.join(', ')})`;
+    const rows = await this.db.$queryRawUnsafe<Record<string, unknown>[]>(sql, query.root, query.year, query.asOf, query.ruralOnly);
+    return rows.map((row) => {
+      const bits = Number(row.grouping);
+      // GROUPING() sets a bit per listed column, the first column the highest, when that column is totalled.
+      const isGrouped = (index: number) => ((bits >> (grouped.length - 1 - index)) & 1) === 0;
+      let region = query.root;
+      regionColumns.forEach((column, index) => {
+        if (isGrouped(index)) region = String(row[column]);
+      });
+      let dimension: ValueDimension | null = null;
+      let value: string | null = null;
+      query.dimensions.forEach((candidate, index) => {
+        if (isGrouped(regionColumns.length + index)) {
+          dimension = candidate;
+          value = String(row[DIMENSION_COLUMN[candidate]]);
+        }
+      });
+      return {
+        region,
+        dimension,
+        value,
+        persons: Number(row.persons),
+        amount: String(row.amount),
+        numerator: String(row.numerator),
+        denominator: String(row.denominator),
+      };
+    });
+  }
+
+  /** Keeps a published answer: the request, the method and the cells shown (no person). Returns its id and digest. */
+  async release(entry: { clientId: string; agency: Agency; request: object; method: string; cells: object[] }) {
+    const cells = JSON.parse(JSON.stringify(entry.cells)) as object[];
+    const digest = createHash('sha256').update(JSON.stringify(cells)).digest('hex');
+    const row = await this.db.statisticsRelease.create({
+      data: { clientId: entry.clientId, agency: entry.agency, request: entry.request, method: entry.method, cells, digest },
+      select: { id: true },
+    });
+    return { id: row.id, digest };
+  }
+}
