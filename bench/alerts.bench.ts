@@ -29,6 +29,7 @@ import { MonitoringService } from '../src/modules/alert/monitoring.service.js';
 import { WEBHOOK_HEADERS } from '../src/modules/webhook/webhook.signature.js';
 import { createRepositories } from '../src/server/context.js';
 import { startDispatcher, type Dispatcher } from '../src/server/dispatcher.js';
+import { WebhookTargets } from '../src/modules/webhook/webhook.target.js';
 import { JobQueue } from '../src/server/job-queue.js';
 import { createDb } from '../src/server/prisma.js';
 import { Random } from '../src/modules/seed/random.js';
@@ -80,7 +81,9 @@ await withSeededDatabase(persons, async (bench) => {
   );
   const receiver = await startReceiver();
   const queue = new JobQueue(8);
-  const repositories = createRepositories(db, queue);
+  // The receiver listens on loopback, as HUB_WEBHOOK_ALLOW_PRIVATE=1 allows.
+  const targets = new WebhookTargets({ allowPrivate: true });
+  const repositories = createRepositories(db, queue, targets);
   const hub = await startBenchHub(bench, repositories);
   // Jobs plus graphile-worker's LISTEN and the dispatcher's lock.
   const dispatch = createDb(pool.options.connectionString!, { poolSize: CONCURRENCY + 4 });
@@ -93,7 +96,7 @@ await withSeededDatabase(persons, async (bench) => {
       const answer = await hub.request(await hub.token(agency, '6207'), 'MONITORING_FOLLOW_UP', REGISTER, { url: receiver.url });
       if (answer.errors) throw new Error(`registerWebhook as ${agency}: ${JSON.stringify(answer.errors)}`);
     }
-    dispatcher = await startDispatcher(dispatch.pool, createRepositories(dispatch.db, queue), queue, {
+    dispatcher = await startDispatcher(dispatch.pool, createRepositories(dispatch.db, queue, targets), queue, {
       maxAttempts: 8,
       timeoutMs: 5_000,
       pollInterval: 200,

@@ -4,6 +4,7 @@ import { MonitoringService } from '../modules/alert/monitoring.service.js';
 import type { HubConfig } from '../server/config.js';
 import { createRepositories } from '../server/context.js';
 import { startDispatcher } from '../server/dispatcher.js';
+import { WebhookTargets } from '../modules/webhook/webhook.target.js';
 import { JobQueue } from '../server/job-queue.js';
 import { log } from '../shared/log.js';
 import { waitForSignal } from './signals.js';
@@ -52,9 +53,11 @@ export async function monitorCommand(config: HubConfig, args: string[]): Promise
 export function dispatchCommand(config: HubConfig): Promise<number> {
   return withDatabase(config, 8, async ({ db, pool }) => {
     const queue = new JobQueue(config.webhookMaxAttempts);
-    const dispatcher = await startDispatcher(pool, createRepositories(db, queue), queue, {
+    const targets = new WebhookTargets({ allowPrivate: config.webhookAllowPrivate });
+    const dispatcher = await startDispatcher(pool, createRepositories(db, queue, targets), queue, {
       maxAttempts: config.webhookMaxAttempts,
       timeoutMs: config.webhookTimeoutMs,
+      concurrency: config.webhookConcurrency,
     });
     await waitForSignal();
     await dispatcher.stop();

@@ -17,6 +17,7 @@ import { createDb } from './prisma.js';
 import { PubSub } from './pubsub.js';
 import { buildHubSchema } from './schema.js';
 import { seedIfEmpty } from '../modules/seed/seed.service.js';
+import { WebhookTargets } from '../modules/webhook/webhook.target.js';
 
 /** A running hub, and how to stop it cleanly. */
 export interface RunningHub {
@@ -49,7 +50,8 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     const pubSub = new PubSub();
     const schema = await buildHubSchema(pubSub);
     const queue = new JobQueue(config.webhookMaxAttempts);
-    const repositories = createRepositories(db, queue);
+    const repositories = createRepositories(db, queue, new WebhookTargets({ allowPrivate: config.webhookAllowPrivate }));
+    if (config.webhookAllowPrivate) log.warn('HUB_WEBHOOK_ALLOW_PRIVATE=1: webhooks may point to internal addresses (development only)');
     // Listening before the first subscriber can connect.
     feed = await startAlertFeed(database.url, pubSub);
     const http = await startHttpServer(
@@ -58,7 +60,11 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     );
     log.info(`serving GraphQL at ${http.url}`);
     const dispatcher = config.dispatcher
-      ? await startDispatcher(pool, repositories, queue, { maxAttempts: config.webhookMaxAttempts, timeoutMs: config.webhookTimeoutMs })
+      ? await startDispatcher(pool, repositories, queue, {
+          maxAttempts: config.webhookMaxAttempts,
+          timeoutMs: config.webhookTimeoutMs,
+          concurrency: config.webhookConcurrency,
+        })
       : null;
     return {
       http,

@@ -24,6 +24,10 @@ export interface HubConfig {
   production: boolean;
   /** Browser origins allowed to call the hub (HUB_CORS_ORIGINS, comma-separated); none by default. */
   corsOrigins: string[];
+  /** Whether webhooks may point to loopback, private and other internal addresses (HUB_WEBHOOK_ALLOW_PRIVATE=1; development and tests only). */
+  webhookAllowPrivate: boolean;
+  /** Webhook POSTs the dispatcher makes at once (HUB_WEBHOOK_CONCURRENCY, default 16). */
+  webhookConcurrency: number;
 }
 
 /** A configuration the hub refuses to run with; the message names the variable. */
@@ -79,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { pr
     demo: flag(env, 'HUB_DEMO') ?? !env.DATABASE_URL,
     production: overrides.production === true || env.NODE_ENV === 'production',
     corsOrigins: corsOrigins(env.HUB_CORS_ORIGINS),
+    webhookAllowPrivate: flag(env, 'HUB_WEBHOOK_ALLOW_PRIVATE') ?? false,
+    webhookConcurrency: integer(env, 'HUB_WEBHOOK_CONCURRENCY', 16, 1, 256),
   };
 }
 
@@ -95,5 +101,7 @@ export function productionProblems(config: HubConfig, env: NodeJS.ProcessEnv = p
     problems.push('HUB_AUDIT_KEYS is not set: production needs the audit chain key configured, not generated on disk');
   if (config.corsOrigins.length === 0) problems.push('HUB_CORS_ORIGINS is not set: production needs the browser origins listed explicitly');
   if (env.HUB_DEMO && config.demo) problems.push('HUB_DEMO=1: production never loads demo data or demo clients');
+  if (config.webhookAllowPrivate)
+    problems.push('HUB_WEBHOOK_ALLOW_PRIVATE=1: production never lets webhooks reach loopback or private addresses');
   return problems;
 }

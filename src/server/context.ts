@@ -12,6 +12,7 @@ import { requireMonth } from '../shared/validate.js';
 import { AlertStore } from '../modules/alert/alert.store.js';
 import { WebhookRepository } from '../modules/webhook/webhook.repository.js';
 import { WebhookService } from '../modules/webhook/webhook.service.js';
+import { WebhookTargets } from '../modules/webhook/webhook.target.js';
 import type { JobQueue } from './job-queue.js';
 import type { MonitoringRun } from '../modules/alert/alert.type.js';
 import { MonitoringRepository } from '../modules/alert/monitoring.repository.js';
@@ -43,8 +44,12 @@ import { StatisticsRepository } from '../modules/statistics/statistics.repositor
 import { StatisticsService } from '../modules/statistics/statistics.service.js';
 import type { Db } from './prisma.js';
 
-/** The repositories, one set per process: they hold no request state. `queue` is the outbox of every alert stored. */
-export function createRepositories(db: Db, queue: JobQueue | null = null) {
+/**
+ * The repositories, one set per process: they hold no request state. `queue`
+ * is the outbox of every alert stored; `webhookTargets` decides where webhooks
+ * may point (public addresses only, unless the operator allows private ones).
+ */
+export function createRepositories(db: Db, queue: JobQueue | null = null, webhookTargets = new WebhookTargets()) {
   return {
     persons: new PersonRepository(db),
     households: new HouseholdRepository(db),
@@ -63,6 +68,7 @@ export function createRepositories(db: Db, queue: JobQueue | null = null) {
     /** The event hook point of the exchange's writes (issue #11); the pushes plug in here. */
     exchangeEvents: NO_EXCHANGE_EVENTS as ExchangeEvents,
     statistics: new StatisticsRepository(db),
+    webhookTargets,
   };
 }
 
@@ -150,8 +156,8 @@ export function createContext(principal: Principal, purpose: string | undefined,
     ),
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
-    webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter),
     statistics: new StatisticsService(repositories.statistics, principal, auditWriter),
+    webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter, repositories.webhookTargets),
     async monitoring(month) {
       const run = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(
         requireMonth(month, 'month'),

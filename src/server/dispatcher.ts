@@ -38,6 +38,7 @@ export async function startDispatcher(
     repositories.persons,
     repositories.audit,
     queue,
+    repositories.webhookTargets,
     options,
   );
   const fanOut: Task = async (payload) => {
@@ -53,7 +54,8 @@ export async function startDispatcher(
     } catch (error) {
       webhookOutcomes.inc({ outcome: 'ERROR' });
       // On the last try graphile-worker gives up too: the delivery must not stay PENDING where no replay reaches it.
-      if (attempts >= maxAttempts) await dispatcher.gaveUp(deliveryId, attempts, error instanceof Error ? error.message : String(error));
+      // The client sees lastError: the cause is logged here, the client reads only that the hub failed.
+      if (attempts >= maxAttempts) await dispatcher.gaveUp(deliveryId, attempts, 'the hub could not complete the attempt');
       throw error;
     }
     // Throwing hands the job back to graphile-worker's backoff; a dead delivery ends the job (the delivery row is the dead letter).
@@ -71,7 +73,7 @@ export async function startDispatcher(
     );
     runner = await run({
       pgPool: pool,
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency ?? 16,
       pollInterval: options.pollInterval ?? 1_000,
       noHandleSignals: true,
       logger,

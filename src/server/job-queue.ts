@@ -11,7 +11,7 @@ export const JOBS = {
 
 /** Puts a webhook delivery (back) on the queue, in the caller's transaction. */
 export interface DeliveryQueue {
-  enqueueDelivery(tx: Prisma.TransactionClient, deliveryId: string): Promise<void>;
+  enqueueDelivery(tx: Prisma.TransactionClient, delivery: { id: string; webhookId: string }): Promise<void>;
 }
 
 /**
@@ -21,8 +21,14 @@ export interface DeliveryQueue {
  * repeated enqueue replace rather than duplicate.
  */
 export class JobQueue implements AlertOutbox, DeliveryQueue {
-  /** @param maxAttempts attempts of one webhook delivery before it is dead (graphile-worker waits e^n seconds after the n-th failure). */
-  constructor(private readonly maxAttempts: number) {}
+  /**
+   * @param maxAttempts attempts of one webhook delivery before it is dead (graphile-worker waits e^n seconds after the n-th failure).
+   * @param lanesPerEndpoint how many POSTs to one webhook may be in flight at once (default 2).
+   */
+  constructor(
+    private readonly maxAttempts: number,
+    private readonly lanesPerEndpoint = 2,
+  ) {}
 
   /** Puts the alerts on the way to their webhooks (the fan-out job), in the caller's transaction. */
   async enqueue(tx: Prisma.TransactionClient, alertIds: readonly string[]): Promise<void> {
@@ -31,10 +37,18 @@ export class JobQueue implements AlertOutbox, DeliveryQueue {
       FROM unnest(${[...alertIds]}::uuid[]) AS id`;
   }
 
-  /** Puts one webhook delivery (back) on the queue, keyed by its id, in the caller's transaction. */
-  async enqueueDelivery(tx: Prisma.TransactionClient, deliveryId: string): Promise<void> {
+  /**
+   * Puts one webhook delivery (back) on the queue, keyed by its id, in the
+   * caller's transaction. Each webhook's deliveries go into a few named
+   * queues of their own (graphile-worker runs one job of a named queue at a
+   * time), so a slow endpoint holds at most that many of the dispatcher's
+   * slots and never delays the others'.
+   */
+  async enqueueDelivery(tx: Prisma.TransactionClient, delivery: { id: string; webhookId: string }): Promise<void> {
+    const lane = parseInt(delivery.id.slice(-4), 16) % this.lanesPerEndpoint;
     await tx.$executeRaw`
-      SELECT graphile_worker.add_job(${JOBS.deliver}, json_build_object('deliveryId', ${deliveryId}::uuid),
-        job_key => ${`webhook-delivery:${deliveryId}`}, max_attempts => ${this.maxAttempts}::int)`;
+      SELECT graphile_worker.add_job(${JOBS.deliver}, json_build_object('deliveryId', ${delivery.id}::uuid),
+        queue_name => ${`webhook:${delivery.webhookId}:${lane}`},
+        job_key => ${`webhook-delivery:${delivery.id}`}, max_attempts => ${this.maxAttempts}::int)`;
   }
 }

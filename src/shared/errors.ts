@@ -170,3 +170,14 @@ export class TrustedDocumentNotFoundError extends HubError {
     });
   }
 }
+
+/**
+ * A standing cap of the client is reached (webhooks registered, live
+ * subscriptions): QUOTA_EXCEEDED with the cap's name and size. Unlike a
+ * rate, it frees up only when the client gives something back.
+ */
+export class CapReachedError extends HubError {
+  constructor(quota: string, max: number) {
+    super(`quota ${quota} of ${max} is used up: remove one first`, ErrorCode.QUOTA_EXCEEDED, { quota, max });
+  }
+}

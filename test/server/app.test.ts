@@ -67,6 +67,10 @@ describe('modes', () => {
     expect(productionProblems(loadConfig(demo, { production: true }), demo)).toEqual([
       'HUB_DEMO=1: production never loads demo data or demo clients',
     ]);
+    const internalHooks = { ...ready, HUB_WEBHOOK_ALLOW_PRIVATE: '1' };
+    expect(productionProblems(loadConfig(internalHooks, { production: true }), internalHooks)).toEqual([
+      'HUB_WEBHOOK_ALLOW_PRIVATE=1: production never lets webhooks reach loopback or private addresses',
+    ]);
   });
 
   it('reads CORS origins strictly', () => {

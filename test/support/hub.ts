@@ -16,6 +16,7 @@ import { PubSub } from '../../src/server/pubsub.js';
 import { startHttpServer } from '../../src/server/http.js';
 import { createDb, type Db, type StatementCounter } from '../../src/server/prisma.js';
 import { buildHubSchema } from '../../src/server/schema.js';
+import { WebhookTargets, type Resolve } from '../../src/modules/webhook/webhook.target.js';
 import { createTestDatabase } from './database.js';
 
 /** A GraphQL answer as a client sees it. */
@@ -64,8 +65,18 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
+/** How a test hub treats webhook targets. */
+export interface TestHubOptions {
+  webhookMaxAttempts?: number;
+  /** Whether webhooks may point to loopback receivers (HUB_WEBHOOK_ALLOW_PRIVATE=1); default false, as in production. */
+  webhookAllowPrivate?: boolean;
+  /** The DNS the webhook checks use (a fake one for names that must resolve to chosen addresses). */
+  resolve?: Resolve;
+  metricsToken?: string;
+}
+
 /** Starts a hub for one test file. */
-export async function startTestHub(options: { webhookMaxAttempts?: number; metricsToken?: string } = {}): Promise<TestHub> {
+export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-keys-'));
   const counter: StatementCounter = { count: 0, statements: [] };
@@ -76,7 +87,11 @@ export async function startTestHub(options: { webhookMaxAttempts?: number; metri
   const tokens = new TokenService(repository, keys, {});
   // Alerts enter the outbox as in production; a test that wants them delivered starts a dispatcher.
   const queue = new JobQueue(options.webhookMaxAttempts ?? 8);
-  const repositories = createRepositories(db, queue);
+  const targets = new WebhookTargets({
+    allowPrivate: options.webhookAllowPrivate ?? false,
+    ...(options.resolve && { resolve: options.resolve }),
+  });
+  const repositories = createRepositories(db, queue, targets);
   const pubSub = new PubSub();
   const feed = await startAlertFeed(database.url, pubSub);
   const http = await startHttpServer(

@@ -8,6 +8,7 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import type { WebhookRepository } from './webhook.repository.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook.signature.js';
+import { postToTarget, TargetRefused, type CheckedTarget, type WebhookTargets } from './webhook.target.js';
 
 /** Alerts serve the follow-up of the target agencies (access-policy.md §3). */
 const ALERT_PURPOSE = 'MONITORING_FOLLOW_UP';
@@ -47,6 +48,7 @@ export class WebhookDispatcher {
     private readonly persons: PersonRepository,
     private readonly audit: AuditRepository,
     private readonly queue: DeliveryQueue,
+    private readonly targets: WebhookTargets,
     private readonly options: DispatchOptions,
   ) {}
 
@@ -84,8 +86,12 @@ export class WebhookDispatcher {
     await this.webhooks.attempted(deliveryId, { status: 'DEAD', error, attempts });
   }
 
-  /** One attempt of a delivery; `attempt` counts from 1. */
-  async attempt(deliveryId: string, attempt: number, fetchImpl: typeof fetch = fetch): Promise<AttemptOutcome> {
+  /**
+   * One attempt of a delivery; `attempt` counts from 1. The webhook's host is
+   * resolved and checked again (a name may point elsewhere since
+   * registration), and the POST connects to the address checked.
+   */
+  async attempt(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
     const delivery = await this.webhooks.findDelivery(deliveryId);
     if (!delivery || delivery.status !== 'PENDING') return 'SKIPPED';
     const alert = await this.alerts.findOne({ id: delivery.alertId });
@@ -124,6 +130,18 @@ export class WebhookDispatcher {
         person: { id: alert.personId, regionCode: person?.regionCode ?? null },
       },
     });
+    let target: CheckedTarget;
+    try {
+      target = await this.targets.check(new URL(delivery.webhook.url));
+    } catch (refused) {
+      if (!(refused instanceof TargetRefused)) throw refused;
+      // Nothing left the hub: the attempt failed as an unreachable endpoint would, in words that name the class only.
+      return this.failed(
+        delivery.id,
+        attempt,
+        refused.reason === 'unresolvable' ? 'DNS lookup failed' : `address not allowed (${refused.reason})`,
+      );
+    }
     // Logged before it leaves the hub, on every attempt: the receiver may keep what it got even when it answers an error.
     await this.audit.append({
       clientId: client.id,
@@ -135,33 +153,30 @@ export class WebhookDispatcher {
       outcome: 'SUCCESS',
     });
     const timestamp = Math.floor(Date.now() / 1000);
-    let error: string | null = null;
-    try {
-      const response = await fetchImpl(delivery.webhook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [WEBHOOK_HEADERS.delivery]: delivery.id,
-          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: signWebhook(delivery.webhook.secret, timestamp, body),
-        },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        redirect: 'manual',
-      });
-      await response.body?.cancel();
-      if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
-    } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
-    }
+    const error = await postToTarget(
+      target,
+      {
+        'content-type': 'application/json',
+        [WEBHOOK_HEADERS.delivery]: delivery.id,
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: signWebhook(delivery.webhook.secret, timestamp, body),
+      },
+      body,
+      this.options.timeoutMs,
+    );
     if (error === null) {
       // The delivery row last: a crash before it leaves the delivery PENDING, to be sent again under the same id.
       await this.alerts.recordDelivery(alert.id, client.agency, client.id, 'WEBHOOK');
       await this.webhooks.attempted(delivery.id, { status: 'DELIVERED', error: null, attempts: attempt });
       return 'DELIVERED';
     }
+    return this.failed(delivery.id, attempt, error);
+  }
+
+  /** Records a failed attempt: retried, or dead after the last. */
+  private async failed(deliveryId: string, attempt: number, error: string): Promise<AttemptOutcome> {
     const dead = attempt >= this.options.maxAttempts;
-    await this.webhooks.attempted(delivery.id, { status: dead ? 'DEAD' : 'PENDING', error, attempts: attempt });
+    await this.webhooks.attempted(deliveryId, { status: dead ? 'DEAD' : 'PENDING', error, attempts: attempt });
     return dead ? 'DEAD' : 'RETRY';
   }
 }

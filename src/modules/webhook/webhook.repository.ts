@@ -12,6 +12,12 @@ export class WebhookRepository {
     return tx.webhook.create({ data });
   }
 
+  /** Takes the client's webhook lock for the transaction and counts its active webhooks. */
+  async lockAndCountActive(tx: Prisma.TransactionClient, clientId: string): Promise<number> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('webhooks of ' || ${clientId}))`;
+    return tx.webhook.count({ where: { clientId, disabledAt: null } });
+  }
+
   /** The client's active webhook of this id, or null. */
   findOwn(id: string, clientId: string) {
     return this.db.webhook.findFirst({ where: { id, clientId, disabledAt: null } });
@@ -49,7 +55,7 @@ export class WebhookRepository {
     await this.db.$transaction(async (tx) => {
       await tx.webhookDelivery.createMany({ data: webhookIds.map((webhookId) => ({ webhookId, alertId })), skipDuplicates: true });
       const pending = await tx.webhookDelivery.findMany({ where: { alertId, webhookId: { in: [...webhookIds] }, status: 'PENDING' } });
-      for (const delivery of pending) await queue.enqueueDelivery(tx, delivery.id);
+      for (const delivery of pending) await queue.enqueueDelivery(tx, delivery);
     });
   }
 

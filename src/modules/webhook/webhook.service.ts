@@ -1,26 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../auth/principal.js';
 import type { DeliveryStatus } from '../../generated/prisma/enums.js';
-import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { pushLimits } from '../../auth/push-limits.js';
+import { CapReachedError, NotFoundError } from '../../shared/errors.js';
 import { pageSize } from '../../shared/cursor.js';
 import { requireUuid } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { DeliveryQueue } from '../../server/job-queue.js';
 import type { WebhookRepository } from './webhook.repository.js';
+import type { WebhookTargets } from './webhook.target.js';
 import type { Webhook, WebhookDeliveryRecord, WebhookRegistration } from './webhook.type.js';
-
-/** Checks a webhook URL: absolute http(s), at most 500 characters. */
-function requireUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new BadUserInputError('url is not an absolute URL', 'url');
-  }
-  if (!['http:', 'https:'].includes(url.protocol) || value.length > 500)
-    throw new BadUserInputError('url must be http(s), up to 500 characters', 'url');
-  return url.toString();
-}
 
 /**
  * A client's webhooks: registration (the secret shown once), removal, its
@@ -33,14 +22,23 @@ export class WebhookService {
     private readonly queue: DeliveryQueue | null,
     private readonly principal: Principal,
     private readonly audit: AuditWriter,
+    private readonly targets: WebhookTargets,
   ) {}
 
-  /** Registers `url` for the client's alerts; the secret is returned this once. */
-  register(url: string): Promise<WebhookRegistration> {
-    const checked = requireUrl(url);
+  /**
+   * Registers `url` for the client's pushes; the secret is returned this once.
+   * The URL must point to a public address (checked again at every delivery),
+   * and the client may hold at most its agency's `webhooksPerClient`.
+   */
+  async register(url: string): Promise<WebhookRegistration> {
+    const checked = await this.targets.checkRegistration(url);
     const secret = randomBytes(32).toString('base64url');
+    const { webhooksPerClient } = pushLimits(this.principal.agency);
     return this.audit.transaction(async (tx) => {
-      const webhook = await this.repository.create(tx, { clientId: this.principal.clientId, url: checked, secret });
+      // Counted under the client's lock: two registrations at once cannot both take the last place.
+      const held = await this.repository.lockAndCountActive(tx, this.principal.clientId);
+      if (held >= webhooksPerClient) throw new CapReachedError('webhooksPerClient', webhooksPerClient);
+      const webhook = await this.repository.create(tx, { clientId: this.principal.clientId, url: checked.toString(), secret });
       return { webhook, secret };
     });
   }
@@ -63,7 +61,7 @@ export class WebhookService {
     return this.audit.transaction(async (tx) => {
       const revived = await this.repository.revive(tx, deliveryId, this.principal.clientId);
       if (!revived) throw new NotFoundError('no dead delivery of this client with this id', 'id');
-      await this.queue?.enqueueDelivery(tx, revived.id);
+      await this.queue?.enqueueDelivery(tx, revived);
       return revived;
     });
   }

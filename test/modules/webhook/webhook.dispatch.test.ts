@@ -48,8 +48,8 @@ async function retryNow(): Promise<void> {
   await hub.db.$executeRaw`SELECT graphile_worker.reschedule_jobs(array(SELECT id FROM graphile_worker.jobs), run_at => now())`;
 }
 
-async function register(token: string): Promise<string> {
-  const answer = await hub.requestText(REGISTER, { url: receiver.url }, { token, purpose: 'MONITORING_FOLLOW_UP' });
+async function register(token: string, url = receiver.url): Promise<string> {
+  const answer = await hub.requestText(REGISTER, { url }, { token, purpose: 'MONITORING_FOLLOW_UP' });
   expect(answer.errors).toBeUndefined();
   const { webhook, secret } = answer.data!.registerWebhook as { webhook: { id: string }; secret: string };
   secrets.set(webhook.id, secret);
@@ -57,7 +57,8 @@ async function register(token: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  hub = await startTestHub({ webhookMaxAttempts: MAX_ATTEMPTS });
+  // The receiver listens on loopback: these tests run as HUB_WEBHOOK_ALLOW_PRIVATE=1 does (webhook.targets.test.ts runs without).
+  hub = await startTestHub({ webhookMaxAttempts: MAX_ATTEMPTS, webhookAllowPrivate: true });
   receiver = await startReceiver();
   insurance = await hub.client('MEDICAL_INSURANCE', '62');
   civil = await hub.client('CIVIL_AFFAIRS', '6207');
@@ -126,7 +127,7 @@ describe('webhook delivery', () => {
       (d) => d.alertId === alertId,
     );
     expect(mine).toHaveLength(1);
-    expect(mine[0]!.lastError).toBe('HTTP 500');
+    expect(mine[0]!.lastError).toBe('HTTP 5xx');
 
     receiver.setMode('ok');
     const replayed = await hub.requestText(REPLAY, { id: mine[0]!.id }, { token: civil.token, purpose: 'MONITORING_FOLLOW_UP' });
@@ -138,6 +139,41 @@ describe('webhook delivery', () => {
     expect(receiver.processed.has(mine[0]!.id)).toBe(true);
     const foreign = await hub.requestText(REPLAY, { id: mine[0]!.id }, { token: rural.token, purpose: 'MONITORING_FOLLOW_UP' });
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'id' });
+  });
+});
+
+describe('slow endpoints', () => {
+  it('do not delay another agency’s delivery of an alert while their POSTs hang', async () => {
+    const slow = await startReceiver();
+    slow.setMode('stall');
+    const slowHooks: string[] = [];
+    // Six civil-affairs endpoints that never answer: more than graphile-worker's old four slots.
+    for (let i = 0; i < 6; i += 1) slowHooks.push(await register((await hub.client('CIVIL_AFFAIRS', '6207')).token, slow.url));
+    const dispatcher = await startDispatcher(hub.pool, hub.repositories, hub.queue, {
+      maxAttempts: MAX_ATTEMPTS,
+      timeoutMs: 60_000,
+      pollInterval: 200,
+    });
+    try {
+      const first = await raiseAlert('W-SLOW-1');
+      await slow.waitFor(6);
+      // Every slow endpoint now holds a POST of the first alert; the next alert's other deliveries must not wait for them.
+      const second = await raiseAlert('W-SLOW-2');
+      const started = Date.now();
+      const fast = await until(
+        () => hub.db.webhookDelivery.findMany({ where: { alertId: second, webhookId: { notIn: slowHooks } }, include: { webhook: true } }),
+        (rows) => rows.length === 2 && rows.every((row) => row.status === 'DELIVERED'),
+      );
+      expect(fast.map((row) => row.webhook.clientId).sort()).toEqual([civil.clientId, rural.clientId].sort());
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const hanging = await hub.db.webhookDelivery.findMany({ where: { alertId: first, webhookId: { in: slowHooks } } });
+      expect(hanging).toHaveLength(6);
+      expect(hanging.every((row) => row.status === 'PENDING' && row.attempts === 0)).toBe(true);
+    } finally {
+      await hub.db.webhook.updateMany({ where: { id: { in: slowHooks } }, data: { disabledAt: new Date() } });
+      await slow.close();
+      await dispatcher.stop();
+    }
   });
 });
 
@@ -189,7 +225,13 @@ describe('a dispatcher killed between commit and delivery', () => {
   let dataDir: string;
   const spawnDispatcher = async (): Promise<ChildProcess> => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/hub.js'), 'dispatch'], {
-      env: { ...process.env, DATABASE_URL: hub.databaseUrl, HUB_DATA_DIR: dataDir, HUB_WEBHOOK_MAX_ATTEMPTS: '5' },
+      env: {
+        ...process.env,
+        DATABASE_URL: hub.databaseUrl,
+        HUB_DATA_DIR: dataDir,
+        HUB_WEBHOOK_MAX_ATTEMPTS: '5',
+        HUB_WEBHOOK_ALLOW_PRIVATE: '1',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {
