@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { MonitoringService } from '../src/modules/alert/monitoring.service.js';
 import { WEBHOOK_HEADERS } from '../src/modules/webhook/webhook.signature.js';
 import { createRepositories } from '../src/server/context.js';
+import { AuditKeyRing } from '../src/modules/audit/audit.keys.js';
 import { startDispatcher, type Dispatcher } from '../src/server/dispatcher.js';
 import { WebhookTargets } from '../src/modules/webhook/webhook.target.js';
 import { JobQueue } from '../src/server/job-queue.js';
@@ -83,7 +84,7 @@ await withSeededDatabase(persons, async (bench) => {
   const queue = new JobQueue(8);
   // The receiver listens on loopback, as HUB_WEBHOOK_ALLOW_PRIVATE=1 allows.
   const targets = new WebhookTargets({ allowPrivate: true });
-  const repositories = createRepositories(db, queue, targets);
+  const repositories = createRepositories(db, AuditKeyRing.generate(), queue, targets);
   const hub = await startBenchHub(bench, repositories);
   // Jobs plus graphile-worker's LISTEN and the dispatcher's lock.
   const dispatch = createDb(pool.options.connectionString!, { poolSize: CONCURRENCY + 4 });
@@ -96,7 +97,7 @@ await withSeededDatabase(persons, async (bench) => {
       const answer = await hub.request(await hub.token(agency, '6207'), 'MONITORING_FOLLOW_UP', REGISTER, { url: receiver.url });
       if (answer.errors) throw new Error(`registerWebhook as ${agency}: ${JSON.stringify(answer.errors)}`);
     }
-    dispatcher = await startDispatcher(dispatch.pool, createRepositories(dispatch.db, queue, targets), queue, {
+    dispatcher = await startDispatcher(dispatch.pool, createRepositories(dispatch.db, AuditKeyRing.generate(), queue, targets), queue, {
       maxAttempts: 8,
       timeoutMs: 5_000,
       pollInterval: 200,

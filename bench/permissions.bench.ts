@@ -17,6 +17,7 @@ import type { Principal } from '../src/auth/principal.js';
 import { agencyView } from '../src/auth/schema-views.js';
 import { accessPlugin } from '../src/server/access.plugin.js';
 import { createContext, createRepositories, type HubContext } from '../src/server/context.js';
+import { AuditKeyRing } from '../src/modules/audit/audit.keys.js';
 import { buildHubSchema } from '../src/server/schema.js';
 import { withSeededDatabase } from './support.js';
 
@@ -24,7 +25,7 @@ const { values } = parseArgs({ options: { persons: { type: 'string', default: '2
 const iterations = Number(values.iterations);
 
 await withSeededDatabase(Number(values.persons), async ({ db }) => {
-  const repositories = createRepositories(db);
+  const repositories = createRepositories(db, AuditKeyRing.generate());
   const schema = await buildHubSchema();
   const principal: Principal = {
     clientId: '01890000-0000-7000-8000-000000000001',

@@ -12,6 +12,7 @@ import { ClientService } from '../src/auth/client.service.js';
 import { SigningKeys } from '../src/auth/signing-keys.js';
 import { TokenService } from '../src/auth/token.service.js';
 import { createRepositories } from '../src/server/context.js';
+import { AuditKeyRing } from '../src/modules/audit/audit.keys.js';
 import { startHttpServer } from '../src/server/http.js';
 import type { StatementCounter } from '../src/server/prisma.js';
 import { buildHubSchema } from '../src/server/schema.js';
@@ -41,7 +42,7 @@ await withSeededDatabase(
     });
     const token = (await tokens.issue(clientId, clientSecret))!.access_token;
     const http = await startHttpServer(
-      { schema: await buildHubSchema(), repositories: createRepositories(db), pool, tokens, keys },
+      { schema: await buildHubSchema(), repositories: createRepositories(db, AuditKeyRing.generate()), pool, tokens, keys },
       0,
       '127.0.0.1',
     );

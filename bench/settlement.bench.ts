@@ -17,6 +17,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRepositories } from '../src/server/context.js';
+import { AuditKeyRing } from '../src/modules/audit/audit.keys.js';
 import { JobQueue } from '../src/server/job-queue.js';
 import type { StatementCounter } from '../src/server/prisma.js';
 import { Random } from '../src/modules/seed/random.js';
@@ -44,7 +45,7 @@ await withSeededDatabase(
     console.log(
       `seed: ${seeded.persons} persons, ${seeded.benefits} benefits, ${seeded.alerts} alerts in ${seeded.seconds.toFixed(1)} s (${Math.round(seeded.persons / seeded.seconds)} persons/s)`,
     );
-    const hub = await startBenchHub(bench, createRepositories(bench.db, new JobQueue(8)));
+    const hub = await startBenchHub(bench, createRepositories(bench.db, AuditKeyRing.generate(), new JobQueue(8)));
     try {
       const token = await hub.token('MEDICAL_INSURANCE', '62');
       const candidates = await seededPersons(pool);

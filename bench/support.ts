@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { seed, type SeedReport } from '../src/modules/seed/seed.service.js';
 import { openEmbeddedDatabase } from '../src/server/embedded-postgres.js';
-import { migrate } from '../src/server/migrate.js';
+import { migrateDatabase } from '../src/server/database.js';
 import { createDb, type Db, type StatementCounter } from '../src/server/prisma.js';
 
 /** What a benchmark runs against: a fresh embedded database with `persons` seeded (Zhangye, 2024) and analysed. */
@@ -24,7 +24,7 @@ export async function withSeededDatabase(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hub-bench-'));
   const database = await openEmbeddedDatabase(dir);
   try {
-    await migrate(database.url);
+    await migrateDatabase(database);
     const { db, pool } = createDb(database.url, counter ? { counter } : {});
     try {
       const seeded = await seed(pool, { persons, region: '620700', year: 2024, seed: 1 }, (done, total) => {

@@ -25,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let dir: string | undefined;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'hub-test-'));
-    const database = await openEmbeddedDatabase(dir, { database: 'postgres' });
+    const database = await openEmbeddedDatabase(dir, { database: 'postgres', superuser: true });
     adminUrl = database.url;
     stop = database.stop;
   }

@@ -69,6 +69,12 @@ export class SigningKeys {
     return this.signer;
   }
 
+  /** The signing key with its public JWK, for what the hub signs besides tokens (audit checkpoints). */
+  get checkpointSigner(): { kid: string; key: CryptoKey; jwk: JWK } {
+    const { jwk } = this.published.find((k) => k.kid === this.signer.kid)!;
+    return { ...this.signer, jwk };
+  }
+
   /** The public key of `kid` while it is published; undefined for any other id. */
   publicKey(kid: string | undefined): CryptoKey | undefined {
     return this.published.find((k) => k.kid === kid)?.key;

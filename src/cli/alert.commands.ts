@@ -34,8 +34,8 @@ export async function monitorCommand(config: HubConfig, args: string[]): Promise
   } catch {
     throw new UsageError('--region must be a region-code prefix of 1 to 6 digits');
   }
-  return withDatabase(config, 4, async ({ db }) => {
-    const repositories = createRepositories(db, new JobQueue(config.webhookMaxAttempts));
+  return withDatabase(config, 4, async ({ db, auditKeys }) => {
+    const repositories = createRepositories(db, await auditKeys(), new JobQueue(config.webhookMaxAttempts));
     const started = performance.now();
     const report = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(month, region, (persons) =>
       log.info(`monitoring ${month}: ${persons} persons evaluated`),
@@ -51,10 +51,10 @@ export async function monitorCommand(config: HubConfig, args: string[]): Promise
 
 /** `hub dispatch`: runs only the outbox dispatcher, until SIGINT or SIGTERM (start the hub with HUB_DISPATCHER=off). */
 export function dispatchCommand(config: HubConfig): Promise<number> {
-  return withDatabase(config, 8, async ({ db, pool }) => {
+  return withDatabase(config, 8, async ({ db, pool, auditKeys }) => {
     const queue = new JobQueue(config.webhookMaxAttempts);
     const targets = new WebhookTargets({ allowPrivate: config.webhookAllowPrivate });
-    const dispatcher = await startDispatcher(pool, createRepositories(db, queue, targets), queue, {
+    const dispatcher = await startDispatcher(pool, createRepositories(db, await auditKeys(), queue, targets), queue, {
       maxAttempts: config.webhookMaxAttempts,
       timeoutMs: config.webhookTimeoutMs,
       concurrency: config.webhookConcurrency,

@@ -5,13 +5,17 @@
 
 /** Every environment variable the hub reads, with its default and meaning (a test keeps it complete). */
 export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, meaning: string])[] = [
-  ['DATABASE_URL', '—', 'PostgreSQL to use; unset: an embedded PostgreSQL under HUB_DATA_DIR'],
+  ['DATABASE_URL', '—', 'PostgreSQL to use, as the serving role; unset: an embedded PostgreSQL under HUB_DATA_DIR'],
+  ['DATABASE_OWNER_URL', 'DATABASE_URL', 'the role that owns the schema and runs migrations'],
   ['PORT', '4000', 'HTTP port'],
   ['HUB_DATA_DIR', './data', 'embedded database, signing keys, demo client credentials (created if missing)'],
   ['HUB_DEMO', '1 embedded, 0 with DATABASE_URL', 'load demo data and demo clients on a first start'],
   ['NODE_ENV', '—', 'production: refuse to start without DATABASE_URL, HUB_AUDIT_KEYS and HUB_CORS_ORIGINS (as --production)'],
   ['HUB_CORS_ORIGINS', '—', 'browser origins allowed to call the hub, comma-separated'],
-  ['HUB_AUDIT_KEYS', '—', 'audit chain key(s); required in production'],
+  ['HUB_AUDIT_KEYS', 'HUB_DATA_DIR/keys/audit-keys.json', 'audit chain HMAC keys, kid=secret,… newest first; required in production'],
+  ['HUB_AUDIT_CHECKPOINT_INTERVAL', '3600', 'seconds between automatic audit checkpoints (0: none)'],
+  ['HUB_AUDIT_CHECKPOINT_FILE', '—', 'append each signed audit checkpoint to this file (JSON lines)'],
+  ['HUB_AUDIT_CHECKPOINT_URL', '—', 'POST each signed audit checkpoint to this URL'],
   ['HUB_METRICS_TOKEN', '—', 'bearer token GET /metrics requires; unset: open'],
   ['HUB_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug or silent'],
   ['HUB_DISPATCHER', 'on', 'off: hub start leaves webhook delivery to a separate hub dispatch'],
@@ -40,8 +44,12 @@ export const COMMAND_USAGE: Record<string, string> = {
   clients: `hub clients create --name NAME --agency AGENCY --region PREFIX [--purposes P,…]
   hub clients list | disable --id ID | rotate --id ID [--grace-seconds N] | revoke-token --jti JTI
   manage the clients that call the hub; a secret is printed once, on stdout`,
-  audit: `hub audit verify
-  check the audit chain (exit 1 with the first broken entry)`,
+  audit: `hub audit verify [--checkpoint FILE]…
+  check the keyed audit chain and that it extends each checkpoint in FILE (exit 1 with the first broken entry)
+  hub audit checkpoint
+  sign a checkpoint of the log's head, print it and push it to HUB_AUDIT_CHECKPOINT_FILE / HUB_AUDIT_CHECKPOINT_URL
+  hub audit rotate-key
+  add a new audit HMAC key in front in HUB_DATA_DIR/keys/audit-keys.json (a running hub uses it after a restart)`,
   monitor: `hub monitor run --month YYYY-MM [--region PREFIX]
   raise the month's high-cost alerts (re-running raises nothing twice)`,
   dispatch: `hub dispatch

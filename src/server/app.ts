@@ -7,9 +7,11 @@ import { log } from '../shared/log.js';
 import { mkdir } from 'node:fs/promises';
 import { ConfigError, productionProblems, type HubConfig } from './config.js';
 import { createRepositories } from './context.js';
-import { openDatabase } from './database.js';
+import { headSeq, loadAuditKeys } from './audit-keys.js';
+import { startCheckpoints, type CheckpointTimer } from './checkpoints.js';
+import { warnIfPrivileged } from './database-roles.js';
+import { migrateDatabase, openDatabase } from './database.js';
 import { startHttpServer, type HubHttpServer } from './http.js';
-import { migrate } from './migrate.js';
 import { startAlertFeed, type AlertFeed } from './alert-feed.js';
 import { startDispatcher } from './dispatcher.js';
 import { JobQueue } from './job-queue.js';
@@ -38,8 +40,9 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
   // Room for the dispatcher (a lock, a LISTEN and its jobs) beside the requests.
   const { db, pool } = createDb(database.url, { poolSize: 20 });
   let feed: AlertFeed | undefined;
+  let checkpoints: CheckpointTimer | null = null;
   try {
-    const applied = await migrate(database.url);
+    const applied = await migrateDatabase(database);
     log.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
     const clients = new ClientRepository(db);
     const demo = options.demoData ?? config.demo;
@@ -50,8 +53,11 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     const pubSub = new PubSub();
     const schema = await buildHubSchema(pubSub);
     const queue = new JobQueue(config.webhookMaxAttempts);
-    const repositories = createRepositories(db, queue, new WebhookTargets({ allowPrivate: config.webhookAllowPrivate }));
+    const auditKeys = await loadAuditKeys(config, () => headSeq(pool));
+    const repositories = createRepositories(db, auditKeys, queue, new WebhookTargets({ allowPrivate: config.webhookAllowPrivate }));
     if (config.webhookAllowPrivate) log.warn('HUB_WEBHOOK_ALLOW_PRIVATE=1: webhooks may point to internal addresses (development only)');
+    await warnIfPrivileged(pool);
+    checkpoints = startCheckpoints(repositories.audit, keys, config);
     // Listening before the first subscriber can connect.
     feed = await startAlertFeed(database.url, pubSub);
     const http = await startHttpServer(
@@ -69,6 +75,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     return {
       http,
       async stop() {
+        checkpoints?.stop();
         await dispatcher?.stop();
         await http.close();
         await feed?.stop();
@@ -78,6 +85,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
       },
     };
   } catch (error) {
+    checkpoints?.stop();
     await feed?.stop().catch(() => {});
     await db.$disconnect().catch(() => {});
     await pool.end().catch(() => {});

@@ -4,6 +4,12 @@ import path from 'node:path';
 export interface HubConfig {
   /** An external PostgreSQL; when absent the hub runs an embedded one under `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * The role that owns the schema and runs migrations (DATABASE_OWNER_URL);
+   * the hub serves with DATABASE_URL's role, which gets only the privileges it
+   * needs. When absent, DATABASE_URL's role migrates too (and owns the tables).
+   */
+  databaseOwnerUrl: string | undefined;
   port: number;
   /** Where the embedded database and the signing keys live. */
   dataDir: string;
@@ -28,6 +34,14 @@ export interface HubConfig {
   webhookAllowPrivate: boolean;
   /** Webhook POSTs the dispatcher makes at once (HUB_WEBHOOK_CONCURRENCY, default 16). */
   webhookConcurrency: number;
+  /** The audit chain's HMAC keys, `kid=secret,…` newest first (HUB_AUDIT_KEYS); when absent, `<dataDir>/keys/audit-keys.json`. */
+  auditKeys: string | undefined;
+  /** Seconds between automatic audit checkpoints (HUB_AUDIT_CHECKPOINT_INTERVAL, default 3600; 0 turns them off). */
+  checkpointIntervalSeconds: number;
+  /** A file each checkpoint is appended to as one JSON line (HUB_AUDIT_CHECKPOINT_FILE). */
+  checkpointFile: string | undefined;
+  /** A URL each checkpoint is POSTed to as JSON (HUB_AUDIT_CHECKPOINT_URL). */
+  checkpointUrl: string | undefined;
 }
 
 /** A configuration the hub refuses to run with; the message names the variable. */
@@ -64,6 +78,14 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   throw new ConfigError(`${name} must be 1 or 0, got ${JSON.stringify(value)}`);
 }
 
+function checkpointUrl(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new ConfigError('HUB_AUDIT_CHECKPOINT_URL must be an http(s) URL');
+  return url.toString();
+}
+
 /**
  * Reads the configuration; a malformed value stops the process with a clear
  * message. `overrides.production` is the `--production` flag.
@@ -74,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { pr
     throw new ConfigError(`HUB_DISPATCHER must be on or off, got ${JSON.stringify(dispatcher)}`);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseOwnerUrl: env.DATABASE_OWNER_URL || undefined,
     port: integer(env, 'PORT', 4000, 0, 65535),
     dataDir: path.resolve(env.HUB_DATA_DIR ?? './data'),
     dispatcher: dispatcher === 'on',
@@ -85,6 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { pr
     corsOrigins: corsOrigins(env.HUB_CORS_ORIGINS),
     webhookAllowPrivate: flag(env, 'HUB_WEBHOOK_ALLOW_PRIVATE') ?? false,
     webhookConcurrency: integer(env, 'HUB_WEBHOOK_CONCURRENCY', 16, 1, 256),
+    auditKeys: env.HUB_AUDIT_KEYS || undefined,
+    checkpointIntervalSeconds: integer(env, 'HUB_AUDIT_CHECKPOINT_INTERVAL', 3600, 0, 7 * 86_400),
+    checkpointFile: env.HUB_AUDIT_CHECKPOINT_FILE ? path.resolve(env.HUB_AUDIT_CHECKPOINT_FILE) : undefined,
+    checkpointUrl: checkpointUrl(env.HUB_AUDIT_CHECKPOINT_URL),
   };
 }
 

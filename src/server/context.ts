@@ -1,6 +1,7 @@
 import { AGENCY_PURPOSES } from '../auth/access-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Purpose } from '../generated/prisma/enums.js';
+import type { AuditKeyRing } from '../modules/audit/audit.keys.js';
 import { AuditRepository } from '../modules/audit/audit.repository.js';
 import { AuditQueryService } from '../modules/audit/audit.service.js';
 import { AuditWriter } from '../modules/audit/audit.writer.js';
@@ -45,18 +46,19 @@ import { StatisticsService } from '../modules/statistics/statistics.service.js';
 import type { Db } from './prisma.js';
 
 /**
- * The repositories, one set per process: they hold no request state. `queue`
- * is the outbox of every alert stored; `webhookTargets` decides where webhooks
- * may point (public addresses only, unless the operator allows private ones).
+ * The repositories, one set per process: they hold no request state.
+ * `auditKeys` hash the audit chain; `queue` is the outbox of every alert
+ * stored; `webhookTargets` decides where webhooks may point (public addresses
+ * only, unless the operator allows private ones).
  */
-export function createRepositories(db: Db, queue: JobQueue | null = null, webhookTargets = new WebhookTargets()) {
+export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQueue | null = null, webhookTargets = new WebhookTargets()) {
   return {
     persons: new PersonRepository(db),
     households: new HouseholdRepository(db),
     statuses: new HouseholdStatusRepository(db),
     enrollments: new EnrollmentRepository(db),
     benefits: new BenefitRepository(db),
-    audit: new AuditRepository(db),
+    audit: new AuditRepository(db, auditKeys),
     sharing: new SharingRepository(db),
     regionConfigs: new RegionConfigRepository(db),
     settlements: new SettlementRepository(db),

@@ -5,17 +5,31 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { log } from '../shared/log.js';
+import { adoptObjects, ensureRoles } from './database-roles.js';
 
 /** A database the hub can connect to, and how to let go of it. */
 export interface DatabaseHandle {
+  /** The serving role's connection: no superuser, owns nothing. */
   url: string;
+  /** The owner role's connection, for migrations. */
+  ownerUrl: string;
   /** Stops the embedded server if this process started it; a no-op otherwise. */
   stop(): Promise<void>;
 }
 
-interface Credentials {
+interface Login {
   user: string;
   password: string;
+}
+
+/**
+ * `postgres-credentials.json`: the embedded server's superuser (`user`,
+ * `password`, which only this file's reader and initdb know), the owner role
+ * that runs migrations and the serving role the hub connects as.
+ */
+interface Credentials extends Login {
+  owner: Login;
+  app: Login;
 }
 
 const DATABASE = 'hub';
@@ -24,8 +38,15 @@ const DATABASE = 'hub';
  * Opens the embedded PostgreSQL kept under `dataDir`: attaches to the server
  * already running there (another hub process or command), or initialises and
  * starts one for the life of this process. Data persists across restarts.
+ * The database belongs to the owner role (`hub_owner`), and the hub serves as
+ * `hub_app`; both are created here, and a database made before they existed
+ * is handed to the owner. With `superuser`, both URLs are the superuser's and
+ * the database is left as it is (the test and benchmark harnesses).
  */
-export async function openEmbeddedDatabase(dataDir: string, options: { database?: string } = {}): Promise<DatabaseHandle> {
+export async function openEmbeddedDatabase(
+  dataDir: string,
+  options: { database?: string; superuser?: boolean } = {},
+): Promise<DatabaseHandle> {
   const databaseDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
@@ -37,7 +58,7 @@ export async function openEmbeddedDatabase(dataDir: string, options: { database?
   const runningPort = portOfRunningServer(databaseDir);
   if (runningPort !== undefined) {
     log.info(`using the embedded PostgreSQL already running on port ${runningPort}`);
-    return { url: connectionUrl(credentials, runningPort, database), stop: async () => {} };
+    return { ...(await prepare(credentials, runningPort, database, options.superuser ?? false)), stop: async () => {} };
   }
 
   const port = await freePort();
@@ -61,9 +82,8 @@ export async function openEmbeddedDatabase(dataDir: string, options: { database?
   }
   log.info(`starting the embedded PostgreSQL on port ${port}`);
   await server.start();
-  await ensureDatabase(credentials, port, database);
   return {
-    url: connectionUrl(credentials, port, database),
+    ...(await prepare(credentials, port, database, options.superuser ?? false)),
     stop: async () => {
       log.info('stopping the embedded PostgreSQL');
       await server.stop();
@@ -92,9 +112,16 @@ async function loadEmbeddedPostgres() {
 
 async function loadCredentials(dataDir: string): Promise<Credentials> {
   const file = path.join(dataDir, 'postgres-credentials.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Credentials;
-  const credentials = { user: 'hub', password: randomBytes(18).toString('base64url') };
-  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  const stored = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Partial<Credentials> & Login) : undefined;
+  const newPassword = () => randomBytes(18).toString('base64url');
+  const credentials: Credentials = {
+    user: stored?.user ?? 'hub',
+    password: stored?.password ?? newPassword(),
+    // A data directory from before the roles gets them added.
+    owner: stored?.owner ?? { user: 'hub_owner', password: newPassword() },
+    app: stored?.app ?? { user: 'hub_app', password: newPassword() },
+  };
+  if (!stored?.owner || !stored.app) await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
   return credentials;
 }
 
@@ -125,17 +152,48 @@ function freePort(): Promise<number> {
   });
 }
 
-function connectionUrl(credentials: Credentials, port: number, database: string): string {
+function connectionUrl(credentials: Login, port: number, database: string): string {
   return `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
 }
 
-async function ensureDatabase(credentials: Credentials, port: number, database: string): Promise<void> {
+/**
+ * The URLs of `database`, created if missing: as the superuser, or (the
+ * default) as the owner and serving roles, created or updated first, with the
+ * database and its objects handed to the owner.
+ */
+async function prepare(
+  credentials: Credentials,
+  port: number,
+  database: string,
+  superuser: boolean,
+): Promise<{ url: string; ownerUrl: string }> {
   const client = new pg.Client({ connectionString: connectionUrl(credentials, port, 'postgres') });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${database}"`);
+    if (!superuser) await ensureRoles(client, [credentials.owner, credentials.app]);
+    const { rows } = await client.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
+    const owner = client.escapeIdentifier(credentials.owner.user);
+    if (rows.length === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}${superuser ? '' : ` OWNER ${owner}`}`);
+    } else if (!superuser && rows[0]!.owner !== credentials.owner.user) {
+      log.info(`handing the database ${database} to the owner role ${credentials.owner.user}`);
+      await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${owner}`);
+      const inDatabase = new pg.Client({ connectionString: connectionUrl(credentials, port, database) });
+      await inDatabase.connect();
+      try {
+        await adoptObjects(inDatabase, credentials.owner.user);
+      } finally {
+        await inDatabase.end();
+      }
+    }
   } finally {
     await client.end();
   }
+  if (superuser) {
+    const url = connectionUrl(credentials, port, database);
+    return { url, ownerUrl: url };
+  }
+  return { url: connectionUrl(credentials.app, port, database), ownerUrl: connectionUrl(credentials.owner, port, database) };
 }

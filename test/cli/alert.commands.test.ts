@@ -3,6 +3,8 @@ import { monitorCommand } from '../../src/cli/alert.commands.js';
 import { UsageError } from '../../src/cli/usage.js';
 import { loadConfig, type HubConfig } from '../../src/server/config.js';
 import { createDb, type Db } from '../../src/server/prisma.js';
+import { AuditKeyRing } from '../../src/modules/audit/audit.keys.js';
+import { keysEnv } from '../modules/audit/audit.fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { storeVisit } from '../support/claims.js';
 import { createHousehold } from '../support/factory.js';
@@ -14,7 +16,13 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HUB_DATA_DIR: '/nonexistent' });
+  // The audit keys as a server takes them, so that the command writes nothing under the data directory.
+  config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HUB_DATA_DIR: '/nonexistent',
+    HUB_AUDIT_KEYS: keysEnv(AuditKeyRing.generate()),
+  });
   const connection = createDb(database.url);
   db = connection.db;
   close = async () => {

@@ -10,6 +10,7 @@ import { SigningKeys } from '../../src/auth/signing-keys.js';
 import { TokenService } from '../../src/auth/token.service.js';
 import type { Agency } from '../../src/generated/prisma/enums.js';
 import { createRepositories, type Repositories } from '../../src/server/context.js';
+import { AuditKeyRing } from '../../src/modules/audit/audit.keys.js';
 import { JobQueue } from '../../src/server/job-queue.js';
 import { startAlertFeed } from '../../src/server/alert-feed.js';
 import { PubSub } from '../../src/server/pubsub.js';
@@ -49,6 +50,10 @@ export interface TestHub {
   /** The hub's in-process PubSub, fed by the alert feed. */
   pubSub: PubSub;
   repositories: Repositories;
+  /** The audit chain's keys. */
+  auditKeys: AuditKeyRing;
+  /** The signing keys of tokens (and audit checkpoints). */
+  keys: SigningKeys;
   /** The alert outbox the hub's writes enqueue into. */
   queue: JobQueue;
   /** SQL statements sent since the last `counter.count = 0`. */
@@ -91,7 +96,8 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     allowPrivate: options.webhookAllowPrivate ?? false,
     ...(options.resolve && { resolve: options.resolve }),
   });
-  const repositories = createRepositories(db, queue, targets);
+  const auditKeys = AuditKeyRing.generate();
+  const repositories = createRepositories(db, auditKeys, queue, targets);
   const pubSub = new PubSub();
   const feed = await startAlertFeed(database.url, pubSub);
   const http = await startHttpServer(
@@ -140,6 +146,8 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     wsUrl: `ws://127.0.0.1:${http.port}/graphql`,
     pubSub,
     repositories,
+    auditKeys,
+    keys,
     queue,
     client,
     request: (document, variables, options) => requestText(print(document), variables as Record<string, unknown>, options) as never,

@@ -2,6 +2,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Agency, Purpose } from '../../generated/prisma/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { GENESIS_HASH, hashEntry, sortedUnique, type AuditOutcome, type ChainRow } from './audit.chain.js';
+import type { AuditKeyRing } from './audit.keys.js';
 
 /** How long a transaction may wait for a connection and run (Prisma's defaults: 2 s and 5 s). */
 export interface TransactionOptions {
@@ -27,6 +28,12 @@ export interface AuditDraft {
   fields?: Iterable<string>;
   outcome: AuditOutcome;
   error?: string | null;
+  /** The region-code prefix of the client that caused the entry ('' for the whole country). */
+  jurisdiction?: string | null;
+  /** A security event's kind (see `SecurityEvent`); absent for an operation. */
+  event?: string | null;
+  /** Where the request came from (security events). */
+  address?: string | null;
 }
 
 /** A stored entry as `append` wrote it. */
@@ -72,7 +79,11 @@ const DOCUMENT_HASH = /^[0-9a-f]{64}$/;
  * links to it without another append slipping in between: the chain never forks.
  */
 export class AuditRepository {
-  constructor(private readonly db: Db) {}
+  /** @param keys the HMAC keys of the chain: the current one hashes each new entry. */
+  constructor(
+    private readonly db: Db,
+    readonly keys: AuditKeyRing,
+  ) {}
 
   /** Runs `work` in an interactive transaction, so that a write and its entry commit or roll back together. */
   transaction<T>(work: (tx: AuditTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -85,7 +96,7 @@ export class AuditRepository {
    * before commit. Throws when the entry cannot be written.
    */
   append(draft: AuditDraft, tx?: AuditTx): Promise<AuditRow> {
-    return tx ? appendLocked(tx, draft) : this.db.$transaction((own) => appendLocked(own, draft));
+    return tx ? appendLocked(tx, draft, this.keys) : this.db.$transaction((own) => appendLocked(own, draft, this.keys));
   }
 
   /** Up to `limit` entries matching `criteria`, newest first, with `seq` below `beforeSeq` when given. */
@@ -109,7 +120,7 @@ export class AuditRepository {
       SELECT a.seq, a.at, a.client_id::text AS "clientId", c.name AS "clientName", a.agency::text AS agency, a.jti,
              a.purpose::text AS purpose, a.operation_name AS "operationName", a.document_hash AS "documentHash",
              ${personIds} AS "personIds", COALESCE(a.fields, '{}') AS fields, a.outcome, a.error,
-             a.prev_hash AS "prevHash", a.hash
+             a.prev_hash AS "prevHash", a.hash, a.key_id AS "keyId", a.jurisdiction, a.event, a.address
       FROM audit_entry a LEFT JOIN client c ON c.id = a.client_id
       WHERE ${Prisma.join(conditions, ' AND ')}
       ORDER BY a.seq DESC
@@ -134,9 +145,14 @@ export class AuditRepository {
       after = rows.at(-1)!.seq;
     }
   }
+
+  /** The newest entry, or null for an empty log: what a checkpoint vouches for. */
+  async head(): Promise<{ seq: bigint; hash: string; at: Date } | null> {
+    return this.db.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true, at: true } });
+  }
 }
 
-async function appendLocked(tx: AuditTx, draft: AuditDraft): Promise<AuditRow> {
+async function appendLocked(tx: AuditTx, draft: AuditDraft, keys: AuditKeyRing): Promise<AuditRow> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK}::bigint)`;
   // A statement after the lock: under READ COMMITTED its snapshot includes the entry of whoever held the lock before.
   const [head] = await tx.$queryRaw<{ isolation: string; at: Date; seq: bigint | null; hash: string | null }[]>`
@@ -150,6 +166,7 @@ async function appendLocked(tx: AuditTx, draft: AuditDraft): Promise<AuditRow> {
     throw new Error('audit documentHash must be a sha256 in lower-case hex');
   }
   const prevHash = head!.hash ?? GENESIS_HASH;
+  const key = keys.current;
   const entry = {
     // Numbered here rather than by the column's sequence, which a rolled-back append would leave with a gap.
     seq: (head!.seq ?? 0n) + 1n,
@@ -164,8 +181,12 @@ async function appendLocked(tx: AuditTx, draft: AuditDraft): Promise<AuditRow> {
     fields: sortedUnique(draft.fields ?? []),
     outcome: draft.outcome,
     error: draft.error == null ? null : storable(draft.error, 500),
+    keyId: key.kid,
+    jurisdiction: draft.jurisdiction ?? null,
+    event: draft.event ?? null,
+    address: draft.address == null ? null : storable(draft.address, 64),
   };
-  const row = { ...entry, prevHash, hash: hashEntry(prevHash, entry) };
+  const row = { ...entry, prevHash, hash: hashEntry(prevHash, entry, key) };
   await tx.auditEntry.create({ data: row, select: { seq: true } });
   return row;
 }

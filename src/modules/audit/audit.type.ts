@@ -62,7 +62,10 @@ export class AuditEntry {
   @Field(() => String, { description: 'hash of the previous entry (64 zeros for the first).' })
   prevHash!: string;
 
-  @Field(() => String, { description: 'sha256(prevHash + canonical form of this entry), hex.' })
+  @Field(() => String, {
+    description:
+      'HMAC-SHA256(key of keyId, prevHash + canonical form of this entry), hex; plain sha256 for entries written before the log was keyed.',
+  })
   hash!: string;
 }
 

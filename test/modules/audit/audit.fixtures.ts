@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AuditDraft } from '../../../src/modules/audit/audit.repository.js';
 import { AuditRepository } from '../../../src/modules/audit/audit.repository.js';
+import { AuditKeyRing } from '../../../src/modules/audit/audit.keys.js';
 import { createDb, type Db } from '../../../src/server/prisma.js';
 import { createTestDatabase } from '../../support/database.js';
 
@@ -10,6 +11,8 @@ export interface AuditDatabase {
   db: Db;
   pool: pg.Pool;
   repository: AuditRepository;
+  /** The chain's keys (one random key). */
+  keys: AuditKeyRing;
   /** Runs `sql` with the append-only trigger disabled, as someone tampering with the table would. */
   tamper(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -19,11 +22,13 @@ export interface AuditDatabase {
 export async function openAuditDatabase(poolSize = 10): Promise<AuditDatabase> {
   const database = await createTestDatabase();
   const { db, pool } = createDb(database.url, { poolSize });
+  const keys = AuditKeyRing.generate();
   return {
     url: database.url,
     db,
     pool,
-    repository: new AuditRepository(db),
+    repository: new AuditRepository(db, keys),
+    keys,
     async tamper(sql) {
       const client = await pool.connect();
       try {
@@ -61,4 +66,9 @@ export function readDraft(n: number, overrides: Partial<AuditDraft> = {}): Audit
     outcome: 'SUCCESS',
     ...overrides,
   };
+}
+
+/** A key ring as `HUB_AUDIT_KEYS` spells it. */
+export function keysEnv(keys: AuditKeyRing): string {
+  return keys.keys.map((key) => `${key.kid}=${key.secret.toString('base64url')}`).join(',');
 }

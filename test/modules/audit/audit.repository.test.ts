@@ -42,7 +42,7 @@ describe('appending to the audit log', () => {
       prevHash: GENESIS_HASH,
       personIds: ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'],
     });
-    expect(first.hash).toBe(hashEntry(GENESIS_HASH, first));
+    expect(first.hash).toBe(hashEntry(GENESIS_HASH, first, audit.keys.current));
     expect(second).toMatchObject({ seq: 2n, prevHash: first.hash, clientId: null, personIds: [], fields: [], outcome: 'DENIED' });
     expect(second.at.getTime()).toBeGreaterThanOrEqual(first.at.getTime());
     const stored = await collect(audit.repository.chain());
@@ -54,19 +54,19 @@ describe('appending to the audit log', () => {
 
   it('builds a chain of 1 000 entries that verifies, read in batches', async () => {
     await appendMany(1000);
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: true, entries: 1000 });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({ intact: true, entries: 1000 });
     // A batch size that does not divide the count: the keyset must neither skip nor repeat an entry at a batch boundary.
-    expect(await verifyChain(audit.repository.chain(7))).toEqual({ intact: true, entries: 1000 });
+    expect(await verifyChain(audit.repository.chain(7), audit.keys)).toEqual({ intact: true, entries: 1000 });
   }, 60_000);
 
   it('keeps one chain when 50 appends race from separate connections', async () => {
     const clients = Array.from({ length: 5 }, () => createDb(audit.url, { poolSize: 5 }));
     try {
-      const repositories = clients.map(({ db }) => new AuditRepository(db));
+      const repositories = clients.map(({ db }) => new AuditRepository(db, audit.keys));
       const rows = await Promise.all(Array.from({ length: 50 }, (_, n) => repositories[n % repositories.length]!.append(readDraft(n + 1))));
       expect(rows.map((r) => r.seq).sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 50 }, (_, n) => BigInt(n + 1)));
       expect(new Set(rows.map((r) => r.prevHash)).size).toBe(50);
-      expect(await verifyChain(audit.repository.chain())).toEqual({ intact: true, entries: 50 });
+      expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({ intact: true, entries: 50 });
     } finally {
       await Promise.all(clients.map(async ({ db, pool }) => (await db.$disconnect(), await pool.end())));
     }
@@ -88,7 +88,7 @@ describe('appending to the audit log', () => {
       [1n, 'jti-1'],
       [2n, 'jti-3'],
     ]);
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: true, entries: 2 });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({ intact: true, entries: 2 });
   });
 
   it('refuses a transaction of stricter isolation, whose snapshot could miss the last entry', async () => {
@@ -104,7 +104,7 @@ describe('appending to the audit log', () => {
     expect(Array.from(row.error!)).toHaveLength(500);
     expect(row.operationName).toHaveLength(200);
     expect(row.error!.startsWith('bad \uFFFD value \uFFFD 😀')).toBe(true);
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: true, entries: 1 });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({ intact: true, entries: 1 });
   });
 
   it('throws rather than writing an entry it could not verify later', async () => {
@@ -126,7 +126,7 @@ describe('the append-only trigger', () => {
     await expect(audit.pool.query('DELETE FROM audit_entry WHERE seq = 999')).rejects.toThrow(/append-only: DELETE/);
     await expect(audit.pool.query('TRUNCATE audit_entry')).rejects.toThrow(/append-only: TRUNCATE/);
     await expect(audit.db.auditEntry.update({ where: { seq: 1n }, data: { error: 'x' } })).rejects.toThrow(/append-only/);
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: true, entries: 3 });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({ intact: true, entries: 3 });
   });
 });
 
@@ -138,22 +138,31 @@ describe('verifying a tampered log', () => {
 
   it('finds an edited field at its entry', async () => {
     await audit.tamper(`UPDATE audit_entry SET purpose = 'MONITORING_FOLLOW_UP' WHERE seq = 4`);
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: false, firstBroken: { seq: 4n, reason: 'hash mismatch' } });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({
+      intact: false,
+      firstBroken: { seq: 4n, reason: 'hash mismatch' },
+    });
   });
 
   it('finds a person removed from an entry', async () => {
     await audit.tamper(`UPDATE audit_entry SET person_ids = '{}' WHERE seq = 9`);
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: false, firstBroken: { seq: 9n, reason: 'hash mismatch' } });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({
+      intact: false,
+      firstBroken: { seq: 9n, reason: 'hash mismatch' },
+    });
   });
 
   it('finds a deleted entry at its successor', async () => {
     await audit.tamper('DELETE FROM audit_entry WHERE seq = 6');
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: false, firstBroken: { seq: 7n, reason: 'sequence gap' } });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({
+      intact: false,
+      firstBroken: { seq: 7n, reason: 'sequence gap' },
+    });
   });
 
   it('finds a deleted entry whose successors were renumbered', async () => {
     await audit.tamper('DELETE FROM audit_entry WHERE seq = 6; UPDATE audit_entry SET seq = seq - 1 WHERE seq > 6');
-    expect(await verifyChain(audit.repository.chain())).toEqual({
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({
       intact: false,
       firstBroken: { seq: 6n, reason: 'previous hash mismatch' },
     });
@@ -165,7 +174,7 @@ describe('verifying a tampered log', () => {
         operation_name = b.operation_name, document_hash = b.document_hash, person_ids = b.person_ids, fields = b.fields,
         outcome = b.outcome, error = b.error, prev_hash = b.prev_hash, hash = b.hash
       FROM audit_entry AS b WHERE (a.seq, b.seq) IN ((3, 8), (8, 3))`);
-    expect(await verifyChain(audit.repository.chain())).toEqual({
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({
       intact: false,
       firstBroken: { seq: 3n, reason: 'previous hash mismatch' },
     });

@@ -99,7 +99,7 @@ describe('the per-operation audit writer', () => {
       [[A], []],
       [[A], ['Person.name']],
     ]);
-    expect(await verifyChain(audit.repository.chain())).toEqual({ intact: true, entries: 2 });
+    expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({ intact: true, entries: 2 });
   });
 
   it('throws when the entry cannot be written, so the caller withholds the data', async () => {
