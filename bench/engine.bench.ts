@@ -161,7 +161,15 @@ for (const id of RULE_SET_IDS) {
   const ruleSet = resolveRuleSet(id, configFor(id));
   process.stderr.write(`  ${id}: settlement…\n`);
   const settlement = time(({ person, serviceDate, ytd, visit }) => {
-    const result = settle({ ruleSet, serviceDate, birthDate: person.birthDate, categories: person.categories, ytd, visit });
+    const result = settle({
+      ruleSet,
+      serviceDate,
+      birthDate: person.birthDate,
+      categories: person.categories,
+      applications: { tracked: false, reason: 'the benchmark keeps no applications' },
+      ytd,
+      visit,
+    });
     alertsForVisit(ruleSet, person, visit, result);
     alertsForYear(ruleSet, person, ytd.outOfPocket, result.ytd.outOfPocket);
     return !result.assistance.plus(result.tilt).isZero();

@@ -12,6 +12,7 @@ import {
   VISIT_TYPES,
   type Accumulators,
   type ActiveCategory,
+  type Applications,
   type AssistanceCategory,
   type IsoDate,
   type RegionConfig,
@@ -304,6 +305,15 @@ export function parsePolicyCase(value: unknown): PolicyCase {
   return { kind, ...common, serviceDate: date(raw.serviceDate, 'serviceDate'), ytd: ytd(raw.ytd), visit: visit(raw.visit) };
 }
 
+/** A case's applications: tracked, one approved for each category whose `applicationApproved` is true (the default). */
+export function caseApplications(policyCase: PolicyCase): Applications {
+  const approved = policyCase.person.categories.filter((held) => held.applicationApproved);
+  return {
+    tracked: true,
+    approved: Object.fromEntries(approved.map((held) => [held.category, { reference: `case ${policyCase.name}` }])),
+  };
+}
+
 function evaluateParsed(policyCase: PolicyCase): CaseOutcome {
   const ruleSet = resolveRuleSet(policyCase.ruleSet, policyCase.config);
   const { name, person: who } = policyCase;
@@ -318,7 +328,15 @@ function evaluateParsed(policyCase: PolicyCase): CaseOutcome {
   }
   const { serviceDate, ytd: before, visit: claim } = policyCase;
   const categories = caseCategoriesOn(who.categories, serviceDate, ruleSet);
-  const result = settle({ ruleSet, serviceDate, birthDate: who.birthDate, categories, ytd: before, visit: claim });
+  const result = settle({
+    ruleSet,
+    serviceDate,
+    birthDate: who.birthDate,
+    categories,
+    applications: caseApplications(policyCase),
+    ytd: before,
+    visit: claim,
+  });
   const alerts = alertsForSettlement(ruleSet, { residence: who.residence, categories }, claim, before, result);
   return {
     name,

@@ -62,19 +62,23 @@ export interface ActiveCategory {
   readonly class?: number | null;
   /** True when the category is active only through a retroactive window (jiaxing-2023 二(二)7). */
   readonly retroactive?: boolean;
-  /**
-   * For a category the rule set assists only on application (依申请, domain.md §3): the approved application
-   * covering the date, or null when there is none. Absent: no application is known either (the category is then
-   * no candidate unless the rule set assists it directly).
-   */
-  readonly application?: ApprovedApplication | null;
 }
 
-/** An approved application for assistance in a category, covering the service date (built by the agencies' exchange). */
+/** An approved application for assistance in a category, covering the service date. */
 export interface ApprovedApplication {
   /** The application's reference, cited in the explanation. */
   readonly reference: string;
 }
+
+/**
+ * What the caller knows of applications (依申请, domain.md §3) for the categories a rule set does not assist
+ * directly. `tracked`: the approved applications covering the service date, by category; a category without one
+ * is no candidate. `untracked`: the caller keeps no applications, so a certification stands for its application;
+ * `reason` says so in the explanation. The caller must choose: there is no default.
+ */
+export type Applications =
+  | { readonly tracked: true; readonly approved: Partial<Record<AssistanceCategory, ApprovedApplication>> }
+  | { readonly tracked: false; readonly reason: string };
 
 /** Outpatient visit types, whose ratios a region configures apart from the inpatient ones. */
 export type OutpatientVisitType = Exclude<VisitType, 'INPATIENT'>;

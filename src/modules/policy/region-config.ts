@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
-import type { AssistanceCategory, IsoDate, OutpatientVisitType, RegionConfig } from './policy.types.js';
+import type { AssistanceCategory, IsoDate, OutpatientVisitType, RegionConfig, RuleSetId } from './policy.types.js';
+import { RULE_SETS } from './rule-set.data.js';
 
 /** A region configuration as JSON: decimal strings, never numbers, so no amount passes through a float. */
 export interface RegionConfigJson {
@@ -60,6 +61,37 @@ export function configInForce<V extends RegionConfigVersion>(versions: readonly 
     if (!best || rank(version) > rank(best)) best = version;
   }
   return best;
+}
+
+/** Which income a rule set's income-share thresholds use (domain.md §5.1): the pooling region's or the province's. */
+export function incomeScope(ruleSet: RuleSetId): 'POOLING_REGION' | 'PROVINCE' {
+  for (let id: RuleSetId | undefined = ruleSet; id; id = RULE_SETS[id].inherits) {
+    const rule = RULE_SETS[id].income;
+    if (rule) return rule.scope;
+  }
+  return 'POOLING_REGION';
+}
+
+/**
+ * The version that governs `regionCode` on `date` under `ruleSet`, as the engine must read it. A rule set whose
+ * thresholds use the provincial income (shanxi-2022 全省上年居民人均可支配收入) takes the income from the
+ * province's version in force, never from a city's or county's: without one the income is not set.
+ */
+export function configForRuleSet<V extends RegionConfigVersion>(
+  versions: readonly V[],
+  regionCode: string,
+  date: IsoDate,
+  ruleSet: RuleSetId,
+): V | null {
+  const version = configInForce(versions, regionCode, date);
+  if (!version || version.regionCode.length === 2 || incomeScope(ruleSet) !== 'PROVINCE') return version;
+  const province = configInForce(
+    versions.filter((candidate) => candidate.regionCode.length === 2),
+    regionCode,
+    date,
+  );
+  const { income: _local, ...rest } = version.config;
+  return { ...version, config: province?.config.income ? { ...rest, income: province.config.income } : rest };
 }
 
 function rank(version: RegionConfigVersion): string {

@@ -7,6 +7,7 @@ import {
   ASSISTANCE_CATEGORIES,
   type Accumulators,
   type ActiveCategory,
+  type Applications,
   type AssistanceCategory,
   type ExplanationStep,
   type IsoDate,
@@ -67,6 +68,8 @@ export interface SettlementInput {
   readonly birthDate: IsoDate;
   /** Categories active on the service date, e.g. from `activeCategoriesOn`. */
   readonly categories: readonly ActiveCategory[];
+  /** The approved applications covering the service date, for the categories assisted only on application. */
+  readonly applications: Applications;
   /** The person's accumulators for the calendar year before this visit. */
   readonly ytd: Accumulators;
   readonly visit: Visit;
@@ -282,6 +285,36 @@ function candidateSteps(chosen: Candidate, all: readonly Candidate[], ruleSet: R
   return steps;
 }
 
+/**
+ * The categories that may be candidates: on the rule set's list, and assisted directly or within an approved
+ * application covering the date (domain.md §3), with a step for each category the application rule decides.
+ */
+export function assistanceObjects(
+  ruleSet: ResolvedRuleSet,
+  categories: readonly ActiveCategory[],
+  applications: Applications,
+  serviceDate: IsoDate,
+): { objects: ActiveCategory[]; steps: ExplanationStep[] } {
+  const steps: ExplanationStep[] = [];
+  const objects = categories.filter((active) => {
+    if (!isAssisted(ruleSet, active.category)) return false;
+    if (ruleSet.direct.categories.includes(active.category)) return true;
+    const { category } = active;
+    if (!applications.tracked) {
+      const detail = `${category} is assisted on application (依申请); ${applications.reason}: its certification stands for the application`;
+      steps.push(explain('application', null, detail, ruleSet.direct.citation));
+      return true;
+    }
+    const approved = applications.approved[category];
+    const detail = approved
+      ? `${category} is assisted on application (依申请): approved application ${approved.reference} covers ${serviceDate}`
+      : `${category} is assisted on application (依申请) and no approved application covers ${serviceDate}: no assistance in this category`;
+    steps.push(explain('application', null, detail, ruleSet.direct.citation));
+    return approved !== undefined;
+  });
+  return { objects, steps };
+}
+
 /** Steps 3–8: every candidate, the best one (ties by the order of domain.md §3), or none. */
 function chooseAssistance(input: SettlementInput, base: Decimal): { chosen: Candidate | null; steps: ExplanationStep[] } {
   const { ruleSet, visit, serviceDate, birthDate } = input;
@@ -289,8 +322,9 @@ function chooseAssistance(input: SettlementInput, base: Decimal): { chosen: Cand
   const childRatio =
     child && ageOn(birthDate, serviceDate) <= child.maxAge && inRanges(visit.diagnosis, child.diagnoses) ? new Money(child.ratio) : null;
   const ordered = [...input.categories].sort((a, b) => categoryOrder(a.category) - categoryOrder(b.category));
+  const { objects, steps: applicationSteps } = assistanceObjects(ruleSet, ordered, input.applications, serviceDate);
   // Every category's terms are resolved before any is compared: one unset parameter makes the best unknowable.
-  const terms: CandidateTerms[] = ordered.flatMap((active) => assistanceTerms(ruleSet, active, visit.type) ?? []);
+  const terms: CandidateTerms[] = objects.flatMap((active) => assistanceTerms(ruleSet, active, visit.type) ?? []);
   if (ordered.length === 0 && child && childRatio) {
     const { threshold, cap } = child.withoutCategory;
     terms.push({
@@ -307,7 +341,7 @@ function chooseAssistance(input: SettlementInput, base: Decimal): { chosen: Cand
     (best, next) => (best === null || next.assistance.greaterThan(best.assistance) ? next : best),
     null,
   );
-  if (chosen) return { chosen, steps: candidateSteps(chosen, all, ruleSet) };
+  if (chosen) return { chosen, steps: [...applicationSteps, ...candidateSteps(chosen, all, ruleSet)] };
   const coverage = coverageFor(ruleSet, visit.type);
   const unlisted = ordered.filter((active) => !isAssisted(ruleSet, active.category)).map((active) => active.category);
   const reason: [string, string] =
@@ -315,8 +349,10 @@ function chooseAssistance(input: SettlementInput, base: Decimal): { chosen: Cand
       ? [`no category active on ${serviceDate}`, ruleSet.byCategory]
       : unlisted.length === ordered.length && ruleSet.assisted
         ? [`${unlisted.join(', ')}: not among the categories ${ruleSet.id} assists`, ruleSet.assisted.citation]
-        : [`no active category is assisted for ${visit.type} under ${ruleSet.id}`, coverage?.citation ?? ruleSet.byCategory];
-  return { chosen: null, steps: [explain('assistance', ZERO, reason[0], reason[1])] };
+        : objects.length === 0
+          ? [`no active category is assisted directly or within an approved application on ${serviceDate}`, ruleSet.direct.citation]
+          : [`no active category is assisted for ${visit.type} under ${ruleSet.id}`, coverage?.citation ?? ruleSet.byCategory];
+  return { chosen: null, steps: [...applicationSteps, explain('assistance', ZERO, reason[0], reason[1])] };
 }
 
 /**
@@ -331,8 +367,8 @@ function tiltFor(input: SettlementInput, base: Decimal, assistance: Decimal): { 
     const detail = `${ruleSet.id} leaves tilted assistance to the region, which has not configured it: none paid`;
     return { tilt: ZERO, step: explain('tilt', ZERO, detail, rule.citation) };
   }
-  const objects = input.categories.some((active) => isAssisted(ruleSet, active.category));
-  const eligible = objects && (visit.referral === 'LOCAL' || (visit.referral === 'REFERRED' && visit.inProvince));
+  const { objects } = assistanceObjects(ruleSet, input.categories, input.applications, input.serviceDate);
+  const eligible = objects.length > 0 && (visit.referral === 'LOCAL' || (visit.referral === 'REFERRED' && visit.inProvince));
   if (!eligible) {
     return {
       tilt: ZERO,

@@ -15,9 +15,10 @@ import {
   type IsoDate,
   type OutpatientVisitType,
   type RegionConfig as Config,
+  type RuleSetId,
   type VisitType,
 } from '../policy/policy.types.js';
-import { configInForce, regionConfigJson, type RegionConfigVersion } from '../policy/region-config.js';
+import { configForRuleSet, configInForce, incomeScope, regionConfigJson, type RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet } from '../policy/rule-set.data.js';
 import { assistanceTerms, resolveRuleSet } from '../policy/rule-set.resolve.js';
 import { withPolicyErrors } from '../settlement/settlement.errors.js';
@@ -127,10 +128,14 @@ export class RegionConfigService {
     private readonly audit: AuditWriter,
   ) {}
 
-  /** The version governing a 6-digit region on a date; null when the region has configured nothing for that year. */
+  /**
+   * The version governing a 6-digit region on a date, as the engine reads it under the governing rule set (the
+   * province's income where the rule set uses it); null when the region has configured nothing for that year.
+   */
   async inForce(regionCode: string, date: IsoDate): Promise<(RegionConfigVersion & { row: RegionConfigRow }) | null> {
     const versions = (await this.repository.versionsCovering(regionCode, Number(date.slice(0, 4)))).map(versionOf);
-    return configInForce(versions, regionCode, date);
+    const ruleSet = governingOrNull(regionCode, date);
+    return ruleSet ? configForRuleSet(versions, regionCode, date, ruleSet) : configInForce(versions, regionCode, date);
   }
 
   /** The version in force for a region (or prefix) on `on`, default the end of `year`, as the API shows it. */
@@ -174,6 +179,7 @@ export class RegionConfigService {
       ...(input.tilt && { tilt: { threshold: input.tilt.threshold, ratio: parseRatio(input.tilt.ratio, 'input.tilt.ratio') } }),
     };
     checkAmounts(input);
+    checkIncomeLevel(input.regionCode, year, effectiveFrom, config);
     checkRatioFloors(input.regionCode, effectiveFrom, config, input.outpatientRatios);
     return this.audit.transaction(async (tx) => {
       const row = await this.repository.create(tx, {
@@ -187,6 +193,33 @@ export class RegionConfigService {
       });
       return present(row);
     });
+  }
+}
+
+function governingOrNull(regionCode: string, date: IsoDate): RuleSetId | null {
+  try {
+    return governingRuleSet(regionCode, date);
+  } catch (error) {
+    if (error instanceof PolicyInputError) return null;
+    throw error;
+  }
+}
+
+/**
+ * A city's or county's version may not state an income where a rule set governing it during the version's period
+ * uses the provincial income (shanxi-2022): that income would silently replace the province's in the thresholds.
+ */
+function checkIncomeLevel(regionCode: string, year: number, effectiveFrom: IsoDate, config: Config): void {
+  if (!config.income || regionCode.length === 2) return;
+  const province = regionCode.slice(0, 2);
+  for (const date of [effectiveFrom, `${year}-12-31`]) {
+    const ruleSet = governingOrNull(regionCode.padEnd(6, '0'), date);
+    if (ruleSet && incomeScope(ruleSet) === 'PROVINCE') {
+      throw new BadUserInputError(
+        `${ruleSet} thresholds use the province's income (全省上年居民人均可支配收入): set income in the configuration of ${province}, not of ${regionCode}`,
+        'input.income',
+      );
+    }
   }
 }
 

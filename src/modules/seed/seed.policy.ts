@@ -3,8 +3,8 @@ import { formatMoney, Money, ZERO } from '../../shared/money.js';
 import { alertDrafts } from '../alert/alert.draft.js';
 import { alertsForSettlement } from '../policy/monitoring.engine.js';
 import { ParameterNotSetError, PolicyInputError } from '../policy/policy.errors.js';
-import type { Accumulators, IsoDate, RuleSetId, Visit } from '../policy/policy.types.js';
-import { configInForce, type RegionConfigVersion } from '../policy/region-config.js';
+import type { Accumulators, Applications, IsoDate, RuleSetId, Visit } from '../policy/policy.types.js';
+import { configForRuleSet, type RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet } from '../policy/rule-set.data.js';
 import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
 import { activeCategoriesOn, settle, type StatusRecord } from '../policy/settlement.engine.js';
@@ -32,6 +32,9 @@ interface Governing {
   readonly key: string;
   readonly version: RegionConfigVersion | null;
 }
+
+/** The demo data generates no applications: a generated certification stands for its application. */
+export const DEMO_APPLICATIONS: Applications = { tracked: false, reason: 'the demo data generates no applications' };
 
 const START_OF_YEAR: Accumulators = { assistancePaid: ZERO, thresholdUsed: ZERO, inPolicyOopAfterThreeTiers: ZERO, outOfPocket: ZERO };
 
@@ -112,7 +115,7 @@ export function enginePolicy(configs: readonly RegionConfigVersion[]): SeedPolic
     let found = governing.get(at);
     if (found === undefined) {
       const id = ruleSetOn(regionCode, date);
-      found = id === null ? null : resolve(id, configInForce(configs, regionCode, date));
+      found = id === null ? null : resolve(id, configForRuleSet(configs, regionCode, date, id));
       governing.set(at, found);
     }
     return found;
@@ -162,7 +165,15 @@ export function enginePolicy(configs: readonly RegionConfigVersion[]): SeedPolic
         const visit = visitOf(draft);
         let settled;
         try {
-          settled = settle({ ruleSet, serviceDate: draft.serviceDate, birthDate: person.birthDate, categories, ytd, visit });
+          settled = settle({
+            ruleSet,
+            serviceDate: draft.serviceDate,
+            birthDate: person.birthDate,
+            categories,
+            applications: DEMO_APPLICATIONS,
+            ytd,
+            visit,
+          });
         } catch (error) {
           if (error instanceof ParameterNotSetError)
             throw notSet(error, `claim ${draft.claimId}`, person.regionCode, draft.serviceDate, version);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { log } from '../../shared/log.js';
 import { PolicyInputError } from '../policy/policy.errors.js';
-import { regionConfigJson, type RegionConfigVersion } from '../policy/region-config.js';
+import type { RegionConfig } from '../policy/policy.types.js';
+import { incomeScope, regionConfigJson, type RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet } from '../policy/rule-set.data.js';
 import { DEMO_CONFIG_NOTE, demoRegionConfigs, regionPrefix } from './seed.config.js';
 import { countiesOf } from './seed.data.js';
@@ -38,6 +39,11 @@ function assertGoverned(counties: readonly string[], year: number): void {
   }
 }
 
+function usesProvincialIncome(county: string, date: string): boolean {
+  const ruleSet = ruleSetOn(county, date);
+  return ruleSet !== null && incomeScope(ruleSet) === 'PROVINCE';
+}
+
 /**
  * The configuration versions the seed settles with: those stored for the
  * seed's counties, for the year and for the previous one (whose enrollments
@@ -59,10 +65,23 @@ async function regionConfigsFor(
     log.info(
       `no region configuration for ${regionCode} in ${y}: settling with a demo one, stored with the first batch (${DEMO_CONFIG_NOTE})`,
     );
-    for (const { effectiveFrom, config } of demoRegionConfigs(region, y)) {
+    const add = (code: string, effectiveFrom: string, config: RegionConfig) => {
       const id = uuidV7(Date.now(), randomBytes(10));
-      versions.push({ id, regionCode, year: y, effectiveFrom, createdAt: new Date(), config });
-      added.push({ id, regionCode, year: y, effectiveFrom, parameters: regionConfigJson(config), note: DEMO_CONFIG_NOTE });
+      versions.push({ id, regionCode: code, year: y, effectiveFrom, createdAt: new Date(), config });
+      added.push({ id, regionCode: code, year: y, effectiveFrom, parameters: regionConfigJson(config), note: DEMO_CONFIG_NOTE });
+    };
+    for (const { effectiveFrom, config } of demoRegionConfigs(region, y)) {
+      const { income, ...local } = config;
+      const provincial =
+        regionCode.length > 2 && income !== undefined && counties.some((county) => usesProvincialIncome(county, effectiveFrom));
+      if (!provincial) {
+        add(regionCode, effectiveFrom, config);
+        continue;
+      }
+      // The rule set reads the income from the province's version only (shanxi-2022): a city's would be ignored.
+      add(regionCode, effectiveFrom, local);
+      const province = regionCode.slice(0, 2);
+      if (!versions.some((version) => version.regionCode === province && version.year === y)) add(province, effectiveFrom, { income });
     }
   }
   return { versions, added };

@@ -12,12 +12,14 @@ import type { AuditWriter } from '../audit/audit.writer.js';
 import type { BenefitRow } from '../benefit/benefit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import { alertsForSettlement, type Alert } from '../policy/monitoring.engine.js';
+import type { Applications } from '../policy/policy.types.js';
 import type { RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet, isRuleSetId } from '../policy/rule-set.data.js';
 import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
 import { activeCategoriesOn, settle, visitOf, type SettlementResult } from '../policy/settlement.engine.js';
 import type { RegionConfigService } from '../region-config/region-config.service.js';
 import type { HouseholdStatusRepository } from '../status/household-status.repository.js';
+import { NO_APPLICATION_STORE, type ApplicationSource } from './application.source.js';
 import { withPolicyErrors } from './settlement.errors.js';
 import type { ClaimInput, VisitInput } from './settlement.input.js';
 import type { SettlementRepository, StoredClaim } from './settlement.repository.js';
@@ -81,6 +83,7 @@ export class SettlementService {
     private readonly scope: Prisma.PersonWhereInput,
     private readonly audit: AuditWriter,
     private readonly principal: Principal,
+    private readonly applications: ApplicationSource = NO_APPLICATION_STORE,
   ) {}
 
   /** Computes and explains what settling the visit would pay now; stores nothing. `ruleSet` overrides the governing one (what-if). */
@@ -92,8 +95,9 @@ export class SettlementService {
     const person = await this.person(input.personId);
     this.audit.record({ personIds: [person.id] });
     const version = await this.regionConfigs.inForce(person.regionCode, formatDate(input.serviceDate));
+    const applications = await this.applications.forSettlement(person.id, formatDate(input.serviceDate));
     const ytd = await this.repository.yearToDate(person.id, input.serviceDate.getUTCFullYear());
-    const { ruleSet, result, alerts } = this.price(person, version, input, ytd, ruleSetOverride);
+    const { ruleSet, result, alerts } = this.price(person, version, applications, input, ytd, ruleSetOverride);
     return {
       ruleSet: ruleSet.id,
       ruleSetVersion: ruleSet.version,
@@ -125,13 +129,14 @@ export class SettlementService {
     const year = input.serviceDate.getUTCFullYear();
     // Read before the transaction: inside it, a second connection could wait on a pool held by claims queued on the lock.
     const version = await this.regionConfigs.inForce(person.regionCode, formatDate(input.serviceDate));
+    const applications = await this.applications.forSettlement(person.id, formatDate(input.serviceDate));
     try {
       return await this.audit.transaction(async (tx) => {
         await this.repository.lockPersonYear(tx, person.id, year);
         const raced = await this.repository.findClaim(input.claimId, 'SETTLEMENT', tx);
         if (raced) return this.replay(raced, hash);
         const ytd = await this.repository.yearToDate(person.id, year, tx);
-        const priced = this.price(person, version, input, ytd, null);
+        const priced = this.price(person, version, applications, input, ytd, null);
         const record = await this.repository.insert(tx, {
           ...this.visitColumns(priced, input),
           claimId: input.claimId,
@@ -238,6 +243,7 @@ export class SettlementService {
   private price(
     person: Awaited<ReturnType<SettlementService['person']>>,
     version: RegionConfigVersion | null,
+    applications: Applications,
     input: VisitInput,
     ytd: Priced['result']['ytd'],
     ruleSetOverride: string | null,
@@ -249,7 +255,7 @@ export class SettlementService {
       const ruleSet = resolveRuleSet(id, version?.config ?? {});
       const categories = activeCategoriesOn(person.statuses, serviceDate, ruleSet);
       const birthDate = formatDate(person.birthDate);
-      const result = settle({ ruleSet, serviceDate, birthDate, categories, ytd, visit });
+      const result = settle({ ruleSet, serviceDate, birthDate, categories, applications, ytd, visit });
       const alerts = alertsForSettlement(ruleSet, { residence: person.residence, categories }, visit, ytd, result);
       return {
         person,

@@ -1,6 +1,13 @@
 import type { Decimal } from 'decimal.js';
 import { Money, ZERO } from '../../../src/shared/money.js';
-import type { Accumulators, ActiveCategory, RegionConfig, RuleSetId, Visit } from '../../../src/modules/policy/policy.types.js';
+import type {
+  Accumulators,
+  ActiveCategory,
+  Applications,
+  RegionConfig,
+  RuleSetId,
+  Visit,
+} from '../../../src/modules/policy/policy.types.js';
 import { resolveRuleSet } from '../../../src/modules/policy/rule-set.resolve.js';
 import { settle, type SettlementResult } from '../../../src/modules/policy/settlement.engine.js';
 
@@ -36,17 +43,31 @@ export function visit(overrides: Partial<Omit<Visit, Amounts>> & Partial<Record<
   };
 }
 
+/** Applications approved for every category held: the engine's rules on everything else are what a test looks at. */
+export const ALL_APPROVED = (categories: readonly ActiveCategory[]): Applications => ({
+  tracked: true,
+  approved: Object.fromEntries(categories.map(({ category }) => [category, { reference: 'A-TEST' }])),
+});
+
 /** Settles a visit of an adult born 1962 on 2023-08-15 unless told otherwise. */
 export function settleUnder(
   ruleSet: RuleSetId,
   categories: readonly ActiveCategory[],
-  options: { config?: RegionConfig; visit?: Visit; ytd?: Partial<Accumulators>; serviceDate?: string; birthDate?: string } = {},
+  options: {
+    config?: RegionConfig;
+    visit?: Visit;
+    ytd?: Partial<Accumulators>;
+    serviceDate?: string;
+    birthDate?: string;
+    applications?: Applications;
+  } = {},
 ): SettlementResult {
   return settle({
     ruleSet: resolveRuleSet(ruleSet, options.config ?? {}),
     serviceDate: options.serviceDate ?? '2023-08-15',
     birthDate: options.birthDate ?? '1962-05-10',
     categories,
+    applications: options.applications ?? ALL_APPROVED(categories),
     ytd: { ...NO_YTD, ...options.ytd },
     visit: options.visit ?? visit(),
   });

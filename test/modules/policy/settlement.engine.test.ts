@@ -520,3 +520,80 @@ describe('settle: tilted assistance (national-2021 (六))', () => {
     expect(unlisted.tilt.toFixed(2)).toBe('0.00');
   });
 });
+
+describe('settle: direct assistance and assistance on application (domain.md §3)', () => {
+  const none = { tracked: true as const, approved: {} };
+  const illness = [{ category: 'ILLNESS_POVERTY' as const }];
+
+  it('assists 低保 and 特困 without an application', () => {
+    const result = settleUnder('national-2021', [{ category: 'MINIMUM_LIVING' }], { config: GANSU_ML_CAP, applications: none });
+    expect(result.assistance.toFixed(2)).toBe('5600.00');
+    expect(result.explanation.some(({ step }) => step === 'application')).toBe(false);
+  });
+
+  it('pays a category assisted on application nothing without an approved one, and explains the refusal', () => {
+    const result = settleUnder('shanxi-2022', illness, { config: { income: m('29178.00') }, applications: none });
+    expect(result.category).toBeNull();
+    expect(result.assistance.toFixed(2)).toBe('0.00');
+    const [application] = result.explanation.filter(({ step }) => step === 'application');
+    expect(application!.detail).toBe(
+      'ILLNESS_POVERTY is assisted on application (依申请) and no approved application covers 2023-08-15: no assistance in this category',
+    );
+    expect(result.explanation.find(({ step }) => step === 'assistance')!.detail).toContain('within an approved application');
+  });
+
+  it('pays within an approved application and cites it', () => {
+    const approved = { tracked: true as const, approved: { ILLNESS_POVERTY: { reference: 'SQ-2023-0815' } } };
+    const config = { income: m('20000.00'), caps: { ILLNESS_POVERTY: m('40000.00') }, ratios: { ILLNESS_POVERTY: m('0.6') } };
+    const result = settleUnder('national-2021', illness, { config, applications: approved });
+    // threshold 25 % × 20000 = 5000; (8000 − 5000) × 60 %
+    expect(result.assistance.toFixed(2)).toBe('1800.00');
+    expect(result.explanation.find(({ step }) => step === 'application')!.detail).toContain('approved application SQ-2023-0815');
+  });
+
+  it('needs no parameter of a category that waits for its application', () => {
+    const result = settleUnder('national-2021', [{ category: 'MINIMUM_LIVING' }, { category: 'OTHER_SPECIAL' }], {
+      config: GANSU_ML_CAP,
+      applications: none,
+    });
+    expect(result.category).toBe('MINIMUM_LIVING');
+  });
+
+  it('follows each rule set’s direct list: gansu adds 低保边缘, shanxi 返贫致贫 and monitored people', () => {
+    const gansu = settleUnder('gansu-2023', [{ category: 'LOW_INCOME_MARGINAL' }], {
+      config: { income: m('26000.00'), caps: { LOW_INCOME_MARGINAL: m('40000.00') } },
+      applications: none,
+    });
+    expect(gansu.assistance.toFixed(2)).toBe('3780.00');
+    const jiaxing = settleUnder('jiaxing-2023', [{ category: 'LOW_INCOME_MARGINAL' }], {
+      config: { income: m('66000.00') },
+      applications: none,
+    });
+    expect(jiaxing.assistance.toFixed(2)).toBe('0.00');
+    const shanxi = settleUnder('shanxi-2022', [{ category: 'RETURNED_TO_POVERTY' }], {
+      config: { caps: { RETURNED_TO_POVERTY: m('60000.00') } },
+      applications: none,
+    });
+    expect(shanxi.category).toBe('RETURNED_TO_POVERTY');
+  });
+
+  it('takes the certification for the application when the caller keeps no applications, and says so', () => {
+    const result = settleUnder('shanxi-2022', illness, {
+      config: { income: m('29178.00') },
+      applications: { tracked: false, reason: 'this hub stores no applications yet' },
+    });
+    expect(result.category).toBe('ILLNESS_POVERTY');
+    expect(result.explanation.find(({ step }) => step === 'application')!.detail).toBe(
+      'ILLNESS_POVERTY is assisted on application (依申请); this hub stores no applications yet: its certification stands for the application',
+    );
+  });
+
+  it('pays no tilt to a person whose only category waits for its application', () => {
+    const result = settleUnder('gansu-2023', illness, {
+      config: { income: m('26000.00'), caps: { ILLNESS_POVERTY: m('40000.00') } },
+      applications: none,
+      ytd: { inPolicyOopAfterThreeTiers: m('9000.00') },
+    });
+    expect(result.tilt.toFixed(2)).toBe('0.00');
+  });
+});

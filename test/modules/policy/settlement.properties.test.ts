@@ -18,6 +18,7 @@ import {
 } from '../../../src/modules/policy/policy.types.js';
 import { assistanceTerms, isAssisted, resolveRuleSet } from '../../../src/modules/policy/rule-set.resolve.js';
 import { settle, type SettlementInput } from '../../../src/modules/policy/settlement.engine.js';
+import { ALL_APPROVED } from './policy.builders.js';
 
 const RUNS = { seed: 20_231_115, numRuns: 300 };
 const yuan = (fen: number): Decimal => new Money(fen).div(100);
@@ -115,6 +116,7 @@ const scenarioArb = fc
     serviceDate: '2023-08-15',
     birthDate: '1962-05-10',
     categories,
+    applications: ALL_APPROVED(categories),
     ytd,
     visit,
     fill,
@@ -224,8 +226,9 @@ describe('settlement properties', () => {
       fc.property(shanxi, listedOnly, unlisted, (input, listed, extra) => {
         // The configuration is completed for the listed categories only: an unlisted one must need nothing.
         const ruleSet = resolveRuleSet('shanxi-2022', completeConfig('shanxi-2022', listed, input.visit, input.fill));
-        const alone = settle({ ...input, ruleSet, categories: listed });
-        const withUnlisted = settle({ ...input, ruleSet, categories: [...listed, ...extra.map((category) => ({ category }))] });
+        const both = [...listed, ...extra.map((category) => ({ category }))];
+        const alone = settle({ ...input, ruleSet, categories: listed, applications: ALL_APPROVED(listed) });
+        const withUnlisted = settle({ ...input, ruleSet, categories: both, applications: ALL_APPROVED(both) });
         const amounts = ({ explanation: _explanation, ...rest }: ReturnType<typeof settle>) => JSON.stringify(rest);
         expect(amounts(withUnlisted)).toBe(amounts(alone));
         if (listed.length > 0) expect(withUnlisted.explanation).toEqual(alone.explanation);

@@ -320,4 +320,71 @@ describe('setting and reading a region configuration', () => {
     });
     expect(await hub.db.benefitRecord.count({ where: { personId: person.id } })).toBe(1);
   });
+
+  it('refuses a Shanxi city’s own income, which would replace the provincial income of shanxi-2022’s thresholds', async () => {
+    const result = await set({ regionCode: '1401', year: 2025, income: '50000.00' }, shanxi.token);
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.income' });
+    expect(result.errors?.[0]?.message).toContain('set income in the configuration of 14');
+    expect(await hub.db.regionConfig.count({ where: { regionCode: '1401', year: 2025 } })).toBe(0);
+    // A Gansu city's income is its pooling region's own: accepted.
+    await setOk({ regionCode: '6207', year: 2025, income: '24000.00' }, zhangye.token);
+  });
+
+  it('settles a Shanxi city’s thresholds with the province’s income while the city’s version governs the rest', async () => {
+    const person = (await createHousehold(hub.db, '140106', 1, 'URBAN')).members[0]!;
+    await certify(hub.db, person.id, 'ILLNESS_POVERTY', '2023-01-01');
+    await setOk({ regionCode: '14', year: 2025, income: '20000.00' }, shanxi.token);
+    await setOk({ regionCode: '1401', year: 2025, caps: [{ category: 'ILLNESS_POVERTY', amount: '1000.00' }] }, shanxi.token);
+    const input = { ...visit(person.id, '2025-03-01'), totalCost: '42000.00', inPolicyCost: '38000.00', basicPaid: '16000.00' };
+    const result = await hub.requestText(QUOTE, { input }, { token: shanxi.token, purpose: 'SETTLEMENT' });
+    expect(result.errors).toBeUndefined();
+    // 25 % of the provincial 20 000; the city's cap of 1 000.
+    expect(result.data!.quoteSettlement).toEqual({
+      ruleSet: 'shanxi-2022',
+      category: 'ILLNESS_POVERTY',
+      thresholdApplied: '5000.00',
+      assistancePaid: '1000.00',
+    });
+  });
+
+  it('stores and reads back outpatient ratios and a tilt, refusing an inpatient visit type among the outpatient ratios', async () => {
+    const document = SET.replace(
+      'subsidies { category amount }',
+      'subsidies { category amount } outpatientRatios { visitType category ratio } tilt { threshold ratio }',
+    );
+    const stored = await setOk(
+      {
+        regionCode: '14',
+        year: 2026,
+        outpatientRatios: [{ visitType: 'OUTPATIENT_CHRONIC', category: 'MINIMUM_LIVING', ratio: '0.5' }],
+        tilt: { threshold: '5000.00', ratio: '0.5' },
+      },
+      shanxi.token,
+      document,
+    );
+    expect(stored).toMatchObject({
+      outpatientRatios: [{ visitType: 'OUTPATIENT_CHRONIC', category: 'MINIMUM_LIVING', ratio: '0.5' }],
+      tilt: { threshold: '5000.00', ratio: '0.5' },
+    });
+    const inpatient = await set(
+      { regionCode: '14', year: 2026, outpatientRatios: [{ visitType: 'INPATIENT', category: 'MINIMUM_LIVING', ratio: '0.5' }] },
+      shanxi.token,
+    );
+    expect(inpatient.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.outpatientRatios[0].visitType' });
+    const badTilt = await set({ regionCode: '14', year: 2026, tilt: { threshold: '5000.00', ratio: '1.5' } }, shanxi.token);
+    expect(badTilt.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.tilt.ratio' });
+  });
+
+  it('keeps the new parameters out of the views of agencies that may not read configurations', async () => {
+    const charity = await hub.client('CHARITY', '14');
+    const result = await hub.requestText(
+      `query { regionConfig(regionCode: "14", year: 2026) { tilt { ratio } outpatientRatios { ratio } } }`,
+      {},
+      {
+        token: charity.token,
+      },
+    );
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
 });

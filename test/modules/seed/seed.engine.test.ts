@@ -13,6 +13,7 @@ import { DEMO_CONFIG_NOTE, demoRegionConfigs } from '../../../src/modules/seed/s
 import type { SeedOptions } from '../../../src/modules/seed/seed.generator.js';
 import { seed, type SeedReport } from '../../../src/modules/seed/seed.service.js';
 import { formatMoney, Money, ZERO } from '../../../src/shared/money.js';
+import { DEMO_APPLICATIONS } from '../../../src/modules/seed/seed.policy.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
 const ZHANGYE: SeedOptions = { persons: 20_000, region: '620700', year: 2024, seed: 11 };
@@ -154,7 +155,15 @@ describe('seeding through the policy engine (Zhangye, gansu-2023)', () => {
           criticalPaid: new Money(row.critical_paid),
           otherPaid: new Money(row.other_paid),
         };
-        const result = settle({ ruleSet, serviceDate: row.service_date, birthDate: person.birth_date, categories, ytd, visit });
+        const result = settle({
+          ruleSet,
+          serviceDate: row.service_date,
+          birthDate: person.birth_date,
+          categories,
+          applications: DEMO_APPLICATIONS,
+          ytd,
+          visit,
+        });
         stored.push(row);
         expected.push({
           ...row,

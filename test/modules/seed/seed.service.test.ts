@@ -71,4 +71,18 @@ describe('seeding', () => {
     expect(rows[0].alerts).toBeGreaterThan(0);
     expect(rows[0].alerted).toBe(rows[0].alerts);
   });
+
+  it('keeps a Shanxi city’s demo income in the province’s version, where shanxi-2022 reads it, and settles its thresholds', async () => {
+    await seed(pool, { persons: 3_000, region: '140100', year: 2024, seed: 5 });
+    const { rows: configs } = await pool.query(
+      `SELECT region_code, parameters ? 'income' AS has_income FROM region_config WHERE region_code LIKE '14%' AND year = 2024 ORDER BY region_code`,
+    );
+    expect(configs).toEqual([
+      { region_code: '14', has_income: true },
+      { region_code: '1401', has_income: false },
+    ]);
+    const { rows } = await pool.query(`SELECT count(*)::int AS thresholds FROM benefit_record b JOIN person p ON p.id = b.person_id
+      WHERE p.region_code LIKE '1401%' AND b.year = 2024 AND b.threshold_applied > 0`);
+    expect(rows[0].thresholds).toBeGreaterThan(0);
+  });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicyCase, type SettlementCase, type SubsidyCase } from '../../../src/modules/policy/policy-case.js';
+import { resolveRuleSet } from '../../../src/modules/policy/rule-set.resolve.js';
 import type { AssistanceCategory, RegionConfig, RuleSetId } from '../../../src/modules/policy/policy.types.js';
 import { makeIdNumber } from '../../../src/shared/id-number.js';
 import { storeVisit } from '../../support/claims.js';
@@ -223,7 +224,7 @@ async function runSubsidy(policyCase: SubsidyCase, expected: Expected): Promise<
   // Certified well before the benefit year and decided late in it: on that day both the categories and the case's rule set are in force.
   const personId = await createPerson(policyCase, `${year - 2}-01-01`);
   await configure(policyCase, year);
-  const result = await hub.requestText(
+  const response = await hub.requestText(
     ENROLL,
     {
       input: {
@@ -236,8 +237,14 @@ async function runSubsidy(policyCase: SubsidyCase, expected: Expected): Promise<
     },
     { token: insurance.get(province)!.token, purpose: 'ASSISTANCE_ELIGIBILITY' },
   );
-  expect(result.errors).toBeUndefined();
-  expect(result.data!.recordEnrollment).toMatchObject({
+  if (expected.error) {
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors![0]!.extensions).toMatchObject({ code: expected.error, ruleSet: policyCase.ruleSet, parameter: 'subsidy' });
+    expect(await hub.db.enrollment.count({ where: { personId } })).toBe(0);
+    return;
+  }
+  expect(response.errors).toBeUndefined();
+  expect(response.data!.recordEnrollment).toMatchObject({
     year,
     scheme: 'RESIDENT',
     ruleSet: policyCase.ruleSet,
@@ -246,8 +253,25 @@ async function runSubsidy(policyCase: SubsidyCase, expected: Expected): Promise<
   });
 }
 
+/**
+ * A case that withholds the approved application of a category its rule set assists only on application: the hub
+ * stores no applications yet (NO_APPLICATION_STORE, a certification stands for its application), so it cannot give
+ * such a case through the hub until the agencies' application store is wired into settlement.
+ */
+function needsApplicationStore(file: string): boolean {
+  const policyCase = parsePolicyCase(JSON.parse(readFileSync(file, 'utf8')));
+  const { direct } = resolveRuleSet(policyCase.ruleSet);
+  return policyCase.person.categories.some((held) => !held.applicationApproved && !direct.categories.includes(held.category));
+}
+
+const files = allCaseFiles();
+
 describe('policy cases through the hub', () => {
-  it.each(allCaseFiles().map((file) => [path.basename(file), file]))(
+  it('leaves out only the cases that withhold an application', () => {
+    expect(files.filter(needsApplicationStore).map((file) => path.basename(file))).toEqual(['jiaxing-marginal-without-application.json']);
+  });
+
+  it.each(files.filter((file) => !needsApplicationStore(file)).map((file) => [path.basename(file), file]))(
     '%s gives through the hub the outcome its file expects',
     async (_name, file) => {
       const raw = JSON.parse(readFileSync(file, 'utf8')) as CaseFile;
