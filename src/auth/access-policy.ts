@@ -65,6 +65,16 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   // Which categories each may certify is CERTIFYING_AGENCY, checked by the service (FORBIDDEN).
   ...fields('Mutation', ['certifyStatus', 'amendStatus', 'revokeStatus'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
   'Person.changes': grant(CASEWORK),
+  // Partners pay after the three layers, to the persons in their rows (referred, consenting).
+  'Mutation.recordCharityAid': grant(['CHARITY']),
+  'Mutation.recordCommercialClaim': grant(['INSURER']),
+  'Query.referrals': grant(['CHARITY']),
+  'Query.consents': grant(['INSURER']),
+  // The check by ID number: holds, valid from/to, nothing else (access-policy.md §1).
+  'Query.certification': grant([...CASEWORK, 'CHARITY', 'INSURER']),
+  // Charity aid and commercial claims of a person: casework all, a partner its own (OWN_PAYMENTS_ONLY).
+  'Person.charityAid': grant([...CASEWORK, 'CHARITY']),
+  'Person.commercialClaims': grant([...CASEWORK, 'INSURER']),
   'Mutation.runMonitoring': grant(['MEDICAL_INSURANCE']),
   // Alerts (domain.md §5.3): the raiser and the target agencies; only targets move them (ALERT_REACH).
   ...fields('Query', ['alerts'], ALERT_READERS),
@@ -126,14 +136,35 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('PersonFilter', ['category', 'activeOn'], STATUS_READERS),
   ...fields(
     'Burden',
-    ['year', 'visits', 'totalCost', 'basicPaid', 'criticalPaid', 'otherPaid', 'assistancePaid', 'tiltPaid', 'outOfPocket'],
+    [
+      'year',
+      'visits',
+      'totalCost',
+      'basicPaid',
+      'criticalPaid',
+      'otherPaid',
+      'assistancePaid',
+      'tiltPaid',
+      'outOfPocket',
+      'charityPaid',
+      'commercialPaid',
+      'remaining',
+    ],
     BURDEN_READERS,
   ),
 };
 
 /** Types granted whole, every field alike: the audit log is the auditors' alone. */
 export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
-  SharingGrant: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
+  // Writers of referrals and consents see what they wrote; a charity its referrals, an insurer its consents.
+  SharingGrant: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS', 'CHARITY', 'INSURER']),
+  SharingGrantConnection: grant(['CHARITY', 'INSURER']),
+  SharingGrantEdge: grant(['CHARITY', 'INSURER']),
+  CharityAidInput: grant(['CHARITY']),
+  CommercialClaimInput: grant(['INSURER']),
+  CharityAid: grant([...CASEWORK, 'CHARITY']),
+  CommercialClaim: grant([...CASEWORK, 'INSURER']),
+  CertificationCheck: grant([...CASEWORK, 'CHARITY', 'INSURER']),
   SharingGrantInput: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
   AuditEntry: grant(['AUDITOR']),
   AccessEvent: grant(['AUDITOR']),
@@ -193,6 +224,8 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   ...Object.fromEntries(
     ['certifyStatus', 'amendStatus', 'revokeStatus'].map((f) => [`Mutation.${f}`, ['ASSISTANCE_ELIGIBILITY'] as const]),
   ),
+  'Mutation.recordCharityAid': ['CHARITY_AID'],
+  'Mutation.recordCommercialClaim': ['CLAIM_COORDINATION'],
   'Query.alerts': ['MONITORING_FOLLOW_UP'],
   'Person.alerts': ['MONITORING_FOLLOW_UP'],
   'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],
@@ -261,6 +294,9 @@ export const CERTIFYING_AGENCY: Readonly<Record<AssistanceCategory, Agency>> = {
   AT_RISK_MONITORED: 'RURAL_REVITALIZATION',
   LIFTED_OUT_OF_POVERTY: 'RURAL_REVITALIZATION',
 };
+
+/** Agencies that see only their own charity aid or commercial claims of a person (access-policy.md §1: own only). */
+export const OWN_PAYMENTS_ONLY: readonly Agency[] = ['CHARITY', 'INSURER'];
 
 /** The categories whose active holders HEALTH follows. */
 export const HEALTH_MONITORED_CATEGORIES = ['RETURNED_TO_POVERTY', 'AT_RISK_MONITORED', 'LIFTED_OUT_OF_POVERTY'] as const;

@@ -31,6 +31,11 @@ import { PersonRepository } from '../modules/person/person.repository.js';
 import { PersonService } from '../modules/person/person.service.js';
 import { PersonRegistrationService } from '../modules/person/person-registration.service.js';
 import { CertificationService } from '../modules/status/certification.service.js';
+import { CertificationCheckService } from '../modules/status/certification-check.service.js';
+import { PartnerPaymentRepository } from '../modules/partner/partner-payment.repository.js';
+import { PartnerPaymentService } from '../modules/partner/partner-payment.service.js';
+import { createPaymentLoaders } from '../modules/partner/partner-payment.loader.js';
+import { OWN_PAYMENTS_ONLY } from '../auth/access-policy.js';
 import { NO_EXCHANGE_EVENTS, type ExchangeEvents } from '../modules/status/exchange.events.js';
 import { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
 import { RegionConfigRepository } from '../modules/region-config/region-config.repository.js';
@@ -67,6 +72,7 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     queue,
     monitoring: new MonitoringRepository(db),
     webhooks: new WebhookRepository(db),
+    partnerPayments: new PartnerPaymentRepository(db),
     /** The event hook point of the exchange's writes (issue #11); the pushes plug in here. */
     exchangeEvents: NO_EXCHANGE_EVENTS as ExchangeEvents,
     statistics: new StatisticsRepository(db),
@@ -78,8 +84,14 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
 export type Repositories = ReturnType<typeof createRepositories>;
 
 /** Fresh loaders for one request: batching and caching never cross requests (or principals). */
-export function createLoaders(repositories: Repositories, scope: Prisma.PersonWhereInput, alerts: Prisma.AlertWhereInput) {
+export function createLoaders(
+  repositories: Repositories,
+  scope: Prisma.PersonWhereInput,
+  alerts: Prisma.AlertWhereInput,
+  ownPaymentsOf: string | null = null,
+) {
   return {
+    ...createPaymentLoaders(repositories.partnerPayments, ownPaymentsOf),
     ...createAlertLoaders(repositories.alerts, alerts),
     ...createPersonLoaders(repositories.persons, scope),
     ...createHouseholdLoaders(repositories.households, scope),
@@ -103,6 +115,10 @@ export interface HubContext {
   registration: PersonRegistrationService;
   /** Certification writes (civil affairs, rural revitalization). */
   certifications: CertificationService;
+  /** The certification check by ID number. */
+  certificationChecks: CertificationCheckService;
+  /** Charity aid and commercial claims (partners). */
+  partnerPayments: PartnerPaymentService;
   /** Collects what this operation reads or writes; one audit entry per operation. */
   auditWriter: AuditWriter;
   /** The audit log as AUDITOR clients query it. */
@@ -123,7 +139,7 @@ export interface HubContext {
 export function createContext(principal: Principal, purpose: string | undefined, repositories: Repositories): HubContext {
   const scope = personScope(principal, today());
   const alerts = alertScope(principal, scope);
-  const loaders = createLoaders(repositories, scope, alerts);
+  const loaders = createLoaders(repositories, scope, alerts, OWN_PAYMENTS_ONLY.includes(principal.agency) ? principal.clientId : null);
   const declared = (AGENCY_PURPOSES[principal.agency] as readonly string[]).includes(purpose ?? '') ? (purpose as Purpose) : null;
   const auditWriter = new AuditWriter(repositories.audit, {
     clientId: principal.clientId,
@@ -141,6 +157,8 @@ export function createContext(principal: Principal, purpose: string | undefined,
     loaders,
     persons: new PersonService(persons, loaders, scope),
     registration: new PersonRegistrationService(persons, scope, auditWriter, principal),
+    certificationChecks: new CertificationCheckService(statuses, auditWriter),
+    partnerPayments: new PartnerPaymentService(repositories.partnerPayments, persons, scope, auditWriter, principal),
     certifications: new CertificationService(statuses, persons, scope, auditWriter, principal, repositories.exchangeEvents),
     auditWriter,
     audit: new AuditQueryService(repositories.audit, principal.jurisdiction),

@@ -14,6 +14,8 @@ import { HouseholdResolver } from '../modules/household/household.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
 import { PersonRegistrationResolver } from '../modules/person/person-registration.resolver.js';
 import { CertificationResolver } from '../modules/status/certification.resolver.js';
+import { CertificationCheckResolver } from '../modules/status/certification-check.resolver.js';
+import { PartnerPaymentResolver } from '../modules/partner/partner-payment.resolver.js';
 import { RegionConfigResolver } from '../modules/region-config/region-config.resolver.js';
 import { SettlementResolver } from '../modules/settlement/settlement.resolver.js';
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
@@ -52,6 +54,8 @@ export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSc
       PersonResolver,
       PersonRegistrationResolver,
       CertificationResolver,
+      CertificationCheckResolver,
+      PartnerPaymentResolver,
       HouseholdResolver,
       ViewerResolver,
       AuditResolver,

@@ -35,6 +35,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Person.burden': /*                        */ 'F F F - F F - - - -',
   'Person.alerts': /*                        */ 'F F F - - - - - - -',
   'Person.changes': /*                       */ 'F F F - - - - - - -',
+  // A partner sees its own payments only; the matrix's partners paid all there is, so own = all here.
+  'Person.charityAid': /*                    */ 'F F F - F - - - - -',
+  'Person.commercialClaims': /*              */ 'F F F - - F - - - -',
 
   'Household.id': /*                         */ 'F F F - - - - - - -',
   'Household.regionCode': /*                 */ 'F F F - - - - - - -',
@@ -96,6 +99,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Burden.assistancePaid': /*                */ 'F F F - F F - - - -',
   'Burden.tiltPaid': /*                      */ 'F F F - F F - - - -',
   'Burden.outOfPocket': /*                   */ 'F F F - F F - - - -',
+  'Burden.charityPaid': /*                   */ 'F F F - F F - - - -',
+  'Burden.commercialPaid': /*                */ 'F F F - F F - - - -',
+  'Burden.remaining': /*                     */ 'F F F - F F - - - -',
 
   // Filters are reads: filtering by category or activeOn reveals statuses, so they follow Person.statuses.
   'PersonFilter.regionPrefix': /*            */ 'F F F F F F F - - -',
@@ -142,6 +148,8 @@ const BODIES: Readonly<Record<string, string>> = {
   'Person.burden': 'person(id: $id) { burden(year: 2024) { __typename } }',
   'Person.alerts': 'person(id: $id) { alerts { id } }',
   'Person.changes': 'person(id: $id) { changes { field } }',
+  'Person.charityAid': 'person(id: $id) { charityAid { reference } }',
+  'Person.commercialClaims': 'person(id: $id) { commercialClaims { claimReference } }',
   'BenefitRecord.explanation': 'person(id: $id) { benefits(year: 2024) { edges { node { explanation { step } } } } }',
   'Household.members': 'person(id: $id) { household { members { id } } }',
   'PersonFilter.regionPrefix': 'persons(filter: { regionPrefix: "620702" }) { totalCount }',
@@ -299,6 +307,13 @@ beforeAll(async () => {
     await consent(hub.db, member.id, clientIds.get('INSURER')!, clientIds.get(ORACLE)!);
   }
 
+  await hub.db.charityAid.create({
+    data: { personId: head.id, clientId: clientIds.get('CHARITY')!, amount: '50.00', paidOn: day('2024-03-01'), reference: 'RC-M-1' },
+  });
+  await hub.db.commercialClaim.create({
+    data: { personId: head.id, clientId: clientIds.get('INSURER')!, amount: '20.00', paidOn: day('2024-03-02'), claimReference: 'IN-M-1' },
+  });
+
   const answers = await mapLimited(COORDINATES, 8, (coordinate) => ask(ORACLE, coordinate));
   COORDINATES.forEach((coordinate, i) => oracle.set(coordinate, answers[i]!));
 });
@@ -402,10 +417,10 @@ describe('the field matrix of access-policy.md §1, over real HTTP', () => {
     }
   });
 
-  it('lists for CHARITY exactly the Person fields it is granted: id, identifiers (masked), residence, region, statuses and burden', async () => {
+  it('lists for CHARITY exactly the Person fields it is granted: id, identifiers (masked), residence, region, statuses, burden and its aid', async () => {
     const { data, errors } = await hub.requestText('{ __type(name: "Person") { fields { name } } }', {}, { token: tokens.get('CHARITY')! });
     expect(errors).toBeUndefined();
     const fields = (data!.__type as { fields: { name: string }[] }).fields.map((f) => f.name).sort();
-    expect(fields).toEqual(['burden', 'id', 'idNumber', 'name', 'regionCode', 'residence', 'statuses']);
+    expect(fields).toEqual(['burden', 'charityAid', 'id', 'idNumber', 'name', 'regionCode', 'residence', 'statuses']);
   });
 });

@@ -18,6 +18,11 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Mutation.certifyStatus': /*               */ '- F F - - - - - - -',
   'Mutation.amendStatus': /*                 */ '- F F - - - - - - -',
   'Mutation.revokeStatus': /*                */ '- F F - - - - - - -',
+  'Mutation.recordCharityAid': /*            */ '- - - - F - - - - -',
+  'Mutation.recordCommercialClaim': /*       */ '- - - - - F - - - -',
+  'Query.referrals': /*                      */ '- - - - F - - - - -',
+  'Query.consents': /*                       */ '- - - - - F - - - -',
+  'Query.certification': /*                  */ 'F F F - F F - - - -',
 };
 
 let hub: TestHub;

@@ -123,4 +123,15 @@ export class Burden {
 
   @Field(() => DecimalScalar)
   outOfPocket!: Decimal;
+
+  @Field(() => DecimalScalar, { description: 'Aid paid by charities in the year.' })
+  charityPaid!: Decimal;
+
+  @Field(() => DecimalScalar, { description: 'Claims paid by commercial insurers in the year.' })
+  commercialPaid!: Decimal;
+
+  @Field(() => DecimalScalar, {
+    description: 'What remains to the person after every payer, partners included: outOfPocket − charityPaid − commercialPaid, at least 0.',
+  })
+  remaining!: Decimal;
 }

@@ -42,6 +42,10 @@ export interface BurdenRow {
   assistancePaid: Decimal;
   tiltPaid: Decimal;
   outOfPocket: Decimal;
+  /** Aid paid by charities in the year. */
+  charityPaid: Decimal;
+  /** Claims paid by commercial insurers in the year. */
+  commercialPaid: Decimal;
 }
 
 /** The columns of a `BenefitRow`, for every statement that returns one. */
@@ -93,14 +97,32 @@ export class BenefitRepository {
    * Reversal records carry negated amounts, so the sums net them out.
    */
   burdenByPersonIds(personIds: readonly string[], year: number): Promise<BurdenRow[]> {
+    const ids = [...personIds];
+    const from = new Date(Date.UTC(year, 0, 1));
+    const to = new Date(Date.UTC(year + 1, 0, 1));
+    // One statement: the visits' sums and the partners' payments of the year (by the day they paid).
     return this.db.$queryRaw<BurdenRow[]>`
-      SELECT person_id AS "personId",
-        (count(*) FILTER (WHERE kind = 'SETTLEMENT') - count(*) FILTER (WHERE kind = 'REVERSAL'))::int AS visits,
-        sum(total_cost) AS "totalCost", sum(basic_paid) AS "basicPaid", sum(critical_paid) AS "criticalPaid",
-        sum(other_paid) AS "otherPaid", sum(assistance_paid) AS "assistancePaid", sum(tilt_paid) AS "tiltPaid",
-        sum(out_of_pocket) AS "outOfPocket"
-      FROM benefit_record
-      WHERE person_id = ANY(${[...personIds]}::uuid[]) AND year = ${year}
-      GROUP BY person_id`;
+      WITH visits AS (
+        SELECT person_id,
+          (count(*) FILTER (WHERE kind = 'SETTLEMENT') - count(*) FILTER (WHERE kind = 'REVERSAL'))::int AS visits,
+          sum(total_cost) AS total_cost, sum(basic_paid) AS basic_paid, sum(critical_paid) AS critical_paid,
+          sum(other_paid) AS other_paid, sum(assistance_paid) AS assistance_paid, sum(tilt_paid) AS tilt_paid,
+          sum(out_of_pocket) AS out_of_pocket
+        FROM benefit_record WHERE person_id = ANY(${ids}::uuid[]) AND year = ${year} GROUP BY person_id
+      ), charity AS (
+        SELECT person_id, sum(amount) AS paid FROM charity_aid
+        WHERE person_id = ANY(${ids}::uuid[]) AND paid_on >= ${from}::date AND paid_on < ${to}::date GROUP BY person_id
+      ), commercial AS (
+        SELECT person_id, sum(amount) AS paid FROM commercial_claim
+        WHERE person_id = ANY(${ids}::uuid[]) AND paid_on >= ${from}::date AND paid_on < ${to}::date GROUP BY person_id
+      )
+      SELECT p.person_id AS "personId", coalesce(v.visits, 0) AS visits,
+        coalesce(v.total_cost, 0) AS "totalCost", coalesce(v.basic_paid, 0) AS "basicPaid",
+        coalesce(v.critical_paid, 0) AS "criticalPaid", coalesce(v.other_paid, 0) AS "otherPaid",
+        coalesce(v.assistance_paid, 0) AS "assistancePaid", coalesce(v.tilt_paid, 0) AS "tiltPaid",
+        coalesce(v.out_of_pocket, 0) AS "outOfPocket",
+        coalesce(c.paid, 0) AS "charityPaid", coalesce(m.paid, 0) AS "commercialPaid"
+      FROM (SELECT person_id FROM visits UNION SELECT person_id FROM charity UNION SELECT person_id FROM commercial) p
+      LEFT JOIN visits v USING (person_id) LEFT JOIN charity c USING (person_id) LEFT JOIN commercial m USING (person_id)`;
   }
 }

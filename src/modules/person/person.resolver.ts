@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../../server/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
-import { ZERO } from '../../shared/money.js';
+import { maxMoney, ZERO } from '../../shared/money.js';
 import { DateScalar } from '../../shared/scalars.js';
 import { requireYear } from '../../shared/validate.js';
 import { BenefitConnection, Burden } from '../benefit/benefit-record.type.js';
@@ -73,7 +73,7 @@ export class PersonResolver {
   @FieldResolver(() => Burden, { nullable: true, description: 'Sums over the settled visits of a calendar year (zeros when none).' })
   async burden(@Root() person: Person, @Ctx() ctx: HubContext, @Arg('year', () => Int) year: number): Promise<Burden> {
     const sums = await ctx.loaders.burdenByPerson(requireYear(year)).load(person.id);
-    if (sums) return { ...sums, year };
+    if (sums) return { ...sums, year, remaining: maxMoney(ZERO, sums.outOfPocket.minus(sums.charityPaid).minus(sums.commercialPaid)) };
     return {
       year,
       visits: 0,
@@ -84,6 +84,9 @@ export class PersonResolver {
       assistancePaid: ZERO,
       tiltPaid: ZERO,
       outOfPocket: ZERO,
+      charityPaid: ZERO,
+      commercialPaid: ZERO,
+      remaining: ZERO,
     };
   }
 }

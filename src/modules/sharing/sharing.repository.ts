@@ -39,6 +39,22 @@ export class SharingRepository {
     return this.db.client.findFirst({ where: { id, status: 'ACTIVE' }, select: { id: true, agency: true } });
   }
 
+  /** One page (one row more than asked) of the client's grants active on `on`, in id order, and their count. */
+  async activePage(kind: GrantKind, clientId: string, on: Date, first: number, afterId: string | null) {
+    const where = {
+      clientId,
+      revokedAt: null,
+      validFrom: { lte: on },
+      OR: [{ validTo: null }, { validTo: { gte: on } }],
+    };
+    const page = { where: afterId ? { ...where, id: { gt: afterId } } : where, orderBy: { id: 'asc' as const }, take: first + 1 };
+    const [rows, totalCount] =
+      kind === 'REFERRAL'
+        ? await Promise.all([this.db.charityReferral.findMany(page), this.db.charityReferral.count({ where })])
+        : await Promise.all([this.db.consent.findMany(page), this.db.consent.count({ where })]);
+    return { rows, totalCount };
+  }
+
   /** Whether the person exists within `personScope`. */
   async personInScope(id: string, personScope: Prisma.PersonWhereInput): Promise<boolean> {
     return (await this.db.person.count({ where: { AND: [{ id }, personScope] } })) > 0;

@@ -4,7 +4,9 @@ import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
 import { requireUuid } from '../../shared/validate.js';
 import type { SharingGrantInput } from './sharing.input.js';
 import type { GrantKind, SharingRepository } from './sharing.repository.js';
-import type { SharingGrant } from './sharing.type.js';
+import type { SharingGrant, SharingGrantConnection } from './sharing.type.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { today } from '../../shared/dates.js';
 
 const PARTNER = {
   REFERRAL: { agency: 'CHARITY', purpose: 'CHARITY_AID' },
@@ -54,5 +56,20 @@ export class SharingService {
       this.audit.record({ personIds: [existing.personId] });
       return this.repository.revoke(tx, kind, existing.id, new Date());
     });
+  }
+
+  /**
+   * The calling partner's own active referrals (a charity) or consents (an
+   * insurer): exactly the persons in its rows today. Audited as a read of them.
+   */
+  async activeOwn(kind: GrantKind, first: number | null | undefined, after: string | null | undefined): Promise<SharingGrantConnection> {
+    const size = pageSize(first);
+    const cursorKind = kind === 'REFERRAL' ? 'referral' : 'consent';
+    const afterId = after == null ? null : decodeCursor(cursorKind, after);
+    const { rows, totalCount } = await this.repository.activePage(kind, this.writerClientId, today(), size, afterId);
+    const page = rows.slice(0, size);
+    this.audit.record({ personIds: page.map((grant) => grant.personId) });
+    const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorKind, node.id) }));
+    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
   }
 }

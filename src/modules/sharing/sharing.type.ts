@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../../shared/page-info.type.js';
 import { Purpose } from '../../shared/enums.js';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars.js';
 
@@ -29,4 +30,26 @@ export class SharingGrant {
 
   @Field(() => DateTimeScalar, { nullable: true })
   revokedAt!: Date | null;
+}
+
+@ObjectType()
+export class SharingGrantEdge {
+  @Field(() => SharingGrant)
+  node!: SharingGrant;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+/** A page of a partner's active referrals or consents, in id order. */
+@ObjectType()
+export class SharingGrantConnection {
+  @Field(() => [SharingGrantEdge])
+  edges!: SharingGrantEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
 }

@@ -58,6 +58,14 @@ export class HouseholdStatusRepository {
     });
   }
 
+  /** The current versions of `category` held on `on` by the holder of `idNumber`, whoever sees them. */
+  heldOn(idNumber: string, category: Prisma.HouseholdStatusWhereInput['category'], on: Date) {
+    return this.db.householdStatus.findMany({
+      where: { person: { idNumber }, category, ...activeOnWhere(on) },
+      select: { personId: true, validFrom: true, validTo: true, transitionUntil: true },
+    });
+  }
+
   /** A status whose person lies within `personScope`, with whether a later version supersedes it. */
   findInScope(id: string, personScope: Prisma.PersonWhereInput) {
     return this.db.householdStatus.findFirst({
