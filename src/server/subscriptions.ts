@@ -15,6 +15,8 @@ import {
   type FormattedExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type OperationDefinitionNode,
+  print,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -23,7 +25,8 @@ import { checkPurpose } from '../auth/purpose.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenService } from '../auth/token.service.js';
 import type { Agency } from '../generated/prisma/enums.js';
-import { ErrorCode } from '../shared/errors.js';
+import { pushLimits } from '../auth/push-limits.js';
+import { BadRequestError, CapReachedError, ErrorCode } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { fieldCoordinates } from './access.plugin.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
@@ -63,12 +66,16 @@ type Connection = {
   principal: Principal;
   authorization: string | undefined;
   purpose: string | undefined;
+  /** The live subscriptions of this connection, by what they read (see `subscriptionKey`); their count is capped. */
+  live: Map<string, string>;
 };
 
 /** A subscription's context, which makes a fresh context for each event. */
 interface LiveSubscription extends SubscriptionContext {
   /** A fresh context for one event; null when the token no longer authenticates (the socket is then closed). */
   forEvent(): Promise<SubscriptionContext | null>;
+  /** Gives the subscription's places under the caps back; once, however the subscription ends. */
+  release(): void;
 }
 
 // As an HTTP request body may be.
@@ -91,6 +98,7 @@ const CLOSE_GRACE_MS = 1_000;
  * token checked again, so a revoked token or disabled client stops receiving.
  */
 export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionDeps): HubSubscriptions {
+  const caps = new SubscriptionCaps();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const server = useServer<ConnectionParams, Connection>(
     {
@@ -108,10 +116,12 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
         ctx.extra.principal = principal;
         ctx.extra.authorization = token;
         ctx.extra.purpose = typeof purpose === 'string' ? purpose : undefined;
+        ctx.extra.live = new Map();
         return true;
       },
-      async onSubscribe(ctx, _id, payload) {
-        const { principal, authorization, purpose } = ctx.extra as Connection;
+      async onSubscribe(ctx, id, payload) {
+        const connection = ctx.extra as Connection;
+        const { principal, authorization, purpose } = connection;
         const schema = deps.views.get(principal.agency)!;
         let document: DocumentNode;
         try {
@@ -147,8 +157,10 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
           context.auditWriter.record({ fields });
           return { ...context, repositories: deps.repositories };
         };
+        const key = subscriptionKey(operation, fields, coerced.coerced, purpose);
         const live: LiveSubscription = {
           ...contextFor(),
+          release: () => {},
           async forEvent() {
             // HTTP checks the token on every request; a subscription, on every event.
             if (await deps.tokens.authenticate(authorization)) return contextFor();
@@ -162,6 +174,10 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
         } catch (error) {
           return (await audited(live, 'DENIED', error as GraphQLError)) ? [error as GraphQLError] : [WITHHELD];
         }
+        // Checked and taken in one step, with no await in between: concurrent subscribes cannot overrun a cap.
+        const refusal = caps.take(connection, key, id);
+        if (refusal) return [refusal];
+        live.release = once(() => caps.give(connection, key));
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: live };
       },
       subscribe: subscribeEventByEvent,
@@ -211,6 +227,7 @@ async function subscribeEventByEvent(args: ExecutionArgs): Promise<AsyncGenerato
   const live = args.contextValue as LiveSubscription;
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) {
+    live.release();
     // Refused before any event (a failing subscribe resolver): no data went out, but the attempt is logged.
     return (await audited(live, 'FAILED', stream.errors?.[0])) ? stream : { errors: [WITHHELD] };
   }
@@ -225,6 +242,7 @@ async function subscribeEventByEvent(args: ExecutionArgs): Promise<AsyncGenerato
   }
 
   const finish = async (): Promise<IteratorReturnResult<void>> => {
+    live.release();
     await source.return?.();
     return { done: true, value: undefined };
   };
@@ -276,4 +294,87 @@ function formatted(error: GraphQLError): GraphQLFormattedError {
   const json = error.toJSON();
   const { http: _http, ...extensions } = json.extensions ?? {};
   return formatError({ ...json, extensions }, error);
+}
+
+/**
+ * What a subscription reads, whatever its spelling: its root fields with
+ * their arguments, the field coordinates it selects, its variables and the
+ * declared purpose. Two subscriptions with one key would deliver the same
+ * data twice for every event (and log the access twice): aliases, order and
+ * `__typename` do not make them different.
+ */
+function subscriptionKey(
+  operation: OperationDefinitionNode,
+  fields: readonly string[],
+  variables: Record<string, unknown>,
+  purpose: string | undefined,
+): string {
+  const roots = operation.selectionSet.selections
+    .map((selection) => (selection.kind === 'Field' ? `${selection.name.value}(${(selection.arguments ?? []).map(print).join(',')})` : '…'))
+    .sort();
+  const json = JSON.stringify([roots, [...fields].sort(), canonical(variables), purpose ?? null]);
+  return createHash('sha256').update(json).digest('hex');
+}
+
+/** A value with its object keys sorted, so that equal variables give equal JSON. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  return value;
+}
+
+/** A function that runs its body the first time it is called only. */
+function once(body: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    body();
+  };
+}
+
+/**
+ * The caps on live subscriptions (push-limits.ts): per connection, and per
+ * client over all its connections to this process (each hub process counts
+ * its own: with N processes a client may hold N times as many). A second
+ * subscription reading the same as a live one on the same connection is
+ * refused: it would only repeat every event and its audit entry.
+ */
+class SubscriptionCaps {
+  private readonly perClient = new Map<string, number>();
+
+  /** Takes a place for subscription `id`, or says why not. */
+  take(connection: Connection, key: string, id: string): GraphQLError | null {
+    const { clientId, agency } = connection.principal;
+    const limits = pushLimits(agency);
+    const twin = connection.live.get(key);
+    if (twin !== undefined)
+      return new BadRequestError(`subscription ${twin} on this connection already receives the same events and fields`);
+    if (connection.live.size >= limits.subscriptionsPerConnection)
+      return new CapReachedError('subscriptionsPerConnection', limits.subscriptionsPerConnection);
+    const held = this.perClient.get(clientId) ?? 0;
+    if (held >= limits.subscriptionsPerClient) return new CapReachedError('subscriptionsPerClient', limits.subscriptionsPerClient);
+    connection.live.set(key, id);
+    this.perClient.set(clientId, held + 1);
+    return null;
+  }
+
+  /** Gives back the place of the subscription of `key`. */
+  give(connection: Connection, key: string): void {
+    connection.live.delete(key);
+    const { clientId } = connection.principal;
+    const held = (this.perClient.get(clientId) ?? 1) - 1;
+    if (held > 0) this.perClient.set(clientId, held);
+    else this.perClient.delete(clientId);
+  }
+
+  /** Live subscriptions of a client in this process: for tests and metrics. */
+  heldBy(clientId: string): number {
+    return this.perClient.get(clientId) ?? 0;
+  }
 }
