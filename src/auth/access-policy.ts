@@ -86,6 +86,8 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Query.webhookDeliveries': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
   // Aggregates (access-policy.md §1): casework within their rows, FINANCE and ANALYST with cells under 10 persons hidden.
   'Query.statistics': STATISTICS_READERS,
+  // The fund's inflows are finance's own writes (domain.md §6).
+  'Mutation.recordFundInflow': grant(['FINANCE']),
   // Policy parameters are no personal data: every agency that works with the policy may read them.
   'Query.regionConfig': grant([...CASEWORK, 'FINANCE', 'ANALYST', 'AUDITOR']),
   ...fields('Person', ['id', 'regionCode', 'residence'], PERSON_READERS),
@@ -178,6 +180,7 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   PersonChange: grant(CASEWORK),
   ...Object.fromEntries(['PersonInput', 'PersonUpdateInput'].map((type) => [type, grant(['MEDICAL_INSURANCE'])])),
   CertificationInput: grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
+  ...Object.fromEntries(['FundInflow', 'FundInflowInput'].map((type) => [type, grant(['FINANCE'])])),
   ...Object.fromEntries(
     ['StatisticsInput', 'StatisticsTable', 'StatisticsCell', 'StatisticsTarget'].map((type) => [type, STATISTICS_READERS]),
   ),
@@ -226,6 +229,7 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   ),
   'Mutation.recordCharityAid': ['CHARITY_AID'],
   'Mutation.recordCommercialClaim': ['CLAIM_COORDINATION'],
+  'Mutation.recordFundInflow': ['FUND_SUPERVISION'],
   'Query.alerts': ['MONITORING_FOLLOW_UP'],
   'Person.alerts': ['MONITORING_FOLLOW_UP'],
   'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],

@@ -52,6 +52,9 @@ export const COMMAND_USAGE: Record<string, string> = {
   add a new audit HMAC key in front in HUB_DATA_DIR/keys/audit-keys.json (a running hub uses it after a restart)`,
   monitor: `hub monitor run --month YYYY-MM [--region PREFIX]
   raise the month's high-cost alerts (re-running raises nothing twice)`,
+  fund: `hub fund import FILE --client ID
+  record allocations to the assistance fund (NDJSON, or CSV with a header) as a FINANCE client;
+  prints {"recorded","unchanged","rejected":[…]}; exit 1 when a line was rejected`,
   dispatch: `hub dispatch
   run only the alert dispatcher (webhooks), e.g. beside HUB_DISPATCHER=off, until SIGINT/SIGTERM`,
 };

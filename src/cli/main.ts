@@ -41,6 +41,11 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
     const { monitorCommand } = await import('./alert.commands.js');
     return monitorCommand(config, args);
   },
+  async fund(args) {
+    const config = await configFor();
+    const { fundCommand } = await import('./fund.commands.js');
+    return fundCommand(config, args);
+  },
   async dispatch(args) {
     parseOptions(args, {});
     const config = await configFor();

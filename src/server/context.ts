@@ -46,6 +46,8 @@ import { SharingRepository } from '../modules/sharing/sharing.repository.js';
 import { SharingService } from '../modules/sharing/sharing.service.js';
 import { createStatusLoaders } from '../modules/status/household-status.loader.js';
 import { HouseholdStatusRepository } from '../modules/status/household-status.repository.js';
+import { FundInflowRepository } from '../modules/finance/fund-inflow.repository.js';
+import { FundInflowService } from '../modules/finance/fund-inflow.service.js';
 import { StatisticsRepository } from '../modules/statistics/statistics.repository.js';
 import { StatisticsService } from '../modules/statistics/statistics.service.js';
 import type { Db } from './prisma.js';
@@ -77,6 +79,7 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     exchangeEvents: NO_EXCHANGE_EVENTS as ExchangeEvents,
     statistics: new StatisticsRepository(db),
     webhookTargets,
+    fundInflows: new FundInflowRepository(db),
   };
 }
 
@@ -131,6 +134,8 @@ export interface HubContext {
   webhooks: WebhookService;
   /** Counts and sums with disclosure control (casework, FINANCE, ANALYST). */
   statistics: StatisticsService;
+  /** The fund's inflows, recorded by FINANCE. */
+  fundInflows: FundInflowService;
   /** The monthly monitoring run over the client's jurisdiction (medical insurance only). */
   monitoring(month: string): Promise<MonitoringRun>;
 }
@@ -178,6 +183,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
     statistics: new StatisticsService(repositories.statistics, principal, auditWriter),
     webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter, repositories.webhookTargets),
+    fundInflows: new FundInflowService(repositories.fundInflows, principal, auditWriter),
     async monitoring(month) {
       const run = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(
         requireMonth(month, 'month'),

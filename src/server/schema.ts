@@ -21,6 +21,7 @@ import { SettlementResolver } from '../modules/settlement/settlement.resolver.js
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
 import { WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
+import { FundInflowResolver } from '../modules/finance/fund-inflow.resolver.js';
 import { StatisticsResolver } from '../modules/statistics/statistics.resolver.js';
 import { PubSub } from './pubsub.js';
 
@@ -68,6 +69,7 @@ export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSc
       AlertSubscriptionResolver,
       WebhookResolver,
       StatisticsResolver,
+      FundInflowResolver,
     ],
     pubSub,
     validate: false,

@@ -155,6 +155,11 @@ export interface ProtectionOptions {
    * `false` = published. They are never chosen as complements.
    */
   fixed?: ReadonlyMap<string, boolean>;
+  /**
+   * Cells that share one fate: the quantities of one coordinate across measures linked by arithmetic (a rate's
+   * numerator and another measure's value). Hiding one hides the others, with the same reason.
+   */
+  links?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -174,10 +179,14 @@ export function protectTable(
   const minPersons = options.minPersons ?? MIN_PERSONS;
   const persons = new Map(cells.map((cell) => [cell.key, cell.persons]));
   const fixed = options.fixed ?? new Map<string, boolean>();
+  const links = options.links ?? new Map<string, readonly string[]>();
   const result = new Map<string, Suppression>();
+  const hide = (key: string, why: Suppression) => {
+    for (const linked of [key, ...(links.get(key) ?? [])]) if (!result.has(linked)) result.set(linked, why);
+  };
   for (const cell of cells) {
     const pinned = fixed.get(cell.key);
-    if (pinned === true || (pinned === undefined && isPrimarySensitive(cell.persons, minPersons))) result.set(cell.key, 'PRIMARY');
+    if (pinned === true || (pinned === undefined && isPrimarySensitive(cell.persons, minPersons))) hide(cell.key, 'PRIMARY');
   }
   const relationsOf = new Map<string, Relation[]>();
   for (const relation of relations) {
@@ -206,9 +215,11 @@ export function protectTable(
           persons,
         );
       if (complement === null) throw new Error(`no complement can protect cell ${key}`);
-      hidden.add(complement);
-      added.add(complement);
-      result.set(complement, 'SECONDARY');
+      hide(complement, 'SECONDARY');
+      for (const linked of [complement, ...(links.get(complement) ?? [])]) {
+        hidden.add(linked);
+        added.add(linked);
+      }
     }
   }
 }

@@ -18,6 +18,9 @@ export const StatisticsMeasure = {
   SUBSIDISED_ENROLLMENT_RATE: 'SUBSIDISED_ENROLLMENT_RATE',
   PROTECTION_RATE: 'PROTECTION_RATE',
   BURDEN_RATE: 'BURDEN_RATE',
+  FUND_INFLOW: 'FUND_INFLOW',
+  FUND_OUTFLOW: 'FUND_OUTFLOW',
+  CARRY_OVER_RATE: 'CARRY_OVER_RATE',
 } as const;
 export type StatisticsMeasure = (typeof StatisticsMeasure)[keyof typeof StatisticsMeasure];
 
@@ -28,6 +31,7 @@ export const StatisticsDimension = {
   MONTH: 'MONTH',
   VISIT_TYPE: 'VISIT_TYPE',
   OUTCOME: 'OUTCOME',
+  FUND_LEVEL: 'FUND_LEVEL',
 } as const;
 export type StatisticsDimension = (typeof StatisticsDimension)[keyof typeof StatisticsDimension];
 
@@ -44,7 +48,7 @@ export const StatisticsAlertOutcome = {
 export type StatisticsAlertOutcome = (typeof StatisticsAlertOutcome)[keyof typeof StatisticsAlertOutcome];
 
 /** Which rows a measure counts. */
-export type MeasureSource = 'PERSON' | 'BENEFIT' | 'ENROLLMENT' | 'ALERT';
+export type MeasureSource = 'PERSON' | 'BENEFIT' | 'ENROLLMENT' | 'ALERT' | 'FUND_INFLOW' | 'FUND_OUTFLOW' | 'CARRY_OVER';
 
 /** How a cell's value is formed: distinct persons, a sum of amounts, a count of rows, or numerator ÷ denominator in %. */
 export type MeasureKind = 'PERSONS' | 'AMOUNT' | 'COUNT' | 'RATE';
@@ -60,6 +64,11 @@ export interface MeasureTarget {
 /** The definition of a measure. */
 export interface MeasureSpec {
   source: MeasureSource;
+  /**
+   * Measures whose cells share coordinates and are linked by arithmetic (a rate's numerator is another measure's
+   * value; outflows are assistance + tilt + subsidies): FINANCE and ANALYST get one suppression pattern for the group.
+   */
+  group: 'PERSON' | 'BENEFIT' | 'ALERT' | 'FUND';
   kind: MeasureKind;
   /** The dimensions besides REGION it may be cut by. */
   dimensions: readonly ValueDimension[];
@@ -76,6 +85,7 @@ const STOCK = 'persons registered in the region, by the first category (domain.m
 /** Every measure. Persons "behind" a cell (who decide its suppression) are the distinct persons its rows belong to. */
 export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
   PERSONS: {
+    group: 'PERSON',
     source: 'PERSON',
     kind: 'PERSONS',
     dimensions: ['CATEGORY'],
@@ -83,6 +93,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     definition: `${STOCK}; persons holding none are in no category`,
   },
   ASSISTED_PERSONS: {
+    group: 'BENEFIT',
     source: 'BENEFIT',
     kind: 'PERSONS',
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
@@ -91,6 +102,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
       'distinct persons with a settled visit of the year, served on or before `asOf`, that paid medical assistance or tilted assistance',
   },
   ASSISTANCE_PAID: {
+    group: 'BENEFIT',
     source: 'BENEFIT',
     kind: 'AMOUNT',
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
@@ -98,6 +110,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     definition: 'medical assistance paid (reversals deducted) for visits of the year served on or before `asOf`, 元',
   },
   TILT_PAID: {
+    group: 'BENEFIT',
     source: 'BENEFIT',
     kind: 'AMOUNT',
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
@@ -105,6 +118,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     definition: 'tilted assistance (倾斜救助) paid for visits of the year served on or before `asOf`, 元',
   },
   OUT_OF_POCKET: {
+    group: 'BENEFIT',
     source: 'BENEFIT',
     kind: 'AMOUNT',
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
@@ -112,6 +126,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     definition: 'what persons still paid after every layer, for visits of the year served on or before `asOf`, 元',
   },
   SUBSIDY_PAID: {
+    group: 'BENEFIT',
     source: 'ENROLLMENT',
     kind: 'AMOUNT',
     dimensions: ['CATEGORY', 'MONTH'],
@@ -121,6 +136,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
       'for persons certified into that category during the year (jiaxing-2023 二(二)6), else January; up to `asOf`, 元',
   },
   ALERTS: {
+    group: 'ALERT',
     source: 'ALERT',
     kind: 'COUNT',
     dimensions: ['MONTH', 'OUTCOME'],
@@ -128,6 +144,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     definition: 'high-cost alerts of the year pushed in months up to `asOf`, by month of push and where their handling stands now',
   },
   COVERAGE_RATE: {
+    group: 'PERSON',
     source: 'PERSON',
     kind: 'RATE',
     dimensions: ['CATEGORY'],
@@ -138,6 +155,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     target: { comparator: 'AT_LEAST', percent: '99.00', citation: '甘医保发〔2023〕57号 一(一)' },
   },
   SUBSIDISED_ENROLLMENT_RATE: {
+    group: 'PERSON',
     source: 'PERSON',
     kind: 'RATE',
     dimensions: ['CATEGORY'],
@@ -148,6 +166,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     target: { comparator: 'AT_LEAST', percent: '100.00', citation: '嘉政办发〔2022〕58号 二(二)6' },
   },
   PROTECTION_RATE: {
+    group: 'BENEFIT',
     source: 'BENEFIT',
     kind: 'RATE',
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
@@ -158,6 +177,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     target: { comparator: 'AT_LEAST', percent: '85.00', citation: '嘉政办发〔2022〕58号' },
   },
   BURDEN_RATE: {
+    group: 'BENEFIT',
     source: 'BENEFIT',
     kind: 'RATE',
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
@@ -167,7 +187,41 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     denominator: 'total cost',
     target: { comparator: 'AT_MOST', percent: '15.00', citation: '嘉政办发〔2022〕58号' },
   },
+  FUND_INFLOW: {
+    group: 'FUND',
+    source: 'FUND_INFLOW',
+    kind: 'AMOUNT',
+    dimensions: ['MONTH', 'FUND_LEVEL'],
+    additive: ['MONTH', 'FUND_LEVEL'],
+    definition: 'allocations to the assistance fund recorded by finance, by month received and level, up to `asOf`, 元 (no persons)',
+  },
+  FUND_OUTFLOW: {
+    group: 'BENEFIT',
+    source: 'FUND_OUTFLOW',
+    kind: 'AMOUNT',
+    dimensions: ['MONTH'],
+    additive: ['MONTH'],
+    definition:
+      'what the fund paid: assistance and tilted assistance (by month of service) and enrollment subsidies (by SUBSIDY_PAID’s month), 元',
+  },
+  CARRY_OVER_RATE: {
+    group: 'BENEFIT',
+    source: 'CARRY_OVER',
+    kind: 'RATE',
+    dimensions: [],
+    additive: [],
+    definition: 'carry-over (结余) of the fund: the part of the year’s inflows not paid out, %',
+    numerator: 'FUND_INFLOW − FUND_OUTFLOW',
+    denominator: 'FUND_INFLOW',
+    target: { comparator: 'AT_MOST', percent: '15.00', citation: '嘉政办发〔2022〕58号 二(二)8' },
+  },
 };
+
+/** The measures whose suppression patterns FINANCE and ANALYST get united (see MeasureSpec.group). */
+export function measureGroup(measure: StatisticsMeasure): StatisticsMeasure[] {
+  const group = MEASURES[measure].group;
+  return (Object.keys(MEASURES) as StatisticsMeasure[]).filter((m) => MEASURES[m].group === group);
+}
 
 /** The order values of a dimension are listed in (enum order; months by number). */
 export const DIMENSION_ORDER: Readonly<Record<ValueDimension, readonly string[]>> = {
@@ -187,4 +241,5 @@ export const DIMENSION_ORDER: Readonly<Record<ValueDimension, readonly string[]>
   MONTH: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'],
   VISIT_TYPE: ['INPATIENT', 'OUTPATIENT_CHRONIC', 'OUTPATIENT_SPECIAL_DRUG'],
   OUTCOME: ['OPEN', 'INCLUDED_IN_ASSISTANCE', 'REFERRED_TO_CHARITY', 'NO_ACTION'],
+  FUND_LEVEL: ['CENTRAL', 'PROVINCIAL', 'CITY', 'COUNTY'],
 };

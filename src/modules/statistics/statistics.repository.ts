@@ -37,6 +37,7 @@ const DIMENSION_COLUMN: Record<ValueDimension, string> = {
   MONTH: 'month',
   VISIT_TYPE: 'visit_type',
   OUTCOME: 'outcome',
+  FUND_LEVEL: 'fund_level',
 };
 
 // The status rows active on $3 (as activeOnWhere: transition and revocation on the day included).
@@ -55,7 +56,36 @@ function factsSql(measure: StatisticsMeasure): string {
   const persons = `p.region_code LIKE $1 || '%' AND (NOT $4::boolean OR p.residence = 'RURAL')`;
   const principal = `SELECT DISTINCT ON (s.person_id) s.person_id, s.category FROM household_status s
     WHERE ${ACTIVE_ON} ORDER BY s.person_id, s.category`;
+  const subsidies = `SELECT CASE WHEN e.subsidy_amount <> 0 THEN e.person_id END AS pid, p.region_code,
+          COALESCE(e.subsidy_category::text, 'NONE') AS category, m.month::text AS month,
+          NULL::text AS visit_type, NULL::text AS outcome, NULL::text AS fund_level,
+          e.subsidy_amount AS amount, 0::numeric AS numerator, 0::numeric AS denominator
+        FROM enrollment e JOIN person p ON p.id = e.person_id
+        CROSS JOIN LATERAL (
+          SELECT coalesce((SELECT extract(month FROM min(s.valid_from))::int FROM household_status s
+                           WHERE s.person_id = e.person_id AND s.category = e.subsidy_category
+                             AND s.valid_from BETWEEN make_date($2, 1, 1) AND make_date($2, 12, 31)), 1) AS month) m
+        WHERE e.year = $2 AND coalesce(e.subsidy_amount, 0) > 0 AND m.month <= extract(month FROM $3::date) AND ${persons}`;
+  // Assistance and tilt as the fund's outflow: one row per visit, by month of service.
+  const paidOut = `SELECT CASE WHEN b.assistance_paid + b.tilt_paid <> 0 THEN b.person_id END AS pid, p.region_code,
+          COALESCE(b.category::text, 'NONE') AS category, extract(month FROM b.service_date)::int::text AS month,
+          b.visit_type::text AS visit_type, NULL::text AS outcome, NULL::text AS fund_level,
+          b.assistance_paid + b.tilt_paid AS amount, 0::numeric AS numerator, 0::numeric AS denominator
+        FROM benefit_record b JOIN person p ON p.id = b.person_id
+        WHERE b.year = $2 AND b.service_date <= $3::date AND ${persons}`;
+  // Inflows are no person's: $4 (rows of rural residents) does not cut them.
+  const inflows = `SELECT NULL::uuid AS pid, f.region_code, NULL::text AS category, f.month::text AS month,
+          NULL::text AS visit_type, NULL::text AS outcome, f.level::text AS fund_level,
+          f.amount AS amount, f.amount AS numerator, f.amount AS denominator
+        FROM fund_inflow f
+        WHERE f.year = $2 AND f.month <= extract(month FROM $3::date) AND f.region_code LIKE $1 || '%' AND $4::boolean IS NOT NULL`;
+  const outflows = `SELECT pid, region_code, NULL::text AS category, month, NULL::text AS visit_type, NULL::text AS outcome,
+          NULL::text AS fund_level, amount, -amount AS numerator, 0::numeric AS denominator
+        FROM (${paidOut} UNION ALL ${subsidies}) o`;
   const sources: Record<MeasureSource, () => string> = {
+    FUND_INFLOW: () => inflows,
+    FUND_OUTFLOW: () => outflows,
+    CARRY_OVER: () => `${inflows} UNION ALL ${outflows}`,
     PERSON: () => {
       const [amount, numerator, denominator, where] =
         measure === 'COVERAGE_RATE'
@@ -64,7 +94,7 @@ function factsSql(measure: StatisticsMeasure): string {
             ? ['0', 'CASE WHEN e.subsidised THEN 1 ELSE 0 END', '1', 'c.category IS NOT NULL AND e.person_id IS NOT NULL']
             : ['1', '0', '0', 'true'];
       return `SELECT p.id AS pid, p.region_code, COALESCE(c.category::text, 'NONE') AS category,
-          NULL::text AS month, NULL::text AS visit_type, NULL::text AS outcome,
+          NULL::text AS month, NULL::text AS visit_type, NULL::text AS outcome, NULL::text AS fund_level,
           ${amount}::numeric AS amount, ${numerator}::numeric AS numerator, ${denominator}::numeric AS denominator
         FROM person p
         LEFT JOIN (${principal}) c ON c.person_id = p.id
@@ -88,24 +118,16 @@ function factsSql(measure: StatisticsMeasure): string {
       }[measure as 'ASSISTANCE_PAID']!;
       return `SELECT CASE WHEN ${counts} THEN b.person_id END AS pid, p.region_code,
           COALESCE(b.category::text, 'NONE') AS category, extract(month FROM b.service_date)::int::text AS month,
-          b.visit_type::text AS visit_type, NULL::text AS outcome,
+          b.visit_type::text AS visit_type, NULL::text AS outcome, NULL::text AS fund_level,
           ${amount} AS amount, ${numerator} AS numerator, ${denominator} AS denominator
         FROM benefit_record b JOIN person p ON p.id = b.person_id
         WHERE b.year = $2 AND b.service_date <= $3::date AND ${persons}`;
     },
-    ENROLLMENT: () => `SELECT CASE WHEN e.subsidy_amount <> 0 THEN e.person_id END AS pid, p.region_code,
-          COALESCE(e.subsidy_category::text, 'NONE') AS category, m.month::text AS month,
-          NULL::text AS visit_type, NULL::text AS outcome,
-          e.subsidy_amount AS amount, 0::numeric AS numerator, 0::numeric AS denominator
-        FROM enrollment e JOIN person p ON p.id = e.person_id
-        CROSS JOIN LATERAL (
-          SELECT coalesce((SELECT extract(month FROM min(s.valid_from))::int FROM household_status s
-                           WHERE s.person_id = e.person_id AND s.category = e.subsidy_category
-                             AND s.valid_from BETWEEN make_date($2, 1, 1) AND make_date($2, 12, 31)), 1) AS month) m
-        WHERE e.year = $2 AND coalesce(e.subsidy_amount, 0) > 0 AND m.month <= extract(month FROM $3::date) AND ${persons}`,
+    ENROLLMENT: () => subsidies,
     ALERT: () => `SELECT a.person_id AS pid, p.region_code, NULL::text AS category,
           substr(a.month, 6, 2)::int::text AS month, NULL::text AS visit_type,
           CASE WHEN a.status = 'CLOSED' AND a.outcome IS NOT NULL THEN a.outcome::text ELSE 'OPEN' END AS outcome,
+          NULL::text AS fund_level,
           1::numeric AS amount, 0::numeric AS numerator, 0::numeric AS denominator
         FROM alert a JOIN person p ON p.id = a.person_id
         WHERE a.year = $2 AND a.month <= to_char($3::date, 'YYYY-MM') AND ${persons}`,

@@ -7,8 +7,16 @@ import { Money } from '../../shared/money.js';
 import { requireYear } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import { DISCLOSURE_METHOD, protectTable, UNPROTECTED_METHOD, type Suppression } from './disclosure-control.js';
-import { childLevel, familyKey, familyRelations, isChildOf, type FamilyCell } from './statistics.family.js';
-import { DIMENSION_ORDER, MEASURES, type StatisticsDimension, type StatisticsMeasure, type ValueDimension } from './statistics.measures.js';
+import { childLevel, familyKey, isChildOf, type FamilyCell } from './statistics.family.js';
+import { groupProblem, quantitiesOf, quantityKey } from './statistics.group.js';
+import {
+  DIMENSION_ORDER,
+  MEASURES,
+  measureGroup,
+  type StatisticsDimension,
+  type StatisticsMeasure,
+  type ValueDimension,
+} from './statistics.measures.js';
 import type { FamilyRow, StatisticsRepository } from './statistics.repository.js';
 import type { StatisticsCell, StatisticsInput, StatisticsTable } from './statistics.type.js';
 
@@ -37,28 +45,33 @@ export class StatisticsService {
   /** The table `input` asks for, as this client may see it; kept as a release and named in the audit entry. */
   async table(input: StatisticsInput): Promise<StatisticsTable> {
     const request = this.validate(input);
-    const spec = MEASURES[request.measure];
     const protect = PROTECTED.has(this.principal.agency);
     if (!protect && !CASEWORK.has(this.principal.agency)) throw new ForbiddenError('statistics are not part of this client’s view');
     // FINANCE and ANALYST: the whole family below the jurisdiction, so every request is a slice of one protected family.
     const root = protect ? this.principal.jurisdiction : request.regionPrefix;
     const levels = protect ? levelsBelow(root, 6) : levelsBelow(root, childLevel(root) ?? root.length);
-    const rows = await this.repository.family({
-      measure: request.measure,
-      year: request.year,
-      asOf: request.asOf,
-      root,
-      levels,
-      dimensions: protect ? spec.dimensions : request.dimension ? [request.dimension] : [],
-      ruralOnly: ROW_SCOPE[this.principal.agency] === 'JURISDICTION_RURAL',
-    });
+    const ruralOnly = ROW_SCOPE[this.principal.agency] === 'JURISDICTION_RURAL';
+    const family = (measure: StatisticsMeasure, dimensions: readonly ValueDimension[]) =>
+      this.repository.family({ measure, year: request.year, asOf: request.asOf, root, levels, dimensions, ruralOnly });
+    let rows: FamilyRow[];
+    const hidden = new Map<string, Suppression>();
+    if (protect) {
+      // The whole group of linked measures, so that no other measure's cells give a hidden one back.
+      const group = measureGroup(request.measure);
+      const families = new Map<StatisticsMeasure, FamilyRow[]>();
+      for (const measure of group) families.set(measure, await family(measure, MEASURES[measure].dimensions));
+      rows = families.get(request.measure)!;
+      const problem = groupProblem(families);
+      const pattern = protectTable(problem.cells, problem.relations, { links: problem.links });
+      const [quantity] = quantitiesOf(request.measure);
+      for (const row of rows) {
+        const why = pattern.get(quantityKey(request.measure, quantity!, row));
+        if (why) hidden.set(familyKey(row), why);
+      }
+    } else {
+      rows = await family(request.measure, request.dimension ? [request.dimension] : []);
+    }
     const cells = new Map(rows.map((row) => [familyKey(row), row]));
-    const hidden = protect
-      ? protectTable(
-          rows.map((row) => ({ key: familyKey(row), persons: row.persons })),
-          familyRelations(rows, (dimension) => (spec.additive as readonly string[]).includes(dimension)),
-        )
-      : new Map<string, Suppression>();
     const table = this.slice(request, cells, hidden, protect ? DISCLOSURE_METHOD : UNPROTECTED_METHOD);
     const release = await this.repository.release({
       clientId: this.principal.clientId,
@@ -165,6 +178,7 @@ export class StatisticsService {
       month: value('MONTH') === null ? null : Number(value('MONTH')),
       visitType: value('VISIT_TYPE') as StatisticsCell['visitType'],
       outcome: value('OUTCOME') as StatisticsCell['outcome'],
+      fundLevel: value('FUND_LEVEL') as StatisticsCell['fundLevel'],
       margin,
       value: null,
       persons: null,

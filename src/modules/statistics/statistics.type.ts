@@ -2,6 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AssistanceCategory, VisitType } from '../../shared/enums.js';
 import { DateScalar, DecimalScalar } from '../../shared/scalars.js';
+import { FundLevel } from '../finance/fund-inflow.type.js';
 import { StatisticsAlertOutcome, StatisticsDimension, StatisticsMeasure } from './statistics.measures.js';
 
 registerEnumType(StatisticsMeasure, {
@@ -10,7 +11,8 @@ registerEnumType(StatisticsMeasure, {
 });
 registerEnumType(StatisticsDimension, {
   name: 'StatisticsDimension',
-  description: 'REGION: the level directly below `regionPrefix`; OUTCOME: where an alert stands (alerts only).',
+  description:
+    'REGION: the level directly below `regionPrefix`; OUTCOME: where an alert stands (alerts only); FUND_LEVEL: where an inflow comes from.',
 });
 registerEnumType(StatisticsAlertOutcome, {
   name: 'StatisticsAlertOutcome',
@@ -56,6 +58,9 @@ export class StatisticsCell {
 
   @Field(() => StatisticsAlertOutcome, { nullable: true })
   outcome!: StatisticsAlertOutcome | null;
+
+  @Field(() => FundLevel, { nullable: true })
+  fundLevel!: FundLevel | null;
 
   @Field(() => [StatisticsDimension], { description: 'The dimensions of `by` this cell totals (a margin); empty for an inner cell.' })
   margin!: StatisticsDimension[];

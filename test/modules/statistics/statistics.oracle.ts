@@ -50,6 +50,7 @@ export interface Rows {
     out_of_pocket: string;
   }[];
   alerts: { person_id: string; year: number; month: string; status: string; outcome: string | null }[];
+  inflows: { region_code: string; year: number; month: number; level: string; amount: string }[];
 }
 
 /** Reads every row the statistics could count. */
@@ -63,6 +64,7 @@ export async function readRows(pool: pg.Pool): Promise<Rows> {
     benefits: await q(`SELECT person_id, year, service_date::text, visit_type, category, total_cost::text, in_policy_cost::text,
       basic_paid::text, critical_paid::text, other_paid::text, assistance_paid::text, tilt_paid::text, out_of_pocket::text FROM benefit_record`),
     alerts: await q('SELECT person_id, year, month, status, outcome FROM alert'),
+    inflows: await q('SELECT region_code, year, month, level, amount::text FROM fund_inflow'),
   };
 }
 
@@ -92,6 +94,28 @@ export function facts(rows: Rows, measure: StatisticsMeasure, year: number, asOf
     if (held === undefined || CATEGORY_ORDER.indexOf(s.category) < CATEGORY_ORDER.indexOf(held)) principal.set(s.person_id, s.category);
   }
   const out: Fact[] = [];
+  if (measure === 'FUND_INFLOW' || measure === 'CARRY_OVER_RATE') {
+    for (const f of rows.inflows) {
+      if (f.year !== year || f.month > Number(asOf.slice(5, 7))) continue;
+      const amount = money(f.amount);
+      out.push({
+        counted: null,
+        region: f.region_code,
+        values: { MONTH: String(f.month), FUND_LEVEL: f.level },
+        amount,
+        numerator: amount,
+        denominator: amount,
+      });
+    }
+  }
+  if (measure === 'FUND_OUTFLOW' || measure === 'CARRY_OVER_RATE') {
+    const paid = [...facts(rows, 'ASSISTANCE_PAID', year, asOf, ruralOnly), ...facts(rows, 'TILT_PAID', year, asOf, ruralOnly)];
+    // One visit counts its person once whether assistance, tilt or both paid.
+    for (const fact of [...paid, ...facts(rows, 'SUBSIDY_PAID', year, asOf, ruralOnly)]) {
+      out.push({ ...fact, values: { MONTH: fact.values.MONTH! }, numerator: fact.amount.negated(), denominator: ZERO });
+    }
+  }
+  if (measure === 'FUND_INFLOW' || measure === 'FUND_OUTFLOW' || measure === 'CARRY_OVER_RATE') return out;
   if (measure === 'PERSONS' || measure === 'COVERAGE_RATE' || measure === 'SUBSIDISED_ENROLLMENT_RATE') {
     for (const person of people.values()) {
       const category = principal.get(person.id) ?? 'NONE';
