@@ -74,6 +74,11 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Query.certification': grant([...CASEWORK, 'CHARITY', 'INSURER']),
   // Charity aid and commercial claims of a person: casework all, a partner its own (OWN_PAYMENTS_ONLY).
   'Person.charityAid': grant([...CASEWORK, 'CHARITY']),
+  // Applications (依申请): medical insurance or civil affairs submits, the category's certifying agency decides.
+  'Mutation.submitApplication': grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
+  'Mutation.decideApplication': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
+  'Query.applications': grant(CASEWORK),
+  'Person.applications': grant(CASEWORK),
   'Person.commercialClaims': grant([...CASEWORK, 'INSURER']),
   'Mutation.runMonitoring': grant(['MEDICAL_INSURANCE']),
   // Alerts (domain.md §5.3): the raiser and the target agencies; only targets move them (ALERT_REACH).
@@ -167,6 +172,10 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   CharityAid: grant([...CASEWORK, 'CHARITY']),
   CommercialClaim: grant([...CASEWORK, 'INSURER']),
   CertificationCheck: grant([...CASEWORK, 'CHARITY', 'INSURER']),
+  ...Object.fromEntries(
+    ['AssistanceApplication', 'AssistanceApplicationConnection', 'AssistanceApplicationEdge'].map((type) => [type, grant(CASEWORK)]),
+  ),
+  ApplicationInput: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
   SharingGrantInput: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
   AuditEntry: grant(['AUDITOR']),
   AccessEvent: grant(['AUDITOR']),
@@ -228,6 +237,8 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
     ['certifyStatus', 'amendStatus', 'revokeStatus'].map((f) => [`Mutation.${f}`, ['ASSISTANCE_ELIGIBILITY'] as const]),
   ),
   'Mutation.recordCharityAid': ['CHARITY_AID'],
+  'Mutation.submitApplication': ['ASSISTANCE_ELIGIBILITY'],
+  'Mutation.decideApplication': ['ASSISTANCE_ELIGIBILITY'],
   'Mutation.recordCommercialClaim': ['CLAIM_COORDINATION'],
   'Mutation.recordFundInflow': ['FUND_SUPERVISION'],
   'Query.alerts': ['MONITORING_FOLLOW_UP'],
@@ -298,6 +309,9 @@ export const CERTIFYING_AGENCY: Readonly<Record<AssistanceCategory, Agency>> = {
   AT_RISK_MONITORED: 'RURAL_REVITALIZATION',
   LIFTED_OUT_OF_POVERTY: 'RURAL_REVITALIZATION',
 };
+
+/** The agency an application is forwarded to (分办转办): the one that certifies its category. */
+export const APPLICATION_DECIDER: Readonly<Record<AssistanceCategory, Agency>> = CERTIFYING_AGENCY;
 
 /** Agencies that see only their own charity aid or commercial claims of a person (access-policy.md §1: own only). */
 export const OWN_PAYMENTS_ONLY: readonly Agency[] = ['CHARITY', 'INSURER'];

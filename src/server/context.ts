@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+import { manyByKey } from '../shared/loader.js';
 import { AGENCY_PURPOSES } from '../auth/access-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Purpose } from '../generated/prisma/enums.js';
@@ -36,6 +38,9 @@ import { PartnerPaymentRepository } from '../modules/partner/partner-payment.rep
 import { PartnerPaymentService } from '../modules/partner/partner-payment.service.js';
 import { createPaymentLoaders } from '../modules/partner/partner-payment.loader.js';
 import { OWN_PAYMENTS_ONLY } from '../auth/access-policy.js';
+import { ApplicationRepository } from '../modules/application/application.repository.js';
+import { ApplicationService } from '../modules/application/application.service.js';
+import { StoredApplications } from '../modules/application/application.source.js';
 import { NO_EXCHANGE_EVENTS, type ExchangeEvents } from '../modules/status/exchange.events.js';
 import { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
 import { RegionConfigRepository } from '../modules/region-config/region-config.repository.js';
@@ -75,6 +80,7 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     monitoring: new MonitoringRepository(db),
     webhooks: new WebhookRepository(db),
     partnerPayments: new PartnerPaymentRepository(db),
+    applications: new ApplicationRepository(db),
     /** The event hook point of the exchange's writes (issue #11); the pushes plug in here. */
     exchangeEvents: NO_EXCHANGE_EVENTS as ExchangeEvents,
     statistics: new StatisticsRepository(db),
@@ -95,6 +101,9 @@ export function createLoaders(
 ) {
   return {
     ...createPaymentLoaders(repositories.partnerPayments, ownPaymentsOf),
+    applicationsByPerson: new DataLoader(async (ids: readonly string[]) =>
+      manyByKey(ids, await repositories.applications.findByPersonIds(ids), (a) => a.personId),
+    ),
     ...createAlertLoaders(repositories.alerts, alerts),
     ...createPersonLoaders(repositories.persons, scope),
     ...createHouseholdLoaders(repositories.households, scope),
@@ -122,6 +131,8 @@ export interface HubContext {
   certificationChecks: CertificationCheckService;
   /** Charity aid and commercial claims (partners). */
   partnerPayments: PartnerPaymentService;
+  /** Applications for assistance (依申请). */
+  applications: ApplicationService;
   /** Collects what this operation reads or writes; one audit entry per operation. */
   auditWriter: AuditWriter;
   /** The audit log as AUDITOR clients query it. */
@@ -163,6 +174,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
     persons: new PersonService(persons, loaders, scope),
     registration: new PersonRegistrationService(persons, scope, auditWriter, principal),
     certificationChecks: new CertificationCheckService(statuses, auditWriter),
+    applications: new ApplicationService(repositories.applications, persons, scope, auditWriter, principal, repositories.exchangeEvents),
     partnerPayments: new PartnerPaymentService(repositories.partnerPayments, persons, scope, auditWriter, principal),
     certifications: new CertificationService(statuses, persons, scope, auditWriter, principal, repositories.exchangeEvents),
     auditWriter,
@@ -178,6 +190,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
       scope,
       auditWriter,
       principal,
+      new StoredApplications(repositories.applications),
     ),
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),

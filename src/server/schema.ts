@@ -16,6 +16,7 @@ import { PersonRegistrationResolver } from '../modules/person/person-registratio
 import { CertificationResolver } from '../modules/status/certification.resolver.js';
 import { CertificationCheckResolver } from '../modules/status/certification-check.resolver.js';
 import { PartnerPaymentResolver } from '../modules/partner/partner-payment.resolver.js';
+import { ApplicationResolver } from '../modules/application/application.resolver.js';
 import { RegionConfigResolver } from '../modules/region-config/region-config.resolver.js';
 import { SettlementResolver } from '../modules/settlement/settlement.resolver.js';
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
@@ -57,6 +58,7 @@ export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSc
       CertificationResolver,
       CertificationCheckResolver,
       PartnerPaymentResolver,
+      ApplicationResolver,
       HouseholdResolver,
       ViewerResolver,
       AuditResolver,

@@ -35,6 +35,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Person.burden': /*                        */ 'F F F - F F - - - -',
   'Person.alerts': /*                        */ 'F F F - - - - - - -',
   'Person.changes': /*                       */ 'F F F - - - - - - -',
+  'Person.applications': /*                  */ 'F F F - - - - - - -',
   // A partner sees its own payments only; the matrix's partners paid all there is, so own = all here.
   'Person.charityAid': /*                    */ 'F F F - F - - - - -',
   'Person.commercialClaims': /*              */ 'F F F - - F - - - -',
@@ -148,6 +149,7 @@ const BODIES: Readonly<Record<string, string>> = {
   'Person.burden': 'person(id: $id) { burden(year: 2024) { __typename } }',
   'Person.alerts': 'person(id: $id) { alerts { id } }',
   'Person.changes': 'person(id: $id) { changes { field } }',
+  'Person.applications': 'person(id: $id) { applications { id } }',
   'Person.charityAid': 'person(id: $id) { charityAid { reference } }',
   'Person.commercialClaims': 'person(id: $id) { commercialClaims { claimReference } }',
   'BenefitRecord.explanation': 'person(id: $id) { benefits(year: 2024) { edges { node { explanation { step } } } } }',
@@ -309,6 +311,16 @@ beforeAll(async () => {
 
   await hub.db.charityAid.create({
     data: { personId: head.id, clientId: clientIds.get('CHARITY')!, amount: '50.00', paidOn: day('2024-03-01'), reference: 'RC-M-1' },
+  });
+  await hub.db.assistanceApplication.create({
+    data: {
+      personId: head.id,
+      category: 'ILLNESS_POVERTY',
+      periodFrom: day('2024-01-01'),
+      submittedBy: 'MEDICAL_INSURANCE',
+      submittedByClientId: clientIds.get(ORACLE)!,
+      decidingAgency: 'CIVIL_AFFAIRS',
+    },
   });
   await hub.db.commercialClaim.create({
     data: { personId: head.id, clientId: clientIds.get('INSURER')!, amount: '20.00', paidOn: day('2024-03-02'), claimReference: 'IN-M-1' },

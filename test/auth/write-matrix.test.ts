@@ -23,6 +23,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Query.referrals': /*                      */ '- - - - F - - - - -',
   'Query.consents': /*                       */ '- - - - - F - - - -',
   'Query.certification': /*                  */ 'F F F - F F - - - -',
+  'Mutation.submitApplication': /*           */ 'F F - - - - - - - -',
+  'Mutation.decideApplication': /*           */ '- F F - - - - - - -',
+  'Query.applications': /*                   */ 'F F F - - - - - - -',
 };
 
 let hub: TestHub;

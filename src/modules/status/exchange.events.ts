@@ -21,10 +21,22 @@ export interface ExchangeEvents {
   certified(tx: Prisma.TransactionClient, event: CertificationEvent): Promise<void>;
   /** A certification revoked. */
   revoked(tx: Prisma.TransactionClient, event: CertificationEvent): Promise<void>;
+  /** An application submitted: the deciding agency acts on it. */
+  applicationSubmitted(tx: Prisma.TransactionClient, event: ApplicationEvent): Promise<void>;
+  /** An application decided: fed back to the submitter. */
+  applicationDecided(tx: Prisma.TransactionClient, event: ApplicationEvent): Promise<void>;
+}
+
+/** An application submitted or decided. */
+export interface ApplicationEvent {
+  applicationId: string;
+  personId: string;
 }
 
 /** The hooks before the push plumbing is wired: nothing happens. */
 export const NO_EXCHANGE_EVENTS: ExchangeEvents = {
   certified: async () => {},
   revoked: async () => {},
+  applicationSubmitted: async () => {},
+  applicationDecided: async () => {},
 };

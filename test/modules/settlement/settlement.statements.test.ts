@@ -36,9 +36,9 @@ describe('the cost of settleClaim in SQL statements', () => {
     const input = inpatientClaim(person.id, 'S-COUNT-1', { totalCost: '5000.00', inPolicyCost: '4000.00', basicPaid: '1000.00' });
     const settled = await statementsOf(input);
     expect(settled.assistance).toBe('2700.00');
-    // token, person, statuses, claim, region configuration; BEGIN, lock, claim again, year to date, insert, read back;
-    // audit lock, audit head, audit insert, COMMIT.
-    expect(settled.statements).toHaveLength(15);
+    // token, person, statuses, claim, region configuration, approved applications covering the date (依申请);
+    // BEGIN, lock, claim again, year to date, insert, read back; audit lock, audit head, audit insert, COMMIT.
+    expect(settled.statements).toHaveLength(16);
     expect(settled.statements.filter((sql) => /pg_advisory_xact_lock/.test(sql))).toHaveLength(2);
     expect(settled.statements.filter((sql) => /INSERT INTO "public"."benefit_record"/.test(sql))).toHaveLength(1);
 
