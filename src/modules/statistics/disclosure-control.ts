@@ -108,42 +108,40 @@ function components(rows: Map<string, number>[]): Map<string, number>[][] {
 const EPSILON = 1e-9;
 
 function exposedInComponent(rows: Map<string, number>[]): string[] {
-  const columns = [...new Set(rows.flatMap((row) => [...row.keys()]))].sort();
-  const index = new Map(columns.map((key, i) => [key, i]));
-  const matrix = rows.map((row) => {
-    const dense = new Float64Array(columns.length);
-    for (const [key, value] of row) dense[index.get(key)!] = value;
-    return dense;
-  });
-  // Reduced row echelon form with partial pivoting. The relations of these tables are network-like
-  // (entries 0 and ±1, kept so by pivoting), so the floating-point arithmetic stays exact in practice.
-  const pivotRowOf = new Map<number, number>();
-  let rank = 0;
-  for (let column = 0; column < columns.length && rank < matrix.length; column++) {
-    let best = rank;
-    for (let r = rank + 1; r < matrix.length; r++) if (Math.abs(matrix[r]![column]!) > Math.abs(matrix[best]![column]!)) best = r;
-    if (Math.abs(matrix[best]![column]!) < EPSILON) continue;
-    [matrix[rank], matrix[best]] = [matrix[best]!, matrix[rank]!];
-    const pivot = matrix[rank]!;
-    const scale = pivot[column]!;
-    for (let c = 0; c < columns.length; c++) pivot[c] = pivot[c]! / scale;
-    for (let r = 0; r < matrix.length; r++) {
-      if (r === rank) continue;
-      const row = matrix[r]!;
-      const factor = row[column]!;
-      if (Math.abs(factor) < EPSILON) continue;
-      for (let c = 0; c < columns.length; c++) row[c] = row[c]! - factor * pivot[c]!;
+  // Sparse reduced row echelon form, row by row: each pivot row holds its pivot (coefficient 1) and free columns only.
+  // The relations of these tables are network-like (entries 0 and ±1, kept so by pivoting), so the floating-point
+  // arithmetic stays exact in practice; entries under EPSILON are dropped as zero.
+  const pivots = new Map<string, Map<string, number>>();
+  for (const original of rows) {
+    const row = new Map(original);
+    // A pivot row holds no other pivot column, so substituting each pivot present once leaves none.
+    for (const column of [...row.keys()]) {
+      const factor = row.get(column);
+      const pivot = pivots.get(column);
+      if (factor === undefined || !pivot) continue;
+      for (const [c, v] of pivot) addTo(row, c, -factor * v);
     }
-    pivotRowOf.set(column, rank);
-    rank++;
+    if (row.size === 0) continue;
+    let column = '';
+    let best = 0;
+    for (const [c, v] of row)
+      if (Math.abs(v) > best + EPSILON || (Math.abs(v - best) <= EPSILON && c < column)) [column, best] = [c, Math.abs(v)];
+    const scale = row.get(column)!;
+    for (const [c, v] of row) row.set(c, v / scale);
+    for (const pivot of pivots.values()) {
+      const factor = pivot.get(column);
+      if (factor === undefined) continue;
+      for (const [c, v] of row) addTo(pivot, c, -factor * v);
+    }
+    pivots.set(column, row);
   }
-  const free = columns.map((_, c) => c).filter((c) => !pivotRowOf.has(c));
-  const exposed: string[] = [];
-  for (const [column, r] of pivotRowOf) {
-    const row = matrix[r]!;
-    if (free.every((c) => Math.abs(row[c]!) < EPSILON)) exposed.push(columns[column]!);
-  }
-  return exposed;
+  return [...pivots].filter(([, row]) => row.size === 1).map(([column]) => column);
+}
+
+function addTo(row: Map<string, number>, column: string, value: number): void {
+  const next = (row.get(column) ?? 0) + value;
+  if (Math.abs(next) < EPSILON) row.delete(column);
+  else row.set(column, next);
 }
 
 /** Options of {@link protectTable}. */

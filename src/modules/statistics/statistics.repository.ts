@@ -93,13 +93,16 @@ function factsSql(measure: StatisticsMeasure): string {
           : measure === 'SUBSIDISED_ENROLLMENT_RATE'
             ? ['0', 'CASE WHEN e.subsidised THEN 1 ELSE 0 END', '1', 'c.category IS NOT NULL AND e.person_id IS NOT NULL']
             : ['1', '0', '0', 'true'];
-      return `SELECT p.id AS pid, p.region_code, COALESCE(c.category::text, 'NONE') AS category,
+      // Materialised: planned inline, the principal categories were recomputed per person (seconds at 20 000 persons).
+      return `WITH principal AS MATERIALIZED (${principal}),
+          enrolled AS MATERIALIZED (SELECT person_id, bool_or(coalesce(subsidy_amount, 0) > 0) AS subsidised FROM enrollment
+                   WHERE year = $2 AND status = 'ENROLLED' GROUP BY person_id)
+        SELECT p.id AS pid, p.region_code, COALESCE(c.category::text, 'NONE') AS category,
           NULL::text AS month, NULL::text AS visit_type, NULL::text AS outcome, NULL::text AS fund_level,
           ${amount}::numeric AS amount, ${numerator}::numeric AS numerator, ${denominator}::numeric AS denominator
         FROM person p
-        LEFT JOIN (${principal}) c ON c.person_id = p.id
-        LEFT JOIN (SELECT person_id, bool_or(coalesce(subsidy_amount, 0) > 0) AS subsidised FROM enrollment
-                   WHERE year = $2 AND status = 'ENROLLED' GROUP BY person_id) e ON e.person_id = p.id
+        LEFT JOIN principal c ON c.person_id = p.id
+        LEFT JOIN enrolled e ON e.person_id = p.id
         WHERE ${persons} AND ${where}`;
     },
     BENEFIT: () => {
