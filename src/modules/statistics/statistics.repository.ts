@@ -87,11 +87,14 @@ function factsSql(measure: StatisticsMeasure): string {
     FUND_OUTFLOW: () => outflows,
     CARRY_OVER: () => `${inflows} UNION ALL ${outflows}`,
     PERSON: () => {
+      // Not `c.category IS NOT NULL`: that strict test turns the outer join into an inner one, which PostgreSQL then
+      // ran as a nested loop over the materialised categories (seconds at 20 000 persons).
+      const HOLDS = `COALESCE(c.category::text, 'NONE') <> 'NONE'`;
       const [amount, numerator, denominator, where] =
         measure === 'COVERAGE_RATE'
-          ? ['0', 'CASE WHEN e.person_id IS NOT NULL THEN 1 ELSE 0 END', '1', 'c.category IS NOT NULL']
+          ? ['0', 'CASE WHEN e.person_id IS NOT NULL THEN 1 ELSE 0 END', '1', HOLDS]
           : measure === 'SUBSIDISED_ENROLLMENT_RATE'
-            ? ['0', 'CASE WHEN e.subsidised THEN 1 ELSE 0 END', '1', 'c.category IS NOT NULL AND e.person_id IS NOT NULL']
+            ? ['0', 'CASE WHEN e.subsidised THEN 1 ELSE 0 END', '1', `${HOLDS} AND e.person_id IS NOT NULL`]
             : ['1', '0', '0', 'true'];
       // Materialised: planned inline, the principal categories were recomputed per person (seconds at 20 000 persons).
       return `WITH principal AS MATERIALIZED (${principal}),
