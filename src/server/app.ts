@@ -74,13 +74,19 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
       : null;
     return {
       http,
+      // In order: no new jobs, no new requests, then the connections, then the database under them.
       async stop() {
         checkpoints?.stop();
-        await dispatcher?.stop();
+        if (dispatcher) {
+          await dispatcher.stop();
+          log.info('dispatcher stopped');
+        }
         await http.close();
+        log.info('HTTP server closed');
         await feed?.stop();
         await db.$disconnect();
         await pool.end();
+        log.info('database connections closed');
         await database.stop();
       },
     };

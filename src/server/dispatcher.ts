@@ -2,6 +2,7 @@ import { Logger, run, type Runner, type Task } from 'graphile-worker';
 import type pg from 'pg';
 import { log } from '../shared/log.js';
 import { webhookOutcomes } from '../shared/metrics.js';
+import { runInRequest } from '../shared/request-scope.js';
 import type { Repositories } from './context.js';
 import { JOBS, type JobQueue } from './job-queue.js';
 import { WebhookDispatcher, type DispatchOptions } from '../modules/webhook/webhook.dispatch.js';
@@ -15,9 +16,25 @@ export interface Dispatcher {
 const DISPATCHER_LOCK = 7_372_011;
 const STANDBY_POLL_MS = 5_000;
 
+// graphile-worker appends the error's stack to a failed job's message: its first line says what failed, and a stack never reaches the log.
 const logger = new Logger((scope) => (level, message) => {
-  if (level === 'error' || level === 'warning') log.warn(`dispatcher${scope.taskIdentifier ? ` ${scope.taskIdentifier}` : ''}: ${message}`);
+  if (level !== 'error' && level !== 'warning') return;
+  log.warn(`dispatcher${scope.taskIdentifier ? ` ${scope.taskIdentifier}` : ''}: ${message.split('\n')[0]!.replace(/:$/, '')}`, {
+    jobId: scope.jobId === undefined ? undefined : String(scope.jobId),
+  });
 });
+
+/**
+ * Runs a job in the scope of the request that enqueued it (its id is in the
+ * payload), so that the job's log lines carry that request id; a job from a
+ * command gets one of its own.
+ */
+function inRequestOf(task: Task): Task {
+  return (payload, helpers) => {
+    const given = (payload as { requestId?: unknown } | null)?.requestId;
+    return runInRequest(typeof given === 'string' ? given : `job-${helpers.job.id}`, () => task(payload, helpers));
+  };
+}
 
 /**
  * Starts the outbox dispatcher on graphile-worker: it fans alerts out to
@@ -77,7 +94,7 @@ export async function startDispatcher(
       pollInterval: options.pollInterval ?? 1_000,
       noHandleSignals: true,
       logger,
-      taskList: { [JOBS.fanOut]: fanOut, [JOBS.deliver]: deliver },
+      taskList: { [JOBS.fanOut]: inRequestOf(fanOut), [JOBS.deliver]: inRequestOf(deliver) },
     });
     log.info('dispatcher running: alerts go out to webhooks from the outbox');
     return true;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { log } from '../shared/log.js';
 import { adoptObjects, ensureRoles } from './database-roles.js';
+import { startPostgres } from './postgres-process.js';
 
 /** A database the hub can connect to, and how to let go of it. */
 export interface DatabaseHandle {
@@ -81,12 +82,13 @@ export async function openEmbeddedDatabase(
     await server.initialise();
   }
   log.info(`starting the embedded PostgreSQL on port ${port}`);
-  await server.start();
+  // Not server.start(): in a process group of its own, so that Ctrl-C reaches the hub alone (postgres-process.ts).
+  const running = await startPostgres(databaseDir, port);
   return {
     ...(await prepare(credentials, port, database, options.superuser ?? false)),
     stop: async () => {
       log.info('stopping the embedded PostgreSQL');
-      await server.stop();
+      await running.stop();
     },
   };
 }

@@ -81,8 +81,21 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     runInRequest(requestId, () => {
       const scope = currentRequest()!;
       res.once('finish', () => {
-        httpRequests.inc({ route: routeOf(req.url), method: methodOf(req.method), status: String(res.statusCode) });
+        const route = routeOf(req.url);
+        httpRequests.inc({ route, method: methodOf(req.method), status: String(res.statusCode) });
         recordOperation(scope, started);
+        // The access log: the route, never the query string (a GET's variables could hold personal data).
+        log.info('request', {
+          requestId,
+          method: methodOf(req.method),
+          route,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+          operation: scope.operation?.name,
+          agency: scope.operation?.agency,
+          outcome: scope.operation?.outcome,
+          statements: scope.statements,
+        });
       });
       handle(req, res).catch((error: unknown) => {
         log.warn(`request failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AlertOutbox } from '../modules/alert/alert.store.js';
+import { currentRequest } from '../shared/request-scope.js';
 
 /** The jobs of the alert outbox, and their payloads. */
 export const JOBS = {
@@ -12,6 +13,11 @@ export const JOBS = {
 /** Puts a webhook delivery (back) on the queue, in the caller's transaction. */
 export interface DeliveryQueue {
   enqueueDelivery(tx: Prisma.TransactionClient, delivery: { id: string; webhookId: string }): Promise<void>;
+}
+
+/** The id of the request that enqueues, carried in the job so that the job's logs name it; null from commands. */
+function requestId(): string | null {
+  return currentRequest()?.requestId ?? null;
 }
 
 /**
@@ -33,7 +39,7 @@ export class JobQueue implements AlertOutbox, DeliveryQueue {
   /** Puts the alerts on the way to their webhooks (the fan-out job), in the caller's transaction. */
   async enqueue(tx: Prisma.TransactionClient, alertIds: readonly string[]): Promise<void> {
     await tx.$executeRaw`
-      SELECT graphile_worker.add_job(${JOBS.fanOut}, json_build_object('alertId', id), job_key => 'alert:' || id, max_attempts => 25)
+      SELECT graphile_worker.add_job(${JOBS.fanOut}, json_build_object('alertId', id, 'requestId', ${requestId()}::text), job_key => 'alert:' || id, max_attempts => 25)
       FROM unnest(${[...alertIds]}::uuid[]) AS id`;
   }
 
@@ -47,7 +53,7 @@ export class JobQueue implements AlertOutbox, DeliveryQueue {
   async enqueueDelivery(tx: Prisma.TransactionClient, delivery: { id: string; webhookId: string }): Promise<void> {
     const lane = parseInt(delivery.id.slice(-4), 16) % this.lanesPerEndpoint;
     await tx.$executeRaw`
-      SELECT graphile_worker.add_job(${JOBS.deliver}, json_build_object('deliveryId', ${delivery.id}::uuid),
+      SELECT graphile_worker.add_job(${JOBS.deliver}, json_build_object('deliveryId', ${delivery.id}::uuid, 'requestId', ${requestId()}::text),
         queue_name => ${`webhook:${delivery.webhookId}:${lane}`},
         job_key => ${`webhook-delivery:${delivery.id}`}, max_attempts => ${this.maxAttempts}::int)`;
   }

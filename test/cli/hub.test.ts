@@ -33,7 +33,7 @@ function start(): Promise<{ child: ChildProcess; url: string; log: () => string 
     let stderr = '';
     child.stderr!.on('data', (chunk) => {
       stderr += chunk;
-      const match = /serving GraphQL at (\S+)/.exec(stderr);
+      const match = /serving GraphQL at (http[^"\s]+)/.exec(stderr);
       if (match) resolve({ child, url: match[1]!, log: () => stderr });
     });
     child.on('close', (code) => reject(new Error(`hub start exited with ${code}: ${stderr}`)));
