@@ -7,6 +7,7 @@
 export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, meaning: string])[] = [
   ['DATABASE_URL', '—', 'PostgreSQL to use, as the serving role; unset: an embedded PostgreSQL under HUB_DATA_DIR'],
   ['DATABASE_OWNER_URL', 'DATABASE_URL', 'the role that owns the schema and runs migrations'],
+  ['DATABASE_OWNER_URL', '—', 'role that owns the schema and runs migrations; unset: DATABASE_URL migrates too'],
   ['PORT', '4000', 'HTTP port'],
   ['HUB_DATA_DIR', './data', 'embedded database, signing keys, demo client credentials (created if missing)'],
   ['HUB_DEMO', '1 embedded, 0 with DATABASE_URL', 'load demo data and demo clients on a first start'],
@@ -20,6 +21,8 @@ export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, me
   ['HUB_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug or silent'],
   ['HUB_DISPATCHER', 'on', 'off: hub start leaves webhook delivery to a separate hub dispatch'],
   ['HUB_WEBHOOK_MAX_ATTEMPTS', '8', 'attempts of one webhook delivery before it is dead (1–25)'],
+  ['HUB_WEBHOOK_CONCURRENCY', '16', 'webhook deliveries in flight at once (1–256)'],
+  ['HUB_WEBHOOK_ALLOW_PRIVATE', '0', '1: webhooks may target loopback and private addresses (development only; refused in production)'],
   ['HUB_WEBHOOK_TIMEOUT_MS', '10000', 'milliseconds one webhook POST may take'],
 ];
 

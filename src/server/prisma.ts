@@ -40,6 +40,19 @@ export function createDb(databaseUrl: string, options: { counter?: StatementCoun
       return query(...args);
     };
   });
+  // pg-pool's end() resolves once it has asked every connection to close, not once they have: a database stopped
+  // right after would cut them ("terminating connection due to administrator command"). Ours waits for the last one.
+  const live = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    live.add(client);
+    (client as unknown as NodeJS.EventEmitter).once('end', () => live.delete(client));
+  });
+  const end = pool.end.bind(pool) as () => Promise<void>;
+  (pool as unknown as { end: () => Promise<void> }).end = async () => {
+    const closing = [...live].map((client) => new Promise((resolve) => (client as unknown as NodeJS.EventEmitter).once('end', resolve)));
+    await end();
+    await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  };
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { db, pool };
 }

@@ -22,6 +22,8 @@ let logs = '';
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-lifecycle-'));
   env = { ...process.env, HUB_DATA_DIR: dataDir, DATABASE_URL: '', HUB_DEMO: '0', PORT: '0', HUB_LOG_LEVEL: 'info' };
+  // Where an operator sends the audit checkpoints (without one the hub rightly warns).
+  env.HUB_AUDIT_CHECKPOINT_FILE = path.join(dataDir, 'checkpoints.jsonl');
 });
 
 afterAll(() => rm(dataDir, { recursive: true, force: true }));

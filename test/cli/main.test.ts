@@ -55,7 +55,7 @@ describe('hub --help and --version', () => {
         if (name === 'generated') continue;
         if (statSync(file).isDirectory()) walk(file);
         else if (file.endsWith('.ts'))
-          for (const m of readFileSync(file, 'utf8').matchAll(/\benv(?:\.|\[')([A-Z][A-Z0-9_]+)/g)) read.add(m[1]!);
+          for (const m of readFileSync(file, 'utf8').matchAll(/\b(?:env(?:\.|\[')|\(env, ')([A-Z][A-Z0-9_]+)/g)) read.add(m[1]!);
       }
     };
     walk(root);
