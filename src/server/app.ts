@@ -61,7 +61,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     // Listening before the first subscriber can connect.
     feed = await startAlertFeed(database.url, pubSub);
     const http = await startHttpServer(
-      { schema, repositories, pool, tokens, keys, pubSub, metricsToken: config.metricsToken },
+      { schema, repositories, pool, tokens, keys, pubSub, metricsToken: config.metricsToken, corsOrigins: config.corsOrigins },
       config.port,
     );
     log.info(`serving GraphQL at ${http.url}`);

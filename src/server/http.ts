@@ -35,6 +35,8 @@ export interface HttpDeps {
   pubSub?: PubSub;
   /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>` (HUB_METRICS_TOKEN). */
   metricsToken?: string | undefined;
+  /** Browser origins allowed to call the hub (HUB_CORS_ORIGINS); others get no CORS headers. */
+  corsOrigins?: readonly string[];
 }
 
 /** A running HTTP server. */
@@ -107,6 +109,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // CORS before authentication: a preflight carries no token, and is answered for listed origins only.
+    if (applyCors(req, res, deps.corsOrigins ?? [])) return;
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return sendReadiness(res, deps.pool);
     if (url.pathname === '/oauth/token') return handleTokenRequest(req, res, deps.tokens);
@@ -194,6 +198,32 @@ async function sendMetrics(req: http.IncomingMessage, res: http.ServerResponse, 
   res.statusCode = 200;
   res.setHeader('content-type', registry.contentType);
   res.end(text);
+}
+
+const CORS_HEADERS = 'authorization, content-type, x-purpose, x-request-id';
+
+/**
+ * Sets the CORS headers for a listed origin; answers a preflight (OPTIONS
+ * with Access-Control-Request-Method) itself, with 204 for a listed origin
+ * and 403 otherwise. Returns true when the request is answered.
+ */
+function applyCors(req: http.IncomingMessage, res: http.ServerResponse, origins: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  const allowed = origin !== undefined && origins.includes(origin);
+  if (allowed) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', 'x-request-id, www-authenticate, retry-after');
+  }
+  if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) return false;
+  res.statusCode = allowed ? 204 : 403;
+  if (allowed) {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
+    res.setHeader('Access-Control-Max-Age', '600');
+  }
+  res.end();
+  return true;
 }
 
 function sendJson(res: http.ServerResponse, status: number, payload: unknown): void {

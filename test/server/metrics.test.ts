@@ -6,7 +6,7 @@ let hub: TestHub;
 const METRICS_TOKEN = 'scraper-token-for-tests';
 
 beforeAll(async () => {
-  hub = await startTestHub({ metricsToken: METRICS_TOKEN });
+  hub = await startTestHub({ metricsToken: METRICS_TOKEN, corsOrigins: ['https://console.example.org'] });
 });
 
 afterAll(() => hub.close());
@@ -91,5 +91,27 @@ describe('/metrics', () => {
     names.delete('other');
     names.delete('anonymous');
     expect(names.size).toBe(200);
+  });
+});
+
+describe('CORS', () => {
+  it('answers a preflight from a listed origin without a token, and refuses others', async () => {
+    const preflight = (origin: string) =>
+      fetch(hub.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, x-purpose' },
+      });
+    const listed = await preflight('https://console.example.org');
+    expect(listed.status).toBe(204);
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://console.example.org');
+    expect(listed.headers.get('access-control-allow-headers')).toContain('x-purpose');
+    const other = await preflight('https://evil.example.com');
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const answer = await post('query Cors { __typename }', { origin: 'https://console.example.org' });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://console.example.org');
+    expect(
+      (await post('query Cors { __typename }', { origin: 'https://evil.example.com' })).headers.get('access-control-allow-origin'),
+    ).toBeNull();
   });
 });

@@ -78,6 +78,7 @@ export interface TestHubOptions {
   /** The DNS the webhook checks use (a fake one for names that must resolve to chosen addresses). */
   resolve?: Resolve;
   metricsToken?: string;
+  corsOrigins?: string[];
 }
 
 /** Starts a hub for one test file. */
@@ -101,7 +102,16 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const pubSub = new PubSub();
   const feed = await startAlertFeed(database.url, pubSub);
   const http = await startHttpServer(
-    { schema: await buildHubSchema(pubSub), repositories, pool, tokens, keys, pubSub, metricsToken: options.metricsToken },
+    {
+      schema: await buildHubSchema(pubSub),
+      repositories,
+      pool,
+      tokens,
+      keys,
+      pubSub,
+      metricsToken: options.metricsToken,
+      corsOrigins: options.corsOrigins,
+    },
     0,
     '127.0.0.1',
   );
