@@ -70,6 +70,25 @@ export class ClientRepository {
   }
 
   /**
+   * The client of a token as its record stands now, and whether that token id
+   * is revoked: one statement, as it runs on every request. Null when there is
+   * no such client.
+   */
+  async tokenClient(
+    clientId: string,
+    jti: string,
+  ): Promise<{ agency: Agency; jurisdiction: string; purposes: Purpose[]; active: boolean; revoked: boolean } | null> {
+    if (!isClientId(clientId)) return null;
+    const [row] = await this.db.$queryRaw<
+      { agency: Agency; jurisdiction: string; purposes: Purpose[]; active: boolean; revoked: boolean }[]
+    >`
+      SELECT c.agency::text AS agency, c.jurisdiction, c.purposes::text[] AS purposes, c.status = 'ACTIVE' AS active,
+             EXISTS (SELECT 1 FROM revoked_token WHERE jti = ${jti}) AS revoked
+      FROM client c WHERE c.id = ${clientId}::uuid`;
+    return row ?? null;
+  }
+
+  /**
    * Whether a token of this client and id may still be used: the client is
    * active and the token not revoked. One statement on two primary keys, as it
    * runs on every request.

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { SigningKeys } from './signing-keys.js';
 import type { TokenService } from './token.service.js';
+import { isClientId } from './client.repository.js';
 
 const MAX_BODY_BYTES = 16_384;
 
@@ -20,6 +21,12 @@ class OAuthError extends Error {
   }
 }
 
+/** A refused token request as the audit records it: why, and the client id it named when that has a client id's shape. */
+export interface TokenRequestFailure {
+  reason: string;
+  clientId?: string;
+}
+
 /** The same answer for every failed client authentication, so it tells an attacker nothing. */
 const invalidClient = () => new OAuthError(401, 'invalid_client', 'client authentication failed');
 
@@ -28,7 +35,13 @@ const invalidClient = () => new OAuthError(401, 'invalid_client', 'client authen
  * parameters come as a form or as JSON; the client authenticates with
  * `client_id` and `client_secret` in them or with HTTP Basic, not both.
  */
-export async function handleTokenRequest(req: http.IncomingMessage, res: http.ServerResponse, tokens: TokenService): Promise<void> {
+export async function handleTokenRequest(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  tokens: TokenService,
+  onFailure: (failure: TokenRequestFailure) => Promise<void> = async () => {},
+): Promise<void> {
+  let claimedClientId: string | undefined;
   try {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
@@ -41,11 +54,13 @@ export async function handleTokenRequest(req: http.IncomingMessage, res: http.Se
       throw new OAuthError(400, 'unsupported_grant_type', 'only the client_credentials grant is supported');
     }
     const { clientId, clientSecret } = clientCredentials(req.headers.authorization, parameters);
+    if (isClientId(clientId)) claimedClientId = clientId.toLowerCase();
     const issued = await tokens.issue(clientId, clientSecret);
     if (!issued) throw invalidClient();
     sendJson(res, 200, issued);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
+    await onFailure({ reason: `${error.code}: ${error.message}`, ...(claimedClientId && { clientId: claimedClientId }) });
     // A client that tried to authenticate is told how it may (RFC 6749 §5.2).
     if (error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="medical-assistance-hub", charset="UTF-8"');
     sendJson(res, error.status, { error: error.code, error_description: error.message });

@@ -1,5 +1,12 @@
 import { MapperKind, mapSchema, pruneSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isObjectType,
+  type GraphQLFieldConfig,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, shield } from 'graphql-shield';
 import type { Agency } from '../generated/prisma/enums.js';
@@ -20,6 +27,7 @@ interface AuditingContext {
 export function agencyView(schema: GraphQLSchema, agency: Agency, options: { shield?: boolean } = {}): GraphQLSchema {
   const granted = mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
+      config = tracing(config, fieldName, typeName);
       if (STRUCTURAL_TYPES.includes(typeName)) return config;
       const coordinate = `${typeName}.${fieldName}`;
       const access = fieldAccess(agency, coordinate);
@@ -34,6 +42,47 @@ export function agencyView(schema: GraphQLSchema, agency: Agency, options: { shi
   // `shield: false` exists for bench/permissions.bench.ts, to measure what graphql-shield itself costs.
   if (options.shield === false) return view;
   return applyMiddleware(view, shield(shieldRules(view), { fallbackRule: deny, allowExternalErrors: true }));
+}
+
+/** The hidden person id of a `pageInfo` whose `endCursor` encodes one (a page of persons). */
+export const CURSOR_PERSON = Symbol('person of endCursor');
+
+/**
+ * Every path that returns a person's id in any form names that person in the
+ * audit entry, whatever the client selects below it: a field whose value is a
+ * Person (even when only `__typename` is selected), a person edge's cursor and
+ * a person page's `endCursor` (base64 of the person id), and fields named
+ * `personId` / `personIds`.
+ */
+function tracing(config: GraphQLFieldConfig<unknown, unknown>, fieldName: string, typeName: string): GraphQLFieldConfig<unknown, unknown> {
+  const resolve = config.resolve ?? defaultFieldResolver;
+  const traced = (ids: (value: unknown, source: unknown) => unknown[]): GraphQLFieldResolver<unknown, unknown> => {
+    return (source, args, context, info) => {
+      const note = (value: unknown) => {
+        const personIds = ids(value, source).filter((id): id is string => typeof id === 'string');
+        if (personIds.length) (context as AuditingContext).auditWriter.record({ personIds });
+        return value;
+      };
+      const value = resolve(source, args, context, info);
+      return value instanceof Promise ? value.then(note) : note(value);
+    };
+  };
+  if (getNamedType(config.type).name === 'Person') {
+    return {
+      ...config,
+      resolve: traced((value) => (Array.isArray(value) ? value : [value]).map((p) => (p as { id?: unknown } | null)?.id)),
+    };
+  }
+  if (typeName === 'PersonEdge' && fieldName === 'cursor') {
+    return { ...config, resolve: traced((_value, edge) => [(edge as { node?: { id?: unknown } }).node?.id]) };
+  }
+  if (typeName === 'PageInfo' && fieldName === 'endCursor') {
+    return { ...config, resolve: traced((_value, pageInfo) => [(pageInfo as { [CURSOR_PERSON]?: string })[CURSOR_PERSON]]) };
+  }
+  if ((fieldName === 'personId' || fieldName === 'personIds') && getNamedType(config.type).name === 'ID') {
+    return { ...config, resolve: traced((value) => (Array.isArray(value) ? value : [value])) };
+  }
+  return config;
 }
 
 /** Every person whose data a response carries passes through its fields: that is where the audit learns who was read. */

@@ -22,6 +22,14 @@ const TOKEN_TYPE = 'at+jwt';
 // Three base64url segments, within a size no token of ours comes near.
 const BEARER = /^Bearer +([A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{0,1024})$/i;
 
+/** Why a bearer token was refused, and its client when the token's signature held. */
+export interface AuthenticationFailure {
+  reason: string;
+  clientId?: string;
+  agency?: Agency;
+  jurisdiction?: string;
+}
+
 /** The answer of the token endpoint (RFC 6749 §5.1). */
 export interface IssuedToken {
   access_token: string;
@@ -96,16 +104,33 @@ export class TokenService {
     return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds };
   }
 
-  /**
-   * The principal of an `Authorization: Bearer` header, or undefined when the
-   * token is missing, malformed, not signed by a published key of ours with
-   * ES256, of another issuer or audience, expired, revoked, or its client is
-   * disabled. The last two are read from the database on every call, so they
-   * take effect on the next request.
-   */
+  /** The agency and jurisdiction of a registered client (for the audit of a refused token request); undefined for any other id. */
+  async describeClient(clientId: string): Promise<{ agency: Agency; jurisdiction: string } | undefined> {
+    const client = await this.clients.findById(clientId);
+    return client ? { agency: client.agency, jurisdiction: client.jurisdiction } : undefined;
+  }
+
+  /** The principal of an `Authorization: Bearer` header, or undefined when `check` finds it wanting. */
   async authenticate(authorization: string | undefined): Promise<Principal | undefined> {
-    const token = BEARER.exec(authorization ?? '')?.[1];
-    if (!token) return undefined;
+    const result = await this.check(authorization);
+    return 'principal' in result ? result.principal : undefined;
+  }
+
+  /**
+   * The principal of an `Authorization: Bearer` header, or why there is none:
+   * the token is missing, malformed, not signed by a published key of ours
+   * with ES256, of another issuer or audience, expired, revoked, its client is
+   * disabled, or its claims (agency, jurisdiction, purposes) are not the
+   * client's record as it stands. The record is read on every call, so a
+   * change takes effect on the next request; the principal's agency and
+   * jurisdiction come from it, and its purposes are the token's (which may be
+   * fewer than the client's, when the token was asked for a narrower scope).
+   * The failure names the client only when the token's signature held.
+   */
+  async check(authorization: string | undefined): Promise<{ principal: Principal } | { failure: AuthenticationFailure }> {
+    if (!authorization) return { failure: { reason: 'no bearer token' } };
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token) return { failure: { reason: 'malformed bearer token' } };
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(
@@ -126,12 +151,26 @@ export class TokenService {
         },
       ));
     } catch (error) {
-      if (error instanceof errors.JOSEError) return undefined;
+      if (error instanceof errors.JWTExpired) return { failure: { reason: 'expired token' } };
+      if (error instanceof errors.JOSEError) return { failure: { reason: 'token not signed by the hub or not for this API' } };
       throw error;
     }
-    const principal = principalOf(payload);
-    if (!principal || !(await this.clients.isTokenUsable(principal.clientId, principal.jti))) return undefined;
-    return principal;
+    const claimed = principalOf(payload);
+    if (!claimed) return { failure: { reason: 'token claims malformed' } };
+    const record = await this.clients.tokenClient(claimed.clientId, claimed.jti);
+    const client = { clientId: claimed.clientId };
+    if (!record) return { failure: { reason: 'unknown client', ...client } };
+    const known = { ...client, agency: record.agency, jurisdiction: record.jurisdiction };
+    if (!record.active) return { failure: { reason: 'client disabled', ...known } };
+    if (record.revoked) return { failure: { reason: 'token revoked', ...known } };
+    if (
+      claimed.agency !== record.agency ||
+      claimed.jurisdiction !== record.jurisdiction ||
+      !claimed.purposes.every((purpose) => record.purposes.includes(purpose))
+    ) {
+      return { failure: { reason: "token claims differ from the client's record", ...known } };
+    }
+    return { principal: { ...claimed, agency: record.agency, jurisdiction: record.jurisdiction } };
   }
 }
 

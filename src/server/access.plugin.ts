@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { BREAK, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
+import { SecurityEventKind, withoutValues } from '../modules/audit/audit.events.js';
 import { ErrorCode, errorBody } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { auditAppendDuration } from '../shared/metrics.js';
@@ -24,6 +25,21 @@ export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode):
   return [...coordinates];
 }
 
+/** Whether a document reads the schema (`__schema` or `__type`, anywhere; `__typename` is not introspection). */
+export function readsSchema(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 const DENIAL_CODES = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED]);
 
 /**
@@ -35,8 +51,44 @@ const DENIAL_CODES = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTIC
 export const accessPlugin: ApolloServerPlugin<HubContext> = {
   async requestDidStart() {
     let audited = false;
+    // A document that does not parse or validate is a security event, named with the errors' values taken out.
+    let invalid = false;
+    const refused = ({
+      request,
+      source,
+      contextValue,
+    }: {
+      request: { operationName?: string };
+      source?: string;
+      contextValue: HubContext;
+    }) => {
+      audited = invalid = true;
+      contextValue.auditWriter.markEvent(SecurityEventKind.VALIDATION_FAILED);
+      contextValue.auditWriter.identify(
+        request.operationName ?? null,
+        createHash('sha256')
+          .update(source ?? '')
+          .digest('hex'),
+      );
+    };
     return {
+      async parsingDidStart(requestContext) {
+        return async (error) => {
+          if (error) refused(requestContext);
+        };
+      },
+      async validationDidStart(requestContext) {
+        return async (errors) => {
+          if (errors?.length) refused(requestContext);
+        };
+      },
       async didResolveOperation({ operation, document, source, contextValue, schema }) {
+        if (operation && readsSchema(document)) {
+          // Introspection is recorded whether or not the operation reads personal data too.
+          audited = true;
+          contextValue.auditWriter.markEvent(SecurityEventKind.INTROSPECTION);
+          contextValue.auditWriter.identify(operation.name?.value ?? null, createHash('sha256').update(source).digest('hex'));
+        }
         if (!operation || !touchesPersonalData(operation)) return;
         audited = true;
         contextValue.auditWriter.identify(operation.name?.value ?? null, createHash('sha256').update(source).digest('hex'));
@@ -49,9 +101,10 @@ export const accessPlugin: ApolloServerPlugin<HubContext> = {
         const errors = response.body.singleResult.errors ?? [];
         const purposeDenied = errors.some((e) => DENIAL_CODES.has(String(e.extensions?.code)) || e.extensions?.argument === 'X-Purpose');
         const outcome: AuditOutcome = errors.length === 0 ? 'SUCCESS' : purposeDenied ? 'DENIED' : 'FAILED';
+        const message = errors[0]?.message ?? null;
         try {
           const appended = auditAppendDuration.startTimer();
-          await contextValue.auditWriter.flush(outcome, errors[0]?.message ?? null);
+          await contextValue.auditWriter.flush(outcome, invalid && message !== null ? withoutValues(message) : message);
           appended();
         } catch (error) {
           log.warn(`audit entry not written, data withheld: ${error instanceof Error ? error.message : String(error)}`);

@@ -160,6 +160,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
   const auditWriter = new AuditWriter(repositories.audit, {
     clientId: principal.clientId,
     agency: principal.agency,
+    jurisdiction: principal.jurisdiction,
     jti: principal.jti,
     purpose: declared,
     operationName: null,

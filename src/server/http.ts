@@ -20,6 +20,7 @@ import { metricsPlugin, recordOperation } from './metrics.plugin.js';
 import { pendingMigrations } from './migrate.js';
 import type { PubSub } from './pubsub.js';
 import { attachSubscriptions } from './subscriptions.js';
+import { recordSecurityEvent, SecurityEventKind, type SecurityEvent } from '../modules/audit/audit.events.js';
 
 /** What the HTTP server needs from the rest of the process. */
 export interface HttpDeps {
@@ -107,22 +108,44 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     });
   });
 
+  /** Records a security event; a refusal is answered even when its entry cannot be written (and that is logged). */
+  async function securityEvent(event: SecurityEvent): Promise<void> {
+    try {
+      await recordSecurityEvent(deps.repositories.audit, event);
+    } catch (error) {
+      log.warn(`security event ${event.kind} not audited: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // CORS before authentication: a preflight carries no token, and is answered for listed origins only.
     if (applyCors(req, res, deps.corsOrigins ?? [])) return;
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return sendReadiness(res, deps.pool);
-    if (url.pathname === '/oauth/token') return handleTokenRequest(req, res, deps.tokens);
+    if (url.pathname === '/oauth/token') {
+      return handleTokenRequest(req, res, deps.tokens, async ({ reason, clientId }) => {
+        const client = clientId ? await deps.tokens.describeClient(clientId) : undefined;
+        await securityEvent({
+          kind: SecurityEventKind.TOKEN_REQUEST_FAILED,
+          reason,
+          clientId,
+          ...client,
+          address: req.socket.remoteAddress,
+        });
+      });
+    }
     if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
     if (url.pathname === '/metrics' && req.method === 'GET') return sendMetrics(req, res, deps.metricsToken);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
-    const principal = await deps.tokens.authenticate(req.headers.authorization);
-    if (!principal) {
+    const checked = await deps.tokens.check(req.headers.authorization);
+    if ('failure' in checked) {
+      await securityEvent({ kind: SecurityEventKind.AUTHENTICATION_FAILED, ...checked.failure, address: req.socket.remoteAddress });
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, errorBody('authentication required', ErrorCode.UNAUTHENTICATED));
     }
+    const { principal } = checked;
     const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
     if (body instanceof Error) {
       return sendJson(res, 400, errorBody(body.message, ErrorCode.BAD_REQUEST));
@@ -134,7 +157,11 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     const purpose = headers.get('x-purpose');
     const response = await apollos.get(principal.agency)!.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext(principal, purpose, deps.repositories),
+      context: async () => {
+        const context = createContext(principal, purpose, deps.repositories);
+        context.auditWriter.from(req.socket.remoteAddress);
+        return context;
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -28,6 +28,7 @@ import type { Agency } from '../generated/prisma/enums.js';
 import { pushLimits } from '../auth/push-limits.js';
 import { BadRequestError, CapReachedError, ErrorCode } from '../shared/errors.js';
 import { log } from '../shared/log.js';
+import { recordSecurityEvent, SecurityEventKind } from '../modules/audit/audit.events.js';
 import { fieldCoordinates } from './access.plugin.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
 import { formatError } from './errors.js';
@@ -107,13 +108,18 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
       async onConnect(ctx) {
         const { authorization, purpose } = ctx.connectionParams ?? {};
         const token = typeof authorization === 'string' ? authorization : undefined;
-        const principal = await deps.tokens.authenticate(token);
-        if (!principal) {
+        const checked = await deps.tokens.check(token);
+        if ('failure' in checked) {
+          await recordSecurityEvent(deps.repositories.audit, {
+            kind: SecurityEventKind.AUTHENTICATION_FAILED,
+            ...checked.failure,
+            address: ctx.extra.request.socket.remoteAddress,
+          }).catch((error: unknown) => log.warn(`security event not audited: ${error instanceof Error ? error.message : String(error)}`));
           // 4401 rather than graphql-ws's 4403 for `false`: the client should get a new token, not give up.
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
-        ctx.extra.principal = principal;
+        ctx.extra.principal = checked.principal;
         ctx.extra.authorization = token;
         ctx.extra.purpose = typeof purpose === 'string' ? purpose : undefined;
         ctx.extra.live = new Map();

@@ -62,8 +62,9 @@ export interface AuditCriteria {
   outcome?: AuditOutcome | null;
   /**
    * The reader's row scope, a region-code prefix ('' for the whole country):
-   * only entries about persons in it are listed, and only those persons' ids
-   * are shown, so the log never confirms a person outside it exists.
+   * only entries of clients within it and entries about persons in it are
+   * listed, and only the ids of persons in it are shown, so the log never
+   * confirms a person outside it exists.
    */
   jurisdiction: string;
 }
@@ -112,7 +113,14 @@ export class AuditRepository {
     if (from) conditions.push(Prisma.sql`a.at >= ${from}::timestamptz`);
     if (to) conditions.push(Prisma.sql`a.at < ${to}::timestamptz`);
     if (outcome) conditions.push(Prisma.sql`a.outcome = ${outcome}`);
-    if (jurisdiction) conditions.push(personId ? inScope(Prisma.sql`${personId}::uuid`) : inScope(Prisma.sql`ANY (a.person_ids)`));
+    if (jurisdiction) {
+      // A regional auditor sees the entries of its clients (denials and security events included) and those naming its persons.
+      conditions.push(
+        personId
+          ? inScope(Prisma.sql`${personId}::uuid`)
+          : Prisma.sql`(starts_with(a.jurisdiction, ${jurisdiction}) OR ${inScope(Prisma.sql`ANY (a.person_ids)`)})`,
+      );
+    }
     const personIds = jurisdiction
       ? Prisma.sql`ARRAY(SELECT p.id::text FROM person p WHERE p.id = ANY (a.person_ids) AND starts_with(p.region_code, ${jurisdiction}) ORDER BY p.id)`
       : Prisma.sql`COALESCE(a.person_ids::text[], '{}')`;

@@ -36,7 +36,14 @@ export class AuditQueryService {
       outcome: filter?.outcome ?? null,
       jurisdiction: this.jurisdiction,
     };
-    return this.page(LOG_CURSOR, criteria, first, after, ({ seq, ...entry }) => ({ ...entry, seq: seq.toString() }));
+    return this.page(LOG_CURSOR, criteria, first, after, ({ seq, ...entry }) => ({
+      ...entry,
+      seq: seq.toString(),
+      keyId: entry.keyId ?? null,
+      jurisdiction: entry.jurisdiction ?? null,
+      event: entry.event ?? null,
+      address: entry.address ?? null,
+    }));
   }
 
   /** Who returned or wrote this person's data, when and for which purpose. */

@@ -59,6 +59,25 @@ export class AuditEntry {
   @Field(() => String, { nullable: true })
   error!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The region-code prefix of the client that caused the entry ("" for the whole country).',
+  })
+  jurisdiction!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A security event: INTROSPECTION, VALIDATION_FAILED, AUTHENTICATION_FAILED, TOKEN_REQUEST_FAILED (or a quota); null for an operation.',
+  })
+  event!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The address the request came from.' })
+  address!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The id of the HMAC key that hashed this entry (null before the log was keyed).' })
+  keyId!: string | null;
+
   @Field(() => String, { description: 'hash of the previous entry (64 zeros for the first).' })
   prevHash!: string;
 

@@ -11,6 +11,12 @@ export interface AuditedOperation {
   operationName: string | null;
   /** sha256 of the GraphQL document, lower-case hex. */
   documentHash: string | null;
+  /** The region-code prefix of the client ('' for the whole country), so that its regional auditor sees the entry. */
+  jurisdiction?: string | null;
+  /** A security event's kind, when the operation is one (introspection, a document that failed validation). */
+  event?: string | null;
+  /** Where the request came from. */
+  address?: string | null;
 }
 
 /** Persons and fields an operation touched; either may be left out. */
@@ -40,6 +46,16 @@ export class AuditWriter {
   /** Names the operation once it is parsed: the context, and so the writer, exists before that. */
   identify(operationName: string | null, documentHash: string): void {
     this.operation = { ...this.operation, operationName, documentHash };
+  }
+
+  /** Notes the address the request came from. */
+  from(address: string | null | undefined): void {
+    this.operation = { ...this.operation, address: address ?? null };
+  }
+
+  /** Marks the operation as a security event of `kind` (see `SecurityEventKind`). */
+  markEvent(kind: string): void {
+    this.operation = { ...this.operation, event: kind };
   }
 
   /** Notes persons returned or written and field coordinates read (`Person.idNumber`). */

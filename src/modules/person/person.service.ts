@@ -1,3 +1,4 @@
+import { CURSOR_PERSON } from '../../auth/schema-views.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
 import { BadUserInputError } from '../../shared/errors.js';
@@ -49,10 +50,9 @@ export class PersonService {
     const page = rows.slice(0, size);
     for (const person of page) this.loaders.personById.prime(person.id, person);
     const edges = page.map((node) => ({ node, cursor: encodeCursor(CURSOR_KIND, node.id) }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
-    };
+    const pageInfo = { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null };
+    // The endCursor encodes the last person's id: reading it names that person in the audit entry.
+    Object.defineProperty(pageInfo, CURSOR_PERSON, { value: page.at(-1)?.id, enumerable: false });
+    return { edges, pageInfo, totalCount };
   }
 }
