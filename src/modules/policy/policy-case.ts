@@ -22,7 +22,8 @@ import {
 } from './policy.types.js';
 import { isRuleSetId } from './rule-set.data.js';
 import { resolveRuleSet, type ResolvedRuleSet } from './rule-set.resolve.js';
-import { activeCategoriesOn, settle } from './settlement.engine.js';
+import { householdResidual, type PartnerPayment, type ResidualMember, type ResidualVisit } from './residual.engine.js';
+import { activeCategoriesOn, settle, type StatusRecord } from './settlement.engine.js';
 import { quoteSubsidy } from './subsidy.engine.js';
 
 /** A policy case file that does not follow `policy-cases/README.md`; the message starts with the field at fault. */
@@ -83,6 +84,48 @@ export interface SubsidyCase {
 /** A validated policy case. */
 export type PolicyCase = SettlementCase | SubsidyCase;
 
+/** A visit of a residual case: a claim settled in date order under the case's rule set. */
+export interface ResidualCaseVisit extends Visit {
+  readonly claimId: string;
+  readonly serviceDate: IsoDate;
+}
+
+/** A member of a residual case's household. */
+export interface ResidualCaseMember {
+  /** The member's name within the case, e.g. `head`. */
+  readonly person: string;
+  readonly birthDate: IsoDate;
+  readonly residence: Residence;
+  readonly categories: readonly CaseCategory[];
+  readonly visits: readonly ResidualCaseVisit[];
+  readonly payments: readonly PartnerPayment[];
+}
+
+/** A validated residual case (jiaxing-2023 二(二)12 动态清零; test/fixtures/hub-policy-cases/README.md). */
+export interface ResidualCase {
+  readonly kind: 'residual';
+  readonly name: string;
+  readonly ruleSet: RuleSetId;
+  readonly year: number;
+  readonly members: readonly ResidualCaseMember[];
+  readonly config: RegionConfig;
+}
+
+/** What `hub quote` prints for a residual case. */
+export interface ResidualOutcome {
+  readonly name: string;
+  readonly persons: readonly {
+    readonly person: string;
+    readonly outOfPocket: string;
+    readonly partnerPaid: string;
+    readonly residual: string;
+    readonly excess: string;
+  }[];
+  readonly residual: string;
+  readonly excess: string;
+  readonly fundCovers: string;
+}
+
 /** What `hub quote` prints for a case: the keys of the case's `expect`. */
 export type CaseOutcome =
   | {
@@ -94,7 +137,8 @@ export type CaseOutcome =
       readonly alert: boolean;
     }
   | { readonly name: string; readonly category: AssistanceCategory | null; readonly subsidy: string }
-  | { readonly name: string; readonly error: 'PARAMETER_NOT_SET'; readonly message: string };
+  | { readonly name: string; readonly error: 'PARAMETER_NOT_SET'; readonly message: string }
+  | ResidualOutcome;
 
 type Json = Record<string, unknown>;
 
@@ -241,6 +285,118 @@ function person(value: unknown): CasePerson {
   };
 }
 
+function year(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999) {
+    throw new PolicyCaseError('year', `not a year: ${describe(value)}`);
+  }
+  return value;
+}
+
+function list(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) throw new PolicyCaseError(field, `not a list: ${describe(value)}`);
+  return value;
+}
+
+function payment(value: unknown, field: string): PartnerPayment {
+  const raw = object(value, field, ['kind', 'amount', 'paidOn', 'claimId']);
+  return {
+    kind: oneOf(raw.kind, `${field}.kind`, ['CHARITY', 'COMMERCIAL'] as const, 'payment kind'),
+    amount: amount(raw.amount, `${field}.amount`),
+    paidOn: date(raw.paidOn, `${field}.paidOn`),
+    claimId: raw.claimId === undefined || raw.claimId === null ? null : text(raw.claimId, `${field}.claimId`),
+  };
+}
+
+function member(value: unknown, field: string): ResidualCaseMember {
+  const raw = object(value, field, ['person', 'birthDate', 'residence', 'categories', 'visits', 'payments']);
+  return {
+    person: text(raw.person, `${field}.person`),
+    birthDate: date(raw.birthDate, `${field}.birthDate`),
+    residence: oneOf(raw.residence, `${field}.residence`, RESIDENCES, 'residence'),
+    categories: list(raw.categories, `${field}.categories`).map((entry, index) => category(entry, `${field}.categories[${index}]`)),
+    visits: list(raw.visits, `${field}.visits`).map((entry, index) => {
+      const where = `${field}.visits[${index}]`;
+      const { claimId, serviceDate, ...rest } = object(entry, where, null);
+      return {
+        ...visit(rest, where),
+        claimId: text(claimId, `${where}.claimId`),
+        serviceDate: date(serviceDate, `${where}.serviceDate`),
+      };
+    }),
+    payments:
+      raw.payments === undefined
+        ? []
+        : list(raw.payments, `${field}.payments`).map((entry, index) => payment(entry, `${field}.payments[${index}]`)),
+  };
+}
+
+/** Validates a residual case (test/fixtures/hub-policy-cases/README.md); throws `PolicyCaseError` naming the field at fault. */
+export function parseResidualCase(value: unknown): ResidualCase {
+  const raw = object(value, 'case', null);
+  const name = text(raw.name, 'name');
+  oneOf(raw.kind, 'kind', ['residual'] as const, 'kind');
+  if (!isRuleSetId(raw.ruleSet))
+    throw new PolicyCaseError('ruleSet', `unknown rule set ${describe(raw.ruleSet)} (expected one of ${RULE_SET_IDS.join(', ')})`);
+  const members = list(raw.members, 'members').map((entry, index) => member(entry, `members[${index}]`));
+  if (members.length === 0) throw new PolicyCaseError('members', 'a household has at least one member');
+  const names = members.map((m) => m.person);
+  const twice = names.find((who, index) => names.indexOf(who) !== index);
+  if (twice) throw new PolicyCaseError('members', `${JSON.stringify(twice)} is listed twice`);
+  const claims = members.flatMap((m) => m.visits.map((v) => v.claimId));
+  const reused = claims.find((claim, index) => claims.indexOf(claim) !== index);
+  if (reused) throw new PolicyCaseError('members', `claim ${JSON.stringify(reused)} is listed twice`);
+  return { kind: 'residual', name, ruleSet: raw.ruleSet, year: year(raw.year), members, config: parseRegionConfig(raw.config) };
+}
+
+/**
+ * The certifications of a residual case's member: from a category's `validFrom`, else from the start of the year
+ * before the case's year (certified well before it).
+ */
+export function memberStatuses(held: readonly CaseCategory[], caseYear: number): StatusRecord[] {
+  return held.map((c) => ({
+    category: c.category,
+    class: c.class ?? null,
+    validFrom: c.validFrom ?? `${caseYear - 1}-01-01`,
+    retroactive: c.retroactive ?? false,
+  }));
+}
+
+function evaluateResidual(policyCase: ResidualCase): ResidualOutcome {
+  const ruleSet = resolveRuleSet(policyCase.ruleSet, policyCase.config);
+  const members: ResidualMember[] = policyCase.members.map((who) => {
+    const statuses = memberStatuses(who.categories, policyCase.year);
+    const applications: Applications = {
+      tracked: true,
+      approved: Object.fromEntries(
+        who.categories.filter((held) => held.applicationApproved).map((held) => [held.category, { reference: `case ${policyCase.name}` }]),
+      ),
+    };
+    let accumulators: Accumulators = { assistancePaid: ZERO, thresholdUsed: ZERO, inPolicyOopAfterThreeTiers: ZERO, outOfPocket: ZERO };
+    const ordered = [...who.visits].sort((a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.claimId.localeCompare(b.claimId));
+    const visits: ResidualVisit[] = ordered.map(({ claimId, serviceDate, ...claim }) => {
+      const categories = activeCategoriesOn(statuses, serviceDate, ruleSet);
+      const result = settle({ ruleSet, serviceDate, birthDate: who.birthDate, categories, applications, ytd: accumulators, visit: claim });
+      accumulators = result.ytd;
+      return { claimId, serviceDate, referral: claim.referral, ruleSet: ruleSet.id, outOfPocket: result.outOfPocket };
+    });
+    return { personId: who.person, statuses, visits, payments: who.payments };
+  });
+  const household = householdResidual(members, policyCase.year);
+  return {
+    name: policyCase.name,
+    persons: household.members.map((person) => ({
+      person: person.personId,
+      outOfPocket: formatMoney(person.outOfPocket),
+      partnerPaid: formatMoney(person.partnerPaid),
+      residual: formatMoney(person.residual),
+      excess: formatMoney(person.excess),
+    })),
+    residual: formatMoney(household.residual),
+    excess: formatMoney(household.excess),
+    fundCovers: formatMoney(household.fundCovers),
+  };
+}
+
 function ytd(value: unknown): Accumulators {
   const keys = ['assistancePaid', 'thresholdUsed', 'inPolicyOopAfterThreeTiers', 'outOfPocket'] as const;
   const raw = value === undefined ? {} : object(value, 'ytd', keys);
@@ -253,8 +409,8 @@ function ytd(value: unknown): Accumulators {
   };
 }
 
-function visit(value: unknown): Visit {
-  const raw = object(value, 'visit', [
+function visit(value: unknown, field = 'visit'): Visit {
+  const raw = object(value, field, [
     'type',
     'referral',
     'inProvince',
@@ -266,21 +422,24 @@ function visit(value: unknown): Visit {
     'criticalPaid',
     'otherPaid',
   ]);
-  if (typeof raw.inProvince !== 'boolean') throw new PolicyCaseError('visit.inProvince', `not true or false: ${describe(raw.inProvince)}`);
-  const diagnosis = text(raw.diagnosis, 'visit.diagnosis');
-  if (!/^[A-Za-z]\d\d/.test(diagnosis)) throw new PolicyCaseError('visit.diagnosis', `not an ICD-10 code: ${describe(diagnosis)}`);
+  if (typeof raw.inProvince !== 'boolean')
+    throw new PolicyCaseError(`${field}.inProvince`, `not true or false: ${describe(raw.inProvince)}`);
+  const diagnosis = text(raw.diagnosis, `${field}.diagnosis`);
+  if (!/^[A-Za-z]\d\d/.test(diagnosis)) throw new PolicyCaseError(`${field}.diagnosis`, `not an ICD-10 code: ${describe(diagnosis)}`);
   return {
-    type: oneOf(raw.type, 'visit.type', VISIT_TYPES, 'visit type'),
-    referral: oneOf(raw.referral, 'visit.referral', REFERRALS, 'referral'),
+    type: oneOf(raw.type, `${field}.type`, VISIT_TYPES, 'visit type'),
+    referral: oneOf(raw.referral, `${field}.referral`, REFERRALS, 'referral'),
     inProvince: raw.inProvince,
     providerFeeClass:
-      raw.providerFeeClass === undefined ? null : oneOf(raw.providerFeeClass, 'visit.providerFeeClass', PROVIDER_FEE_CLASSES, 'fee class'),
+      raw.providerFeeClass === undefined
+        ? null
+        : oneOf(raw.providerFeeClass, `${field}.providerFeeClass`, PROVIDER_FEE_CLASSES, 'fee class'),
     diagnosis,
-    totalCost: amount(raw.totalCost, 'visit.totalCost'),
-    inPolicyCost: amount(raw.inPolicyCost, 'visit.inPolicyCost'),
-    basicPaid: amount(raw.basicPaid, 'visit.basicPaid'),
-    criticalPaid: amount(raw.criticalPaid, 'visit.criticalPaid'),
-    otherPaid: amount(raw.otherPaid, 'visit.otherPaid'),
+    totalCost: amount(raw.totalCost, `${field}.totalCost`),
+    inPolicyCost: amount(raw.inPolicyCost, `${field}.inPolicyCost`),
+    basicPaid: amount(raw.basicPaid, `${field}.basicPaid`),
+    criticalPaid: amount(raw.criticalPaid, `${field}.criticalPaid`),
+    otherPaid: amount(raw.otherPaid, `${field}.otherPaid`),
   };
 }
 
@@ -348,15 +507,19 @@ function evaluateParsed(policyCase: PolicyCase): CaseOutcome {
   };
 }
 
+function isResidual(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Json).kind === 'residual';
+}
+
 /**
  * Evaluates a policy case object as `hub quote` does. A parameter the rule
  * set and configuration leave unset is an outcome (`error: PARAMETER_NOT_SET`);
  * an invalid case throws `PolicyCaseError`.
  */
 export function evaluateCase(value: unknown): CaseOutcome {
-  const policyCase = parsePolicyCase(value);
+  const policyCase = isResidual(value) ? parseResidualCase(value) : parsePolicyCase(value);
   try {
-    return evaluateParsed(policyCase);
+    return policyCase.kind === 'residual' ? evaluateResidual(policyCase) : evaluateParsed(policyCase);
   } catch (error) {
     if (error instanceof ParameterNotSetError) return { name: policyCase.name, error: error.code, message: error.message };
     if (error instanceof PolicyInputError) throw new PolicyCaseError(error.field, error.reason);

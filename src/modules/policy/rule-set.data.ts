@@ -76,6 +76,18 @@ export interface SubsidyRule {
 export type TiltRule = { readonly kind: 'tilt'; readonly above: string; readonly share: string; readonly citation: string } | NotSet;
 
 /**
+ * Jiaxing's 动态清零 (二(二)12): for the listed categories (classes 1–3) who followed the referral rules, what
+ * remains after every layer — basic, critical, assistance, commercial insurance and charity — is capped per person
+ * and per household and year; the excess is what the city's fund (the Red Cross fund) must cover.
+ */
+export interface ResidualRule {
+  readonly categories: readonly AssistanceCategory[];
+  readonly personCap: string;
+  readonly householdCap: string;
+  readonly citation: string;
+}
+
+/**
  * The closed list of categories a rule set assists at all (shanxi-2022 统一规范为六类): any other category is
  * no candidate, it neither pays nor blocks a settlement (domain.md §5.1).
  */
@@ -209,6 +221,8 @@ export interface RuleSetDefinition {
   readonly direct?: DirectRule;
   /** When a new certification starts to count. */
   readonly timing?: TimingRule;
+  /** The cap on what remains after every layer (动态清零); not inherited. */
+  readonly residual?: ResidualRule;
   /** Which income the income-share thresholds use. */
   readonly income?: IncomeRule;
   /** Why the base deducts every other payer (basic, critical and other supplementary insurance). */
@@ -458,6 +472,12 @@ const jiaxing: RuleSetDefinition = {
     { categories: [...ASSISTANCE_CATEGORIES], cap: amount('120000.00', `${J} 二(二)7 医疗救助年度最高救助额为12万元`) },
   ],
   base: { citation: `${J} 二(二)7 扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分` },
+  residual: {
+    categories: ['EXTREME_POVERTY', 'MINIMUM_LIVING', 'LOW_INCOME_MARGINAL'],
+    personCap: '30000.00',
+    householdCap: '50000.00',
+    citation: `${J} 二(二)12 对执行就医指导方案且经规范转诊的一类、二类、三类对象，经多重保障后将个人自付医疗费用化解在3万元以下、家庭自付医疗费用化解在5万元以下(高额医疗费用动态清零)`,
+  },
   timing: {
     startsNextMonth: true,
     citation: `${J} 二(二)6 新纳入的救助对象当月资助参保，次月起享受基本医保和医疗救助待遇`,

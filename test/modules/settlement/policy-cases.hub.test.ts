@@ -267,7 +267,9 @@ async function runSubsidy(policyCase: SubsidyCase, expected: Expected): Promise<
   });
 }
 
-const files = allCaseFiles();
+// Residual cases (kind residual) go through the hub in their own test: they settle a household's claims first.
+const isResidual = (file: string): boolean => (JSON.parse(readFileSync(file, 'utf8')) as { kind: string }).kind === 'residual';
+const files = allCaseFiles().filter((file) => !isResidual(file));
 
 describe('policy cases through the hub', () => {
   it.each(files.map((file) => [path.basename(file), file]))(
