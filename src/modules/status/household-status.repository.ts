@@ -79,7 +79,14 @@ export class HouseholdStatusRepository {
    * so that two concurrent certifications of the same document store one version.
    */
   async lockDocument(tx: Prisma.TransactionClient, agency: Agency, documentNo: string): Promise<void> {
+    // Shared with other single writes, exclusive against a bulk import batch of the same agency (lockImport).
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${`status-import:${agency}`}, 0))`;
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`status:${agency}:${documentNo}`}, 0))`;
+  }
+
+  /** Held by a bulk import batch: no single certification of the agency interleaves with it. */
+  static async lockImport(tx: Prisma.TransactionClient, agency: Agency): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`status-import:${agency}`}, 0))`;
   }
 
   /** The current version certified by `agency` under `documentNo`, if any. */
