@@ -39,6 +39,8 @@ const BENEFIT_READERS = grant([...CASEWORK, 'HEALTH', 'INSURER']);
 const BENEFIT_AMOUNTS = grant([...CASEWORK, 'INSURER']);
 const BURDEN_READERS = grant([...CASEWORK, 'CHARITY', 'INSURER']);
 const ALERT_READERS = grant(CASEWORK);
+// Who receives pushes: alerts (civil affairs, rural revitalization) and the exchange's events (medical insurance, civil affairs).
+const PUSH_RECEIVERS: readonly Agency[] = CASEWORK;
 const STATISTICS_READERS = grant([...CASEWORK, 'FINANCE', 'ANALYST']);
 
 const fields = (type: string, names: readonly string[], grants: Grants) =>
@@ -87,8 +89,9 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('Mutation', ['reviewAlert', 'closeAlert'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
   // Pushes: the target agencies subscribe or register webhooks; what reaches them is cut like a query.
   'Subscription.alertRaised': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
-  ...fields('Mutation', ['registerWebhook', 'removeWebhook', 'replayWebhookDelivery'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
-  'Query.webhookDeliveries': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
+  // Medical insurance too: it receives the exchange's certification events (issue #11).
+  ...fields('Mutation', ['registerWebhook', 'removeWebhook', 'replayWebhookDelivery'], grant(PUSH_RECEIVERS)),
+  'Query.webhookDeliveries': grant(PUSH_RECEIVERS),
   // Aggregates (access-policy.md §1): casework within their rows, FINANCE and ANALYST with cells under 10 persons hidden.
   'Query.statistics': STATISTICS_READERS,
   // The fund's inflows are finance's own writes (domain.md §6).
@@ -193,9 +196,7 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   ...Object.fromEntries(
     ['StatisticsInput', 'StatisticsTable', 'StatisticsCell', 'StatisticsTarget'].map((type) => [type, STATISTICS_READERS]),
   ),
-  ...Object.fromEntries(
-    ['Webhook', 'WebhookRegistration', 'WebhookDeliveryRecord'].map((type) => [type, grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])]),
-  ),
+  ...Object.fromEntries(['Webhook', 'WebhookRegistration', 'WebhookDeliveryRecord'].map((type) => [type, grant(PUSH_RECEIVERS)])),
   ...Object.fromEntries(
     [
       'VisitInput',
@@ -247,10 +248,13 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.runMonitoring': ['MONITORING_FOLLOW_UP'],
   'Subscription.alertRaised': ['MONITORING_FOLLOW_UP'],
-  'Query.webhookDeliveries': ['MONITORING_FOLLOW_UP'],
-  'Mutation.registerWebhook': ['MONITORING_FOLLOW_UP'],
-  'Mutation.removeWebhook': ['MONITORING_FOLLOW_UP'],
-  'Mutation.replayWebhookDelivery': ['MONITORING_FOLLOW_UP'],
+  // Alerts serve the follow-up; certification events and decisions, eligibility.
+  ...Object.fromEntries(
+    ['Query.webhookDeliveries', 'Mutation.registerWebhook', 'Mutation.removeWebhook', 'Mutation.replayWebhookDelivery'].map((c) => [
+      c,
+      ['MONITORING_FOLLOW_UP', 'ASSISTANCE_ELIGIBILITY'] as const,
+    ]),
+  ),
 };
 
 /** Types that only shape lists: visible wherever the field leading to them is. */

@@ -41,7 +41,8 @@ import { OWN_PAYMENTS_ONLY } from '../auth/access-policy.js';
 import { ApplicationRepository } from '../modules/application/application.repository.js';
 import { ApplicationService } from '../modules/application/application.service.js';
 import { StoredApplications } from '../modules/application/application.source.js';
-import { NO_EXCHANGE_EVENTS, type ExchangeEvents } from '../modules/status/exchange.events.js';
+import { EventStore } from '../modules/event/event.store.js';
+import { EventRepository } from '../modules/event/event.repository.js';
 import { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
 import { RegionConfigRepository } from '../modules/region-config/region-config.repository.js';
 import { RegionConfigService } from '../modules/region-config/region-config.service.js';
@@ -79,10 +80,12 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     queue,
     monitoring: new MonitoringRepository(db),
     webhooks: new WebhookRepository(db),
+    events: new EventRepository(db),
     partnerPayments: new PartnerPaymentRepository(db),
     applications: new ApplicationRepository(db),
     /** The event hook point of the exchange's writes (issue #11); the pushes plug in here. */
-    exchangeEvents: NO_EXCHANGE_EVENTS as ExchangeEvents,
+    /** The exchange's writes record their events here: row, outbox job and NOTIFY in the write's transaction. */
+    exchangeEvents: new EventStore(queue).exchangeEvents(),
     statistics: new StatisticsRepository(db),
     webhookTargets,
     fundInflows: new FundInflowRepository(db),

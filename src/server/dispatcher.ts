@@ -52,6 +52,7 @@ export async function startDispatcher(
   const dispatcher = new WebhookDispatcher(
     repositories.webhooks,
     repositories.alerts,
+    repositories.events,
     repositories.persons,
     repositories.audit,
     queue,
@@ -60,6 +61,9 @@ export async function startDispatcher(
   );
   const fanOut: Task = async (payload) => {
     await dispatcher.fanOut((payload as { alertId: string }).alertId);
+  };
+  const fanOutEvent: Task = async (payload) => {
+    await dispatcher.fanOutEvent((payload as { eventId: string }).eventId);
   };
   const deliver: Task = async (payload, helpers) => {
     const { deliveryId } = payload as { deliveryId: string };
@@ -94,7 +98,7 @@ export async function startDispatcher(
       pollInterval: options.pollInterval ?? 1_000,
       noHandleSignals: true,
       logger,
-      taskList: { [JOBS.fanOut]: inRequestOf(fanOut), [JOBS.deliver]: inRequestOf(deliver) },
+      taskList: { [JOBS.fanOut]: inRequestOf(fanOut), [JOBS.fanOutEvent]: inRequestOf(fanOutEvent), [JOBS.deliver]: inRequestOf(deliver) },
     });
     log.info('dispatcher running: alerts go out to webhooks from the outbox');
     return true;

@@ -1,13 +1,16 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AlertOutbox } from '../modules/alert/alert.store.js';
 import { currentRequest } from '../shared/request-scope.js';
+import type { EventOutbox } from '../modules/event/event.store.js';
 
 /** The jobs of the alert outbox, and their payloads. */
 export const JOBS = {
   /** Fans an alert out to the webhooks of its target agencies. */
   fanOut: 'deliver_alert',
-  /** POSTs one alert to one webhook, retried with backoff until a 2xx or the last attempt. */
+  /** POSTs one alert or event to one webhook, retried with backoff until a 2xx or the last attempt. */
   deliver: 'deliver_webhook',
+  /** Fans an exchange event (a certification, a decision) out to the webhooks of the clients that act on it. */
+  fanOutEvent: 'deliver_event',
 } as const;
 
 /** Puts a webhook delivery (back) on the queue, in the caller's transaction. */
@@ -26,7 +29,7 @@ function requestId(): string | null {
  * transaction, so they exist exactly when the alert does. Job keys make a
  * repeated enqueue replace rather than duplicate.
  */
-export class JobQueue implements AlertOutbox, DeliveryQueue {
+export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
   /**
    * @param maxAttempts attempts of one webhook delivery before it is dead (graphile-worker waits e^n seconds after the n-th failure).
    * @param lanesPerEndpoint how many POSTs to one webhook may be in flight at once (default 2).
@@ -41,6 +44,13 @@ export class JobQueue implements AlertOutbox, DeliveryQueue {
     await tx.$executeRaw`
       SELECT graphile_worker.add_job(${JOBS.fanOut}, json_build_object('alertId', id, 'requestId', ${requestId()}::text), job_key => 'alert:' || id, max_attempts => 25)
       FROM unnest(${[...alertIds]}::uuid[]) AS id`;
+  }
+
+  /** Puts an exchange event on the way to its webhooks (the fan-out job), in the caller's transaction. */
+  async enqueueEvent(tx: Prisma.TransactionClient, eventId: string): Promise<void> {
+    await tx.$executeRaw`
+      SELECT graphile_worker.add_job(${JOBS.fanOutEvent}, json_build_object('eventId', ${eventId}::uuid),
+        job_key => ${`event:${eventId}`}, max_attempts => 25)`;
   }
 
   /**

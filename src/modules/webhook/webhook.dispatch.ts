@@ -3,7 +3,9 @@ import { personScope } from '../../auth/row-scope.js';
 import type { DeliveryQueue } from '../../server/job-queue.js';
 import { today } from '../../shared/dates.js';
 import { formatMoney } from '../../shared/money.js';
+import type { Agency, Purpose } from '../../generated/prisma/enums.js';
 import type { AlertRepository } from '../alert/alert.repository.js';
+import type { EventRepository } from '../event/event.repository.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import type { WebhookRepository } from './webhook.repository.js';
@@ -11,7 +13,7 @@ import { signWebhook, WEBHOOK_HEADERS } from './webhook.signature.js';
 import { postToTarget, TargetRefused, type CheckedTarget, type WebhookTargets } from './webhook.target.js';
 
 /** Alerts serve the follow-up of the target agencies (access-policy.md §3). */
-const ALERT_PURPOSE = 'MONITORING_FOLLOW_UP';
+const ALERT_PURPOSE: Purpose = 'MONITORING_FOLLOW_UP';
 
 /** What a webhook body carries, as field coordinates for the audit log. */
 const PUSHED_FIELDS = [
@@ -22,6 +24,9 @@ const PUSHED_FIELDS = [
   'Person.id',
   'Person.regionCode',
 ];
+
+/** What an event's webhook body carries, as field coordinates for the audit log. */
+const EVENT_FIELDS = ['HubEvent.id', 'HubEvent.kind', 'HubEvent.subjectId', 'HubEvent.occurredAt', 'Person.id', 'Person.regionCode'];
 
 /** How a delivery attempt ended. */
 export type AttemptOutcome = 'DELIVERED' | 'RETRY' | 'DEAD' | 'SKIPPED';
@@ -45,6 +50,7 @@ export class WebhookDispatcher {
   constructor(
     private readonly webhooks: WebhookRepository,
     private readonly alerts: AlertRepository,
+    private readonly events: EventRepository,
     private readonly persons: PersonRepository,
     private readonly audit: AuditRepository,
     private readonly queue: DeliveryQueue,
@@ -61,8 +67,9 @@ export class WebhookDispatcher {
   private async entitled(
     client: Pick<Principal, 'clientId' | 'agency' | 'jurisdiction' | 'purposes'> & { active: boolean },
     personId: string,
+    purpose: Purpose = ALERT_PURPOSE,
   ) {
-    if (!client.active || !client.purposes.includes(ALERT_PURPOSE)) return false;
+    if (!client.active || !client.purposes.includes(purpose)) return false;
     const principal: Principal = { ...client, jti: 'webhook' };
     return (await this.persons.findByIds([personId], personScope(principal, today()))).length > 0;
   }
@@ -77,40 +84,58 @@ export class WebhookDispatcher {
       if (await this.entitled({ clientId, agency, jurisdiction, purposes, active: true }, alert.personId)) reached.push(webhook.id);
     }
     if (reached.length === 0) return 0;
-    await this.webhooks.enqueueDeliveries(alert.id, reached, this.queue);
+    await this.webhooks.enqueueDeliveries({ alertId: alert.id }, reached, this.queue);
     return reached.length;
   }
 
-  /** Marks a delivery dead when its last attempt broke before it could say how it went (a database error, say). */
-  async gaveUp(deliveryId: string, attempts: number, error: string): Promise<void> {
-    await this.webhooks.attempted(deliveryId, { status: 'DEAD', error, attempts });
+  /**
+   * Creates (once) and enqueues the deliveries of an exchange event: to the
+   * webhooks of its target agencies' clients (or of its one target client)
+   * that declare the purpose it serves and hold its person in their rows.
+   */
+  async fanOutEvent(eventId: string): Promise<number> {
+    const event = await this.events.findOne(eventId);
+    if (!event) return 0;
+    const reached: string[] = [];
+    for (const webhook of await this.webhooks.activeFor(event.targets)) {
+      const { id: clientId, agency, jurisdiction, purposes } = webhook.client;
+      if (event.targetClientId !== null && event.targetClientId !== clientId) continue;
+      if (await this.entitled({ clientId, agency, jurisdiction, purposes, active: true }, event.personId, event.purpose))
+        reached.push(webhook.id);
+    }
+    if (reached.length === 0) return 0;
+    await this.webhooks.enqueueDeliveries({ eventId: event.id }, reached, this.queue);
+    return reached.length;
   }
 
-  /**
-   * One attempt of a delivery; `attempt` counts from 1. The webhook's host is
-   * resolved and checked again (a name may point elsewhere since
-   * registration), and the POST connects to the address checked.
-   */
-  async attempt(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
-    const delivery = await this.webhooks.findDelivery(deliveryId);
-    if (!delivery || delivery.status !== 'PENDING') return 'SKIPPED';
-    const alert = await this.alerts.findOne({ id: delivery.alertId });
-    const { client } = delivery.webhook;
-    const active = client.status === 'ACTIVE' && delivery.webhook.disabledAt === null;
-    if (
-      !alert ||
-      !(await this.entitled(
-        { clientId: client.id, agency: client.agency, jurisdiction: client.jurisdiction, purposes: client.purposes, active },
-        alert.personId,
-      ))
-    ) {
-      await this.webhooks.attempted(delivery.id, {
-        status: 'DEAD',
-        error: 'the client may no longer receive this alert',
-        attempts: attempt - 1,
+  /** What a delivery carries: the JSON body, its person, the purpose it serves and how it is named in the audit log. */
+  private async payload(delivery: { id: string; alertId: string | null; eventId: string | null }, client: { id: string }) {
+    if (delivery.eventId !== null) {
+      const event = await this.events.findOne(delivery.eventId);
+      if (!event || (event.targetClientId !== null && event.targetClientId !== client.id)) return null;
+      const [person] = await this.persons.findByIds([event.personId]);
+      const body = JSON.stringify({
+        deliveryId: delivery.id,
+        event: event.kind,
+        data: {
+          id: event.id,
+          kind: event.kind,
+          subjectId: event.subjectId,
+          occurredAt: event.occurredAt.toISOString(),
+          person: { id: event.personId, regionCode: person?.regionCode ?? null },
+        },
       });
-      return 'SKIPPED';
+      return {
+        body,
+        personId: event.personId,
+        purpose: event.purpose,
+        operationName: `webhook ${event.kind}`,
+        fields: EVENT_FIELDS,
+        delivered: async () => {},
+      };
     }
+    const alert = await this.alerts.findOne({ id: delivery.alertId! });
+    if (!alert) return null;
     const [person] = await this.persons.findByIds([alert.personId]);
     const body = JSON.stringify({
       deliveryId: delivery.id,
@@ -130,6 +155,50 @@ export class WebhookDispatcher {
         person: { id: alert.personId, regionCode: person?.regionCode ?? null },
       },
     });
+    return {
+      body,
+      personId: alert.personId,
+      purpose: ALERT_PURPOSE as Purpose,
+      operationName: 'webhook alert.raised',
+      fields: PUSHED_FIELDS,
+      delivered: async (agency: Agency, clientId: string) => {
+        await this.alerts.recordDelivery(alert.id, agency, clientId, 'WEBHOOK');
+      },
+    };
+  }
+
+  /** Marks a delivery dead when its last attempt broke before it could say how it went (a database error, say). */
+  async gaveUp(deliveryId: string, attempts: number, error: string): Promise<void> {
+    await this.webhooks.attempted(deliveryId, { status: 'DEAD', error, attempts });
+  }
+
+  /**
+   * One attempt of a delivery; `attempt` counts from 1. The webhook's host is
+   * resolved and checked again (a name may point elsewhere since
+   * registration), and the POST connects to the address checked.
+   */
+  async attempt(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
+    const delivery = await this.webhooks.findDelivery(deliveryId);
+    if (!delivery || delivery.status !== 'PENDING') return 'SKIPPED';
+    const { client } = delivery.webhook;
+    const active = client.status === 'ACTIVE' && delivery.webhook.disabledAt === null;
+    const pushed = await this.payload(delivery, client);
+    if (
+      !pushed ||
+      !(await this.entitled(
+        { clientId: client.id, agency: client.agency, jurisdiction: client.jurisdiction, purposes: client.purposes, active },
+        pushed.personId,
+        pushed.purpose,
+      ))
+    ) {
+      await this.webhooks.attempted(delivery.id, {
+        status: 'DEAD',
+        error: 'the client may no longer receive this push',
+        attempts: attempt - 1,
+      });
+      return 'SKIPPED';
+    }
+    const { body } = pushed;
     let target: CheckedTarget;
     try {
       target = await this.targets.check(new URL(delivery.webhook.url));
@@ -146,10 +215,10 @@ export class WebhookDispatcher {
     await this.audit.append({
       clientId: client.id,
       agency: client.agency,
-      purpose: ALERT_PURPOSE,
-      operationName: 'webhook alert.raised',
-      personIds: [alert.personId],
-      fields: PUSHED_FIELDS,
+      purpose: pushed.purpose,
+      operationName: pushed.operationName,
+      personIds: [pushed.personId],
+      fields: pushed.fields,
       outcome: 'SUCCESS',
     });
     const timestamp = Math.floor(Date.now() / 1000);
@@ -166,7 +235,7 @@ export class WebhookDispatcher {
     );
     if (error === null) {
       // The delivery row last: a crash before it leaves the delivery PENDING, to be sent again under the same id.
-      await this.alerts.recordDelivery(alert.id, client.agency, client.id, 'WEBHOOK');
+      await pushed.delivered(client.agency, client.id);
       await this.webhooks.attempted(delivery.id, { status: 'DELIVERED', error: null, attempts: attempt });
       return 'DELIVERED';
     }

@@ -50,11 +50,21 @@ export class WebhookRepository {
     return client.webhookDelivery.findUnique({ where: { id }, include: { webhook: { include: { client: true } } } });
   }
 
-  /** Creates the deliveries not created before and puts every pending one of them on the queue, in one transaction. */
-  async enqueueDeliveries(alertId: string, webhookIds: readonly string[], queue: DeliveryQueue): Promise<void> {
+  /**
+   * Creates the deliveries of an alert or an event not created before, and
+   * puts every pending one of them on the queue, in one transaction.
+   */
+  async enqueueDeliveries(
+    subject: { alertId: string } | { eventId: string },
+    webhookIds: readonly string[],
+    queue: DeliveryQueue,
+  ): Promise<void> {
     await this.db.$transaction(async (tx) => {
-      await tx.webhookDelivery.createMany({ data: webhookIds.map((webhookId) => ({ webhookId, alertId })), skipDuplicates: true });
-      const pending = await tx.webhookDelivery.findMany({ where: { alertId, webhookId: { in: [...webhookIds] }, status: 'PENDING' } });
+      await tx.webhookDelivery.createMany({
+        data: webhookIds.map((webhookId) => ({ webhookId, alertId: null, eventId: null, ...subject })),
+        skipDuplicates: true,
+      });
+      const pending = await tx.webhookDelivery.findMany({ where: { ...subject, webhookId: { in: [...webhookIds] }, status: 'PENDING' } });
       for (const delivery of pending) await queue.enqueueDelivery(tx, delivery);
     });
   }

@@ -30,7 +30,7 @@ export class WebhookRegistration {
   secret!: string;
 }
 
-/** One alert to one webhook. Its id is the delivery id the receiver sees in `X-Hub-Delivery`. */
+/** One alert or exchange event to one webhook. Its id is the delivery id the receiver sees in `X-Hub-Delivery`. */
 @ObjectType()
 export class WebhookDeliveryRecord {
   @Field(() => ID)
@@ -39,8 +39,11 @@ export class WebhookDeliveryRecord {
   @Field(() => ID)
   webhookId!: string;
 
-  @Field(() => ID)
-  alertId!: string;
+  @Field(() => ID, { nullable: true, description: 'The alert delivered; null for an exchange event.' })
+  alertId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The exchange event delivered (a certification, a decision); null for an alert.' })
+  eventId!: string | null;
 
   @Field(() => DeliveryStatus)
   status!: DeliveryStatus;

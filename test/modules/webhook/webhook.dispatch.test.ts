@@ -178,12 +178,36 @@ describe('slow endpoints', () => {
 });
 
 describe('who may receive pushes', () => {
-  it('refuses a webhook to a client that does not declare the follow-up purpose', async () => {
-    const eligibility = await hub.client('CIVIL_AFFAIRS', '6207', ['ASSISTANCE_ELIGIBILITY']);
-    const answer = await hub.requestText(REGISTER, { url: receiver.url }, { token: eligibility.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
-    expect(answer.status).toBe(403);
-    expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await hub.db.webhook.count({ where: { clientId: eligibility.clientId } })).toBe(0);
+  it('refuses webhooks to an agency that receives no pushes: the mutation is not in its schema', async () => {
+    const charity = await hub.client('CHARITY', '6207');
+    const answer = await hub.requestText(REGISTER, { url: receiver.url }, { token: charity.token, purpose: 'CHARITY_AID' });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await hub.db.webhook.count({ where: { clientId: charity.clientId } })).toBe(0);
+  });
+
+  it('sends no alert to a webhook of a client that does not declare the follow-up purpose', async () => {
+    const dispatcher = await startDispatcher(hub.pool, hub.repositories, hub.queue, {
+      maxAttempts: 2,
+      timeoutMs: 2_000,
+      pollInterval: 200,
+    });
+    try {
+      const eligibility = await hub.client('CIVIL_AFFAIRS', '6207', ['ASSISTANCE_ELIGIBILITY']);
+      const answer = await hub.requestText(
+        REGISTER,
+        { url: receiver.url },
+        { token: eligibility.token, purpose: 'ASSISTANCE_ELIGIBILITY' },
+      );
+      expect(answer.errors).toBeUndefined();
+      const alertId = await raiseAlert('W-PURPOSE-1');
+      await until(
+        () => hub.db.webhookDelivery.findMany({ where: { alertId } }),
+        (rows) => rows.length === 2 && rows.every((row) => row.status === 'DELIVERED'),
+      );
+      expect(await hub.db.webhookDelivery.count({ where: { alertId, webhook: { clientId: eligibility.clientId } } })).toBe(0);
+    } finally {
+      await dispatcher.stop();
+    }
   });
 
   it('stops retrying to a client disabled meanwhile: its delivery is dead, not sent again', async () => {
@@ -211,7 +235,7 @@ describe('who may receive pushes', () => {
         () => hub.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery!.id } }),
         (row) => row.status === 'DEAD',
       );
-      expect(dead.lastError).toBe('the client may no longer receive this alert');
+      expect(dead.lastError).toBe('the client may no longer receive this push');
       expect(sentToIt()).toBe(sentBefore);
       expect(receiver.received.length).toBeGreaterThan(before);
     } finally {

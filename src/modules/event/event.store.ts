@@ -1,0 +1,77 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { Agency, Purpose } from '../../generated/prisma/enums.js';
+import type { ExchangeEvents } from '../status/exchange.events.js';
+
+/** The NOTIFY channel on which every committed event's id is announced (the live feed of subscriptions). */
+export const EVENT_CHANNEL = 'hub_event';
+
+/** The kinds of event, and who acts on each (issue #11, domain.md §3). */
+export const EVENT_ROUTES = {
+  /** Medical insurance of the person's jurisdiction subsidises on a new certification. */
+  'certification.granted': { targets: ['MEDICAL_INSURANCE'], purpose: 'ASSISTANCE_ELIGIBILITY' },
+  /** …and stops on an ended one. */
+  'certification.revoked': { targets: ['MEDICAL_INSURANCE'], purpose: 'ASSISTANCE_ELIGIBILITY' },
+  /** The client that submitted an application hears of its decision (the only receiver: `targetClientId`). */
+  'application.decided': { targets: ['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS'], purpose: 'ASSISTANCE_ELIGIBILITY' },
+} as const satisfies Record<string, { targets: readonly Agency[]; purpose: Purpose }>;
+
+/** One of the kinds of {@link EVENT_ROUTES}. */
+export type EventKind = keyof typeof EVENT_ROUTES;
+
+/** What a write says happened. */
+export interface EventDraft {
+  kind: EventKind;
+  personId: string;
+  /** The certification or application it is about. */
+  subjectId: string;
+  /** Only this client receives it (the submitter of an application). */
+  targetClientId?: string | null;
+}
+
+/** Puts an event's fan-out on the queue, in the caller's transaction. */
+export interface EventOutbox {
+  enqueueEvent(tx: Prisma.TransactionClient, eventId: string): Promise<void>;
+}
+
+/**
+ * Records the events of the agencies' writes: the row, its outbox job and its
+ * NOTIFY, all in the write's transaction, so an event exists (and goes out,
+ * at least once) exactly when the write commits. A write calls `record` and
+ * nothing else.
+ */
+export class EventStore {
+  constructor(private readonly outbox: EventOutbox | null) {}
+
+  /** Stores the event in the caller's transaction; returns its id. */
+  async record(tx: Prisma.TransactionClient, draft: EventDraft): Promise<string> {
+    const { targets, purpose } = EVENT_ROUTES[draft.kind];
+    const event = await tx.hubEvent.create({
+      data: {
+        kind: draft.kind,
+        personId: draft.personId,
+        subjectId: draft.subjectId,
+        targets: [...targets],
+        purpose,
+        targetClientId: draft.targetClientId ?? null,
+      },
+      select: { id: true },
+    });
+    await this.outbox?.enqueueEvent(tx, event.id);
+    // Delivered on commit only: subscribers never hear of a write that rolled back.
+    await tx.$executeRaw`SELECT pg_notify(${EVENT_CHANNEL}, ${event.id})`;
+    return event.id;
+  }
+
+  /** The exchange's hook point (exchange.events.ts) wired to this store. */
+  exchangeEvents(): ExchangeEvents {
+    return {
+      // Not pushed yet: the hook's event does not name the submitting client that application.decided must reach.
+      applicationSubmitted: async () => {},
+      applicationDecided: async () => {},
+      certified: async (tx, event) =>
+        void (await this.record(tx, { kind: 'certification.granted', personId: event.personId, subjectId: event.statusId })),
+      revoked: async (tx, event) =>
+        void (await this.record(tx, { kind: 'certification.revoked', personId: event.personId, subjectId: event.statusId })),
+    };
+  }
+}
