@@ -10,6 +10,14 @@ export interface TransactionOptions {
   timeout?: number;
 }
 
+/**
+ * Limits of an append in its own transaction. Appends queue on one advisory
+ * lock, so under a burst an append waits for a connection and for the lock far
+ * longer than Prisma's 2 s / 5 s defaults; failing it would refuse the answer it
+ * records, so it waits instead (the pool size still bounds how many queue).
+ */
+const OWN_APPEND_WAIT: TransactionOptions = { maxWait: 15_000, timeout: 20_000 };
+
 /** The client of a Prisma interactive transaction. */
 export type AuditTx = Prisma.TransactionClient;
 
@@ -97,7 +105,7 @@ export class AuditRepository {
    * before commit. Throws when the entry cannot be written.
    */
   append(draft: AuditDraft, tx?: AuditTx): Promise<AuditRow> {
-    return tx ? appendLocked(tx, draft, this.keys) : this.db.$transaction((own) => appendLocked(own, draft, this.keys));
+    return tx ? appendLocked(tx, draft, this.keys) : this.db.$transaction((own) => appendLocked(own, draft, this.keys), OWN_APPEND_WAIT);
   }
 
   /** Up to `limit` entries matching `criteria`, newest first, with `seq` below `beforeSeq` when given. */
