@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { makeIdNumber } from '../../src/shared/id-number.js';
 import type { Db } from '../../src/server/prisma.js';
 import type { AssistanceCategory } from '../../src/shared/enums.js';
@@ -53,6 +54,25 @@ export function certify(
       validTo: extra.validTo ? day(extra.validTo) : null,
       revokedAt: extra.revokedAt ? new Date(extra.revokedAt) : null,
       revokeReason: extra.revokedAt ? '收入超过标准' : null,
+    },
+  });
+}
+
+/**
+ * Stores an approved application (依申请) for a category that the person's rule
+ * set assists only on application, covering the dates from `periodFrom` on.
+ */
+export function approveApplication(db: Db, personId: string, category: AssistanceCategory, periodFrom: string) {
+  return db.assistanceApplication.create({
+    data: {
+      personId,
+      category,
+      periodFrom: day(periodFrom),
+      status: 'APPROVED',
+      submittedBy: 'CIVIL_AFFAIRS',
+      submittedByClientId: randomUUID(),
+      decidingAgency: 'CIVIL_AFFAIRS',
+      decidedAt: new Date(),
     },
   });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inpatientVisit } from '../../support/claims.js';
-import { certify, createHousehold } from '../../support/factory.js';
+import { approveApplication, certify, createHousehold } from '../../support/factory.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
 let hub: TestHub;
@@ -106,6 +106,8 @@ describe('setting and reading a region configuration', () => {
   it('lets a later effectiveFrom govern only the dates from it on, the earlier version still governing the dates before', async () => {
     const person = (await createHousehold(hub.db, '140105', 1, 'URBAN')).members[0]!;
     await certify(hub.db, person.id, 'ILLNESS_POVERTY', '2023-01-01');
+    // Not assisted directly under its rule set: on an approved application only.
+    await approveApplication(hub.db, person.id, 'ILLNESS_POVERTY', '2023-01-01');
     const early = await setOk({ regionCode: '14', year: 2024, income: '20000.00' }, shanxi.token);
     const late = await setOk({ regionCode: '14', year: 2024, effectiveFrom: '2024-07-01', income: '40000.00' }, shanxi.token);
     expect(early.effectiveFrom).toBe('2024-01-01');
@@ -289,6 +291,8 @@ describe('setting and reading a region configuration', () => {
   it('changes what settleClaim pays: gansu AT_RISK_MONITORED is PARAMETER_NOT_SET until the region sets threshold and cap', async () => {
     const person = (await createHousehold(hub.db, '620702', 1, 'RURAL')).members[0]!;
     await certify(hub.db, person.id, 'AT_RISK_MONITORED', '2023-01-01');
+    // Not assisted directly under its rule set: on an approved application only.
+    await approveApplication(hub.db, person.id, 'AT_RISK_MONITORED', '2023-01-01');
     const settle = () =>
       hub.requestText(SETTLE, { input: { ...visit(person.id), claimId: 'at-risk-1' } }, { token: gansu.token, purpose: 'SETTLEMENT' });
 
@@ -333,6 +337,8 @@ describe('setting and reading a region configuration', () => {
   it('settles a Shanxi city’s thresholds with the province’s income while the city’s version governs the rest', async () => {
     const person = (await createHousehold(hub.db, '140106', 1, 'URBAN')).members[0]!;
     await certify(hub.db, person.id, 'ILLNESS_POVERTY', '2023-01-01');
+    // Not assisted directly under its rule set: on an approved application only.
+    await approveApplication(hub.db, person.id, 'ILLNESS_POVERTY', '2023-01-01');
     await setOk({ regionCode: '14', year: 2025, income: '20000.00' }, shanxi.token);
     await setOk({ regionCode: '1401', year: 2025, caps: [{ category: 'ILLNESS_POVERTY', amount: '1000.00' }] }, shanxi.token);
     const input = { ...visit(person.id, '2025-03-01'), totalCost: '42000.00', inPolicyCost: '38000.00', basicPaid: '16000.00' };
