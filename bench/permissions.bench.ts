@@ -4,7 +4,7 @@
  *   off    — the whole schema, no view, no shield, no purpose check, no audit;
  *   noshield — the agency's view and masking without graphql-shield, no audit;
  *   views  — the agency's view with graphql-shield and masking, no audit;
- *   on     — the whole layer: view, shield, purpose check and audit entry.
+ *   on     — view, shield and the audit entry (the guard's limits and purpose check: bench/guard.bench.ts).
  * Prints p50/p95 per variant; asserts nothing.
  *
  *   node --import tsx bench/permissions.bench.ts [--persons N] [--iterations N]
@@ -15,6 +15,7 @@ import { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Principal } from '../src/auth/principal.js';
 import { agencyView } from '../src/auth/schema-views.js';
+import { AccessGuard } from '../src/server/access-guard.js';
 import { accessPlugin } from '../src/server/access.plugin.js';
 import { createContext, createRepositories, type HubContext } from '../src/server/context.js';
 import { AuditKeyRing } from '../src/modules/audit/audit.keys.js';
@@ -34,12 +35,14 @@ await withSeededDatabase(Number(values.persons), async ({ db }) => {
     purposes: ['SETTLEMENT'],
     jti: 'bench',
   };
+  // Only the guard's audit step runs here: the operation is executed in process, not admitted.
+  const guard = new AccessGuard({ tokens: undefined as never, views: new Map(), repositories });
   const query = await readFile(new URL('../test/operations/persons.graphql', import.meta.url), 'utf8');
 
   const variant = async (name: string, variantSchema: GraphQLSchema, audited: boolean) => {
     const apollo = new ApolloServer<HubContext>({
       schema: variantSchema,
-      plugins: audited ? [accessPlugin] : [],
+      plugins: audited ? [accessPlugin(guard)] : [],
       stopOnTerminationSignals: false,
     });
     await apollo.start();

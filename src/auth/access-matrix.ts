@@ -1,6 +1,8 @@
 import type { GraphQLSchema } from 'graphql';
 import { isInputObjectType, isObjectType } from 'graphql';
+import { PAGE } from '../shared/cursor.js';
 import { AGENCIES, AGENCY_PURPOSES, fieldAccess, ROW_SCOPE, STRUCTURAL_TYPES } from './access-policy.js';
+import { AGENCY_LIMITS, DEFAULT_LIST_BOUND, LIMIT_NAMES, LIST_BOUNDS } from './limits-policy.js';
 
 const ROW_TEXT = {
   JURISDICTION: 'region code starts with the jurisdiction',
@@ -45,5 +47,24 @@ export function renderAccessMatrix(schema: GraphQLSchema): string {
   for (const agency of AGENCIES) lines.push(`| ${agency} | ${ROW_TEXT[ROW_SCOPE[agency]]} |`);
   lines.push('', '## Purposes', '', '| agency | may declare |', '|---|---|');
   for (const agency of AGENCIES) lines.push(`| ${agency} | ${AGENCY_PURPOSES[agency].join(', ') || '—'} |`);
+  lines.push(
+    '',
+    '## Limits',
+    '',
+    'From `src/auth/limits-policy.ts`, per agency kind; a client’s own row overrides any of them (`hub clients limits`).',
+    '',
+    `| limit | ${AGENCIES.join(' | ')} |`,
+    `|---|${AGENCIES.map(() => '---').join('|')}|`,
+  );
+  for (const name of LIMIT_NAMES) lines.push(`| ${name} | ${AGENCIES.map((a) => String(AGENCY_LIMITS[a][name])).join(' | ')} |`);
+  lines.push(
+    '',
+    'The cost of an operation counts every field of object type once, times the size of every list around it:',
+    `its \`first\` (default ${PAGE.default}), 1 for a connection’s \`edges\`, and for other lists the bound below (${DEFAULT_LIST_BOUND} when not listed).`,
+    '',
+    '| list field | bound |',
+    '|---|---|',
+  );
+  for (const [coordinate, bound] of Object.entries(LIST_BOUNDS)) lines.push(`| \`${coordinate}\` | ${bound} |`);
   return `${lines.join('\n')}\n`;
 }

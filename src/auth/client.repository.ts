@@ -1,4 +1,4 @@
-import type { Client } from '../generated/prisma/client.js';
+import { Prisma, type Client } from '../generated/prisma/client.js';
 import type { Agency, Purpose } from '../generated/prisma/enums.js';
 import type { Db } from '../server/prisma.js';
 import { isUuid } from '../shared/validate.js';
@@ -9,6 +9,8 @@ export interface NewClient {
   agency: Agency;
   jurisdiction: string;
   purposes: Purpose[];
+  /** Overrides of the agency's limits, already validated. */
+  limits?: Record<string, unknown>;
 }
 
 /**
@@ -18,12 +20,26 @@ export interface NewClient {
 export const isClientId = isUuid;
 
 /** Clients, their hashed secrets and revoked tokens: the only place that reads or writes them. */
+/** A token's client as its record stands, read on every request. */
+export interface TokenClient {
+  agency: Agency;
+  jurisdiction: string;
+  purposes: Purpose[];
+  active: boolean;
+  revoked: boolean;
+  /** Overrides of the agency's limits (limits-policy.ts), unvalidated JSON; null: none. */
+  limits: unknown;
+}
+
 export class ClientRepository {
   constructor(private readonly db: Db) {}
 
   /** Registers a client with its first secret. */
   create(client: NewClient, secretHash: string): Promise<Client> {
-    return this.db.client.create({ data: { ...client, secrets: { create: { hash: secretHash } } } });
+    const { limits, ...rest } = client;
+    return this.db.client.create({
+      data: { ...rest, ...(limits ? { limits: limits as Prisma.InputJsonObject } : {}), secrets: { create: { hash: secretHash } } },
+    });
   }
 
   /** Every client, oldest first (ids are UUIDv7, ordered by creation). */
@@ -70,19 +86,14 @@ export class ClientRepository {
   }
 
   /**
-   * The client of a token as its record stands now, and whether that token id
+   * The client of a token as its record stands now (with its limit overrides), and whether that token id
    * is revoked: one statement, as it runs on every request. Null when there is
    * no such client.
    */
-  async tokenClient(
-    clientId: string,
-    jti: string,
-  ): Promise<{ agency: Agency; jurisdiction: string; purposes: Purpose[]; active: boolean; revoked: boolean } | null> {
+  async tokenClient(clientId: string, jti: string): Promise<TokenClient | null> {
     if (!isClientId(clientId)) return null;
-    const [row] = await this.db.$queryRaw<
-      { agency: Agency; jurisdiction: string; purposes: Purpose[]; active: boolean; revoked: boolean }[]
-    >`
-      SELECT c.agency::text AS agency, c.jurisdiction, c.purposes::text[] AS purposes, c.status = 'ACTIVE' AS active,
+    const [row] = await this.db.$queryRaw<TokenClient[]>`
+      SELECT c.agency::text AS agency, c.jurisdiction, c.purposes::text[] AS purposes, c.status = 'ACTIVE' AS active, c.limits,
              EXISTS (SELECT 1 FROM revoked_token WHERE jti = ${jti}) AS revoked
       FROM client c WHERE c.id = ${clientId}::uuid`;
     return row ?? null;
@@ -94,10 +105,24 @@ export class ClientRepository {
    * runs on every request.
    */
   async isTokenUsable(clientId: string, jti: string): Promise<boolean> {
-    if (!isClientId(clientId)) return false;
-    const [row] = await this.db.$queryRaw<{ usable: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM client WHERE id = ${clientId}::uuid AND status = 'ACTIVE')
-         AND NOT EXISTS (SELECT 1 FROM revoked_token WHERE jti = ${jti}) AS usable`;
-    return row?.usable === true;
+    return (await this.usableClient(clientId, jti)) !== null;
+  }
+
+  /**
+   * The client's limit overrides when a token of this client and id may still
+   * be used (the client active, the token not revoked), null when not: the
+   * one statement every request runs, with what the access guard needs.
+   */
+  async usableClient(clientId: string, jti: string): Promise<{ limits: unknown } | null> {
+    if (!isClientId(clientId)) return null;
+    const [row] = await this.db.$queryRaw<{ limits: unknown }[]>`
+      SELECT c.limits FROM client c
+      WHERE c.id = ${clientId}::uuid AND c.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM revoked_token WHERE jti = ${jti})`;
+    return row ?? null;
+  }
+
+  /** Replaces the client's limit overrides (null: its agency's limits). */
+  async setLimits(id: string, limits: Record<string, unknown> | null): Promise<Client> {
+    return this.db.client.update({ where: { id }, data: { limits: limits ? (limits as Prisma.InputJsonObject) : Prisma.DbNull } });
   }
 }

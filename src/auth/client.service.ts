@@ -2,6 +2,7 @@ import type { Client } from '../generated/prisma/client.js';
 import { Agency, type Purpose } from '../generated/prisma/enums.js';
 import { BadUserInputError, HubError } from '../shared/errors.js';
 import { AGENCY_PURPOSES } from './access-policy.js';
+import { overrideError } from './limits-policy.js';
 import type { ClientRepository, NewClient } from './client.repository.js';
 import { generateSecret, hashSecret } from './secret-hash.js';
 import { MAX_TOKEN_TTL_SECONDS } from './signing-keys.js';
@@ -20,6 +21,8 @@ export interface ClientInput {
   jurisdiction: string;
   /** Omitted: every purpose of the agency. */
   purposes?: readonly string[];
+  /** Overrides of the agency's limits (limits-policy.ts); omitted: none. */
+  limits?: Record<string, unknown>;
 }
 
 /** A client as administrators see it: never a secret or a hash. */
@@ -32,6 +35,8 @@ export interface ClientView {
   status: Client['status'];
   createdAt: string;
   disabledAt: string | null;
+  /** Its overrides of the agency's limits; {} when none. */
+  limits: Record<string, unknown>;
 }
 
 /** A secret shown once, when it is created. */
@@ -88,9 +93,26 @@ export class ClientService {
   /** Registers a client; its secret is in the answer and nowhere else. */
   async create(input: ClientInput): Promise<IssuedSecret> {
     const client = validateClientInput(input);
+    const limits = input.limits && Object.keys(input.limits).length > 0 ? validateOverrides(input.limits) : undefined;
     const clientSecret = generateSecret();
-    const created = await this.clients.create(client, await hashSecret(clientSecret));
+    const created = await this.clients.create({ ...client, ...(limits ? { limits } : {}) }, await hashSecret(clientSecret));
     return { clientId: created.id, clientSecret };
+  }
+
+  /**
+   * Sets the client's overrides of its agency's limits, merged over those it
+   * has (`null` for one name drops it); the next request uses them.
+   */
+  async setLimits(id: string, changes: Record<string, unknown>): Promise<ClientView> {
+    const client = await this.existing(id);
+    const current = (typeof client.limits === 'object' && client.limits !== null ? client.limits : {}) as Record<string, unknown>;
+    const merged: Record<string, unknown> = { ...current };
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) delete merged[name];
+      else merged[name] = value;
+    }
+    validateOverrides(merged);
+    return view(await this.clients.setLimits(id, Object.keys(merged).length > 0 ? merged : null));
   }
 
   /** Every client, oldest first. */
@@ -143,6 +165,7 @@ export class ClientService {
 
 function view(client: Client): ClientView {
   const { id, name, agency, jurisdiction, purposes, status, createdAt, disabledAt } = client;
+  const limits = typeof client.limits === 'object' && client.limits !== null && !Array.isArray(client.limits) ? client.limits : {};
   return {
     id,
     name,
@@ -152,7 +175,15 @@ function view(client: Client): ClientView {
     status,
     createdAt: createdAt.toISOString(),
     disabledAt: disabledAt?.toISOString() ?? null,
+    limits: limits as Record<string, unknown>,
   };
+}
+
+/** Checks limit overrides (limits-policy.ts); BAD_USER_INPUT on `limits` naming the one at fault. */
+function validateOverrides(overrides: Record<string, unknown>): Record<string, unknown> {
+  const error = overrideError(overrides);
+  if (error) throw new BadUserInputError(error, 'limits');
+  return overrides;
 }
 
 function isEnumValue<T extends string>(values: Record<string, T>, value: string): value is T {

@@ -1,5 +1,7 @@
 import type http from 'node:http';
+import { ErrorCode } from '../shared/errors.js';
 import type { SigningKeys } from './signing-keys.js';
+import type { ThrottleRefusal, TokenThrottle } from './token-throttle.js';
 import type { TokenService } from './token.service.js';
 import { isClientId } from './client.repository.js';
 
@@ -16,6 +18,7 @@ class OAuthError extends Error {
     readonly status: number,
     readonly code: OAuthErrorCode,
     message: string,
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -34,18 +37,27 @@ const invalidClient = () => new OAuthError(401, 'invalid_client', 'client authen
  * `POST /oauth/token`: the client credentials grant (RFC 6749 §4.4). The
  * parameters come as a form or as JSON; the client authenticates with
  * `client_id` and `client_secret` in them or with HTTP Basic, not both.
+ * With a `throttle`, requests are limited per address and failures per
+ * client id, and hashing is bounded (token-throttle.ts): 429 with Retry-After.
  */
 export async function handleTokenRequest(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   tokens: TokenService,
   onFailure: (failure: TokenRequestFailure) => Promise<void> = async () => {},
+  throttle?: TokenThrottle,
 ): Promise<void> {
   let claimedClientId: string | undefined;
   try {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       throw new OAuthError(405, 'invalid_request', 'the token endpoint accepts POST only');
+    }
+    // Every request counts against its address before anything is read or hashed.
+    if (throttle) {
+      const { headers, refusal } = await throttle.admitAddress(req.socket.remoteAddress ?? 'unknown');
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      if (refusal) throw tooMany(refusal);
     }
     const parameters = await readParameters(req);
     const grantType = parameters.get('grant_type');
@@ -55,16 +67,40 @@ export async function handleTokenRequest(
     }
     const { clientId, clientSecret } = clientCredentials(req.headers.authorization, parameters);
     if (isClientId(clientId)) claimedClientId = clientId.toLowerCase();
-    const issued = await tokens.issue(clientId, clientSecret);
+    let issued;
+    if (throttle) {
+      // A locked client id is refused unhashed, the right secret included: guessing it further gets nowhere.
+      const locked = await throttle.locked(clientId);
+      if (locked) throw tooMany(locked);
+      const answer = await throttle.hashing(() => tokens.issue(clientId, clientSecret));
+      if (answer === null) throw tooMany({ retryAfter: 1, reason: 'the token endpoint is busy' });
+      issued = answer;
+      if (!issued) await throttle.failed(clientId);
+    } else {
+      issued = await tokens.issue(clientId, clientSecret);
+    }
     if (!issued) throw invalidClient();
     sendJson(res, 200, issued);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
-    await onFailure({ reason: `${error.code}: ${error.message}`, ...(claimedClientId && { clientId: claimedClientId }) });
+    // A throttled request is not audited: a flood must not turn into a flood of audit appends (they share one lock).
+    if (error.status !== 429) {
+      await onFailure({ reason: `${error.code}: ${error.message}`, ...(claimedClientId && { clientId: claimedClientId }) });
+    }
     // A client that tried to authenticate is told how it may (RFC 6749 §5.2).
     if (error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="medical-assistance-hub", charset="UTF-8"');
-    sendJson(res, error.status, { error: error.code, error_description: error.message });
+    if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
+    sendJson(res, error.status, {
+      error: error.code,
+      error_description: error.message,
+      ...(error.status === 429 ? { code: ErrorCode.RATE_LIMITED } : {}),
+    });
   }
+}
+
+/** 429 with Retry-After (RFC 6585); the OAuth error stays one RFC 6749 knows. */
+function tooMany(refusal: ThrottleRefusal): OAuthError {
+  return new OAuthError(429, 'invalid_request', `${refusal.reason}: retry after ${refusal.retryAfter} s`, refusal.retryAfter);
 }
 
 /** `GET /.well-known/jwks.json`: the public keys that verify the hub's tokens, the current one and those still needed. */

@@ -33,3 +33,17 @@ export function checkPurpose(principal: Principal, purpose: string | undefined, 
     }
   }
 }
+
+/**
+ * Whether `purpose` admits the fields for this principal, by the same rules
+ * as {@link checkPurpose}: the access guard's purpose step for a push
+ * (webhook dispatch), which has no request to refuse, only a delivery to skip.
+ */
+export function purposeAdmits(principal: Principal, purpose: string, coordinates: readonly string[]): boolean {
+  try {
+    checkPurpose(principal, purpose, coordinates);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { Agency, type Purpose } from '../generated/prisma/enums.js';
 import { AGENCY_PURPOSES } from './access-policy.js';
+import { limitsOf, type ClientLimits } from './limits-policy.js';
 import { isClientId, type ClientRepository } from './client.repository.js';
 import type { Principal } from './principal.js';
 import { verifySecret } from './secret-hash.js';
@@ -116,6 +117,12 @@ export class TokenService {
     return 'principal' in result ? result.principal : undefined;
   }
 
+  /** As {@link authenticate}, with the client's limits (its agency's, under its own overrides), read by the same statement. */
+  async authenticateWithLimits(authorization: string | undefined): Promise<{ principal: Principal; limits: ClientLimits } | undefined> {
+    const result = await this.check(authorization);
+    return 'principal' in result ? result : undefined;
+  }
+
   /**
    * The principal of an `Authorization: Bearer` header, or why there is none:
    * the token is missing, malformed, not signed by a published key of ours
@@ -127,7 +134,9 @@ export class TokenService {
    * fewer than the client's, when the token was asked for a narrower scope).
    * The failure names the client only when the token's signature held.
    */
-  async check(authorization: string | undefined): Promise<{ principal: Principal } | { failure: AuthenticationFailure }> {
+  async check(
+    authorization: string | undefined,
+  ): Promise<{ principal: Principal; limits: ClientLimits } | { failure: AuthenticationFailure }> {
     if (!authorization) return { failure: { reason: 'no bearer token' } };
     const token = BEARER.exec(authorization)?.[1];
     if (!token) return { failure: { reason: 'malformed bearer token' } };
@@ -170,7 +179,10 @@ export class TokenService {
     ) {
       return { failure: { reason: "token claims differ from the client's record", ...known } };
     }
-    return { principal: { ...claimed, agency: record.agency, jurisdiction: record.jurisdiction } };
+    return {
+      principal: { ...claimed, agency: record.agency, jurisdiction: record.jurisdiction },
+      limits: limitsOf(record.agency, record.limits),
+    };
   }
 }
 

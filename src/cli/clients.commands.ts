@@ -15,7 +15,10 @@ const USAGE = `usage: hub clients <command>
   disable --id ID                        refuse its tokens from the next request on
   rotate --id ID [--grace-seconds N]     issue a new secret (shown once); the old one keeps working
                                          for N seconds, default ${DEFAULT_GRACE_SECONDS} (one day), 0 to stop it at once
-  revoke-token --jti JTI                 refuse one token from the next request on`;
+  revoke-token --jti JTI                 refuse one token from the next request on
+  limits --id ID [--set NAME=VALUE,…]    override limits of its agency (docs/access-matrix.md, Limits) for this
+                                         client: e.g. --set requests=1200,trustedDocumentsOnly=false;
+                                         NAME=default drops an override; prints the client`;
 
 type Work = (clients: ClientService) => Promise<unknown>;
 
@@ -89,6 +92,12 @@ function parse(args: string[]): Work {
       if (grace !== undefined && !/^\d{1,9}$/.test(grace)) throw new ClientsUsageError('--grace-seconds must be a whole number of seconds');
       return (clients) => clients.rotateSecret(id, grace === undefined ? DEFAULT_GRACE_SECONDS : Number(grace));
     }
+    case 'limits': {
+      const values = options(rest, ['id', 'set']);
+      const id = clientId(values);
+      const changes = limitChanges(values.set ?? '');
+      return (clients) => clients.setLimits(id, changes);
+    }
     case 'revoke-token': {
       const jti = required(options(rest, ['jti']), 'jti');
       return (clients) => clients.revokeToken(jti);
@@ -98,6 +107,19 @@ function parse(args: string[]): Work {
     default:
       throw new ClientsUsageError(`unknown command ${JSON.stringify(command)}`);
   }
+}
+
+/** `requests=1200,trustedDocumentsOnly=false,depth=default` as overrides (null: back to the agency's). */
+function limitChanges(text: string): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const [name, value] = pair.split('=').map((part) => part.trim());
+    if (!name || value === undefined || value === '')
+      throw new ClientsUsageError(`--set takes NAME=VALUE pairs, got ${JSON.stringify(pair)}`);
+    changes[name] =
+      value === 'default' ? null : value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return changes;
 }
 
 function options(args: string[], names: string[]): Record<string, string | undefined> {

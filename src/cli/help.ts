@@ -24,6 +24,7 @@ export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, me
   ['HUB_WEBHOOK_CONCURRENCY', '16', 'webhook deliveries in flight at once (1–256)'],
   ['HUB_WEBHOOK_ALLOW_PRIVATE', '0', '1: webhooks may target loopback and private addresses (development only; refused in production)'],
   ['HUB_WEBHOOK_TIMEOUT_MS', '10000', 'milliseconds one webhook POST may take'],
+  ['HUB_STATEMENT_TIMEOUT_MS', '10000', 'milliseconds one SQL statement of a request may run before PostgreSQL cancels it'],
 ];
 
 /** Per command: its usage lines (`hub <command> --help`). */
@@ -46,7 +47,12 @@ export const COMMAND_USAGE: Record<string, string> = {
   evaluate policy case files (docs/policy-cases.md), one JSON line each; no database`,
   clients: `hub clients create --name NAME --agency AGENCY --region PREFIX [--purposes P,…]
   hub clients list | disable --id ID | rotate --id ID [--grace-seconds N] | revoke-token --jti JTI
+  hub clients limits --id ID --set NAME=VALUE,…   (NAME=default drops an override; docs/access-matrix.md, Limits)
   manage the clients that call the hub; a secret is printed once, on stdout`,
+  documents: `hub documents add --client ID FILE…
+  register trusted documents for a client (FILE.graphql, or an Apollo persisted-query manifest FILE.json);
+  prints [{"id":"sha256:…","operationName","file"}]
+  hub documents list --client ID`,
   audit: `hub audit verify [--checkpoint FILE]…
   check the keyed audit chain and that it extends each checkpoint in FILE (exit 1 with the first broken entry)
   hub audit checkpoint

@@ -31,6 +31,11 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
     const { clientsCommand } = await import('./clients.commands.js');
     return clientsCommand(config, args);
   },
+  async documents(args) {
+    const config = await configFor();
+    const { documentsCommand } = await import('./documents.commands.js');
+    return documentsCommand(config, args);
+  },
   async audit(args) {
     const config = await configFor();
     const { auditCommand } = await import('./audit.commands.js');

@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { ClientRepository } from '../auth/client.repository.js';
+import { RateCounterRepository } from '../auth/rate-counter.repository.js';
 import { ClientService } from '../auth/client.service.js';
 import { SigningKeys } from '../auth/signing-keys.js';
 import { TokenService } from '../auth/token.service.js';
@@ -15,7 +17,7 @@ import { startHttpServer, type HubHttpServer } from './http.js';
 import { startAlertFeed, type AlertFeed } from './alert-feed.js';
 import { startDispatcher } from './dispatcher.js';
 import { JobQueue } from './job-queue.js';
-import { createDb } from './prisma.js';
+import { createDb, endsFully } from './prisma.js';
 import { PubSub } from './pubsub.js';
 import { buildHubSchema } from './schema.js';
 import { seedIfEmpty } from '../modules/seed/seed.service.js';
@@ -38,7 +40,10 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
   await mkdir(config.dataDir, { recursive: true });
   const database = await openDatabase(config);
   // Room for the dispatcher (a lock, a LISTEN and its jobs) beside the requests.
-  const { db, pool } = createDb(database.url, { poolSize: 20 });
+  const { db, pool } = createDb(database.url, { poolSize: 20, statementTimeoutMs: config.statementTimeoutMs });
+  // The rate limits count on connections of their own: a flood holding the request pool cannot delay the refusals.
+  const limiterPool = endsFully(new pg.Pool({ connectionString: database.url, max: 4, statement_timeout: 2_000 }));
+  limiterPool.on('error', (error) => log.warn(`idle database connection lost: ${error.message}`));
   let feed: AlertFeed | undefined;
   let checkpoints: CheckpointTimer | null = null;
   try {
@@ -61,7 +66,17 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     // Listening before the first subscriber can connect.
     feed = await startAlertFeed(database.url, pubSub);
     const http = await startHttpServer(
-      { schema, repositories, pool, tokens, keys, pubSub, metricsToken: config.metricsToken, corsOrigins: config.corsOrigins },
+      {
+        schema,
+        repositories,
+        pool,
+        tokens,
+        keys,
+        pubSub,
+        metricsToken: config.metricsToken,
+        corsOrigins: config.corsOrigins,
+        counters: new RateCounterRepository(limiterPool),
+      },
       config.port,
     );
     log.info(`serving GraphQL at ${http.url}`);
@@ -86,6 +101,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
         await feed?.stop();
         await db.$disconnect();
         await pool.end();
+        await limiterPool.end();
         log.info('database connections closed');
         await database.stop();
       },
@@ -95,6 +111,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
     await feed?.stop().catch(() => {});
     await db.$disconnect().catch(() => {});
     await pool.end().catch(() => {});
+    await limiterPool.end().catch(() => {});
     await database.stop();
     throw error;
   }

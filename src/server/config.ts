@@ -42,6 +42,8 @@ export interface HubConfig {
   checkpointFile: string | undefined;
   /** A URL each checkpoint is POSTed to as JSON (HUB_AUDIT_CHECKPOINT_URL). */
   checkpointUrl: string | undefined;
+  /** Milliseconds any one SQL statement of a request may run before PostgreSQL cancels it (HUB_STATEMENT_TIMEOUT_MS, default 10 000). */
+  statementTimeoutMs: number;
 }
 
 /** A configuration the hub refuses to run with; the message names the variable. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { pr
     checkpointIntervalSeconds: integer(env, 'HUB_AUDIT_CHECKPOINT_INTERVAL', 3600, 0, 7 * 86_400),
     checkpointFile: env.HUB_AUDIT_CHECKPOINT_FILE ? path.resolve(env.HUB_AUDIT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: checkpointUrl(env.HUB_AUDIT_CHECKPOINT_URL),
+    statementTimeoutMs: integer(env, 'HUB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
   };
 }
 

@@ -1,6 +1,9 @@
 import DataLoader from 'dataloader';
 import { manyByKey } from '../shared/loader.js';
 import { AGENCY_PURPOSES } from '../auth/access-policy.js';
+import type { ClientLimits } from '../auth/limits-policy.js';
+import type { MissedLookupQuota } from '../auth/lookup-quota.js';
+import { TrustedDocumentRepository } from '../auth/trusted-document.repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { Purpose } from '../generated/prisma/enums.js';
 import type { AuditKeyRing } from '../modules/audit/audit.keys.js';
@@ -89,6 +92,7 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     statistics: new StatisticsRepository(db),
     webhookTargets,
     fundInflows: new FundInflowRepository(db),
+    documents: new TrustedDocumentRepository(db),
   };
 }
 
@@ -152,10 +156,17 @@ export interface HubContext {
   fundInflows: FundInflowService;
   /** The monthly monitoring run over the client's jurisdiction (medical insurance only). */
   monitoring(month: string): Promise<MonitoringRun>;
+  /** The client's limits, when the access guard admitted the operation (the answer's size is bounded by them). */
+  limits?: ClientLimits;
 }
 
-/** Builds the context of one authenticated request; its row scope is fixed for the request. */
-export function createContext(principal: Principal, purpose: string | undefined, repositories: Repositories): HubContext {
+/** Builds the context of one authenticated request; its row scope is fixed for the request. `missedLookups` counts lookups by ID number that find nothing. */
+export function createContext(
+  principal: Principal,
+  purpose: string | undefined,
+  repositories: Repositories,
+  options: { missedLookups?: MissedLookupQuota } = {},
+): HubContext {
   const scope = personScope(principal, today());
   const alerts = alertScope(principal, scope);
   const loaders = createLoaders(repositories, scope, alerts, OWN_PAYMENTS_ONLY.includes(principal.agency) ? principal.clientId : null);
@@ -175,7 +186,7 @@ export function createContext(principal: Principal, purpose: string | undefined,
     principal,
     purpose,
     loaders,
-    persons: new PersonService(persons, loaders, scope),
+    persons: new PersonService(persons, loaders, scope, options.missedLookups ?? null),
     registration: new PersonRegistrationService(persons, scope, auditWriter, principal),
     certificationChecks: new CertificationCheckService(statuses, auditWriter),
     applications: new ApplicationService(repositories.applications, persons, scope, auditWriter, principal, repositories.exchangeEvents),

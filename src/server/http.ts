@@ -4,7 +4,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type pg from 'pg';
 import { handleJwks, handleTokenRequest } from '../auth/oauth.http.js';
 import type { SigningKeys } from '../auth/signing-keys.js';
@@ -13,10 +13,15 @@ import { ErrorCode, errorBody } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { collectProcessMetrics, httpRequests, registry, setOutboxDepthSource } from '../shared/metrics.js';
 import { requestIdFrom, runInRequest, currentRequest } from '../shared/request-scope.js';
-import { createContext, type HubContext, type Repositories } from './context.js';
+
+import { AccessGuard, type OperationRequest } from './access-guard.js';
+import type { RateCounterRepository } from '../auth/rate-counter.repository.js';
+import { TokenThrottle } from '../auth/token-throttle.js';
+import type { HubContext, Repositories } from './context.js';
 import { accessPlugin } from './access.plugin.js';
 import { formatError } from './errors.js';
 import { metricsPlugin, recordOperation } from './metrics.plugin.js';
+import { operationLabel } from '../shared/metrics.js';
 import { pendingMigrations } from './migrate.js';
 import type { PubSub } from './pubsub.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -38,6 +43,11 @@ export interface HttpDeps {
   metricsToken?: string | undefined;
   /** Browser origins allowed to call the hub (HUB_CORS_ORIGINS); others get no CORS headers. */
   corsOrigins?: readonly string[];
+  /**
+   * The counters of rate limits and quotas (on a pool of their own): with
+   * them, every client's requests are limited; without, nothing is (tools).
+   */
+  counters?: RateCounterRepository;
 }
 
 /** A running HTTP server. */
@@ -58,6 +68,13 @@ const MAX_BODY_BYTES = 1_000_000;
 export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<HubHttpServer> {
   // One Apollo server per agency view: each agency's schema is its contract (over WebSocket too).
   const views = new Map(AGENCIES.map((agency) => [agency, agencyView(deps.schema, agency)]));
+  const guard = new AccessGuard({
+    tokens: deps.tokens,
+    views,
+    repositories: deps.repositories,
+    counters: deps.counters,
+  });
+  const throttle = deps.counters && new TokenThrottle(deps.counters);
   const apollos = new Map<Agency, ApolloServer<HubContext>>();
   for (const [agency, schema] of views) {
     const apollo = new ApolloServer<HubContext>({
@@ -65,7 +82,9 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [accessPlugin, metricsPlugin],
+      plugins: [accessPlugin(guard), metricsPlugin],
+      // Documents are the guard's to admit: no automatic persisted queries, which would run a hash the guard never measured.
+      persistedQueries: false,
       // The process stops the servers itself, once, on SIGINT or SIGTERM.
       stopOnTerminationSignals: false,
     });
@@ -124,44 +143,62 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return sendReadiness(res, deps.pool);
     if (url.pathname === '/oauth/token') {
-      return handleTokenRequest(req, res, deps.tokens, async ({ reason, clientId }) => {
-        const client = clientId ? await deps.tokens.describeClient(clientId) : undefined;
-        await securityEvent({
-          kind: SecurityEventKind.TOKEN_REQUEST_FAILED,
-          reason,
-          clientId,
-          ...client,
-          address: req.socket.remoteAddress,
-        });
-      });
+      return handleTokenRequest(
+        req,
+        res,
+        deps.tokens,
+        async ({ reason, clientId }) => {
+          const client = clientId ? await deps.tokens.describeClient(clientId) : undefined;
+          await securityEvent({
+            kind: SecurityEventKind.TOKEN_REQUEST_FAILED,
+            reason,
+            clientId,
+            ...client,
+            address: req.socket.remoteAddress,
+          });
+        },
+        throttle,
+      );
     }
     if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
     if (url.pathname === '/metrics' && req.method === 'GET') return sendMetrics(req, res, deps.metricsToken);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
-    const checked = await deps.tokens.check(req.headers.authorization);
-    if ('failure' in checked) {
-      await securityEvent({ kind: SecurityEventKind.AUTHENTICATION_FAILED, ...checked.failure, address: req.socket.remoteAddress });
+    // The access guard, step by step (access-guard.ts).
+    const caller = await guard.authenticate(req.headers.authorization, req.socket.remoteAddress);
+    if (!caller) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, errorBody('authentication required', ErrorCode.UNAUTHENTICATED));
     }
-    const { principal } = checked;
-    const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
-    if (body instanceof Error) {
-      return sendJson(res, 400, errorBody(body.message, ErrorCode.BAD_REQUEST));
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      res.setHeader('Allow', 'GET, POST');
+      return sendJson(res, 405, errorBody('send GraphQL requests with POST (or GET for queries)', ErrorCode.BAD_REQUEST));
     }
+    const request = req.method === 'POST' ? await readJsonBody(req) : searchRequest(url.searchParams);
+    if (request instanceof Error) {
+      return sendJson(res, 400, errorBody(request.message, ErrorCode.BAD_REQUEST));
+    }
+    const purpose = header(req, 'x-purpose');
+    const admission = await guard.admit(caller, purpose, request, req.method === 'GET' ? 'http-get' : 'http');
+    if (!('schema' in admission)) {
+      // Counted as the client's mistake, as Apollo's own refusals are (metrics.plugin.ts).
+      const scope = currentRequest();
+      if (scope) scope.operation = { name: operationLabel(declaredName(request)), agency: caller.principal.agency, outcome: 'rejected' };
+      for (const [key, value] of Object.entries(admission.headers)) res.setHeader(key, value);
+      if (admission.status === 429) res.setHeader('Retry-After', String(admission.error.extensions.retryAfter));
+      return sendJson(res, admission.status, { errors: [formatRefusal(admission.error)] });
+    }
+    for (const [key, value] of Object.entries(admission.headers)) res.setHeader(key, value);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const purpose = headers.get('x-purpose');
-    const response = await apollos.get(principal.agency)!.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => {
-        const context = createContext(principal, purpose, deps.repositories);
-        context.auditWriter.from(req.socket.remoteAddress);
-        return context;
-      },
+    // Apollo executes the document the guard admitted (a trusted document's text when sent by id), always as a POST.
+    headers.set('content-type', 'application/json');
+    const body = { query: admission.source, operationName: admission.operationName, variables: admission.variables };
+    const response = await apollos.get(caller.principal.agency)!.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+      context: async () => guard.context(admission),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -173,7 +210,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     res.end();
   }
 
-  const subscriptions = deps.pubSub ? attachSubscriptions(server, { views, repositories: deps.repositories, tokens: deps.tokens }) : null;
+  const subscriptions = deps.pubSub ? attachSubscriptions(server, { guard, repositories: deps.repositories }) : null;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -269,7 +306,43 @@ async function sendReadiness(res: http.ServerResponse, pool: pg.Pool): Promise<v
   }
 }
 
-async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+/** The operation's name as the request gives it (operationName, or the first one its text declares): for metrics only. */
+function declaredName(request: OperationRequest): string | null {
+  if (typeof request.operationName === 'string') return request.operationName;
+  const text = typeof request.query === 'string' ? request.query.slice(0, 2_000) : '';
+  return /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(text)?.[1] ?? null;
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A refusal as the one place where errors leave the server formats it; its `http` hint is the status, not content. */
+function formatRefusal(error: GraphQLError): GraphQLFormattedError {
+  const json = error.toJSON();
+  const { http: _http, ...extensions } = json.extensions ?? {};
+  return formatError({ ...json, extensions }, error);
+}
+
+/** The request parameters of a GET (GraphQL over HTTP §6.1): query or documentId, operationName, variables as JSON. */
+function searchRequest(search: URLSearchParams): OperationRequest | Error {
+  const variables = search.get('variables');
+  let parsed: unknown;
+  try {
+    parsed = variables === null ? undefined : JSON.parse(variables);
+  } catch {
+    return new Error('variables is not valid JSON');
+  }
+  return {
+    query: search.get('query'),
+    documentId: search.get('documentId'),
+    operationName: search.get('operationName'),
+    variables: parsed,
+  };
+}
+
+async function readJsonBody(req: http.IncomingMessage): Promise<OperationRequest | Error> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -278,10 +351,12 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text === '') return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     return new Error('request body is not valid JSON');
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Error('request body must be a JSON object');
+  return parsed as OperationRequest;
 }

@@ -16,9 +16,19 @@ export interface StatementCounter {
 /**
  * Connects Prisma to PostgreSQL through our own `pg` pool, so that the driver
  * can be observed (statement counting in tests, `/readyz`) and closed by us.
+ * With `statementTimeoutMs`, PostgreSQL cancels any statement of the pool's
+ * connections that runs longer (what a request may hold the database).
  */
-export function createDb(databaseUrl: string, options: { counter?: StatementCounter; poolSize?: number } = {}): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+export function createDb(
+  databaseUrl: string,
+  options: { counter?: StatementCounter; poolSize?: number; statementTimeoutMs?: number } = {},
+): { db: Db; pool: pg.Pool } {
+  // The statement timeout travels in the connection's startup message: no statement more per request.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+  });
   // An idle connection cut by the server (a restart, or our own shutdown racing pg-pool's
   // asynchronous close of idle clients) must not crash the process: the pool replaces it.
   pool.on('error', (error) => log.warn(`idle database connection lost: ${error.message}`));
@@ -40,8 +50,18 @@ export function createDb(databaseUrl: string, options: { counter?: StatementCoun
       return query(...args);
     };
   });
-  // pg-pool's end() resolves once it has asked every connection to close, not once they have: a database stopped
-  // right after would cut them ("terminating connection due to administrator command"). Ours waits for the last one.
+  endsFully(pool);
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { db, pool };
+}
+
+/**
+ * Makes `pool.end()` wait for its last connection to close. pg-pool's own
+ * end() resolves once it has asked every connection to close, not once they
+ * have: a database stopped right after would cut them ("terminating
+ * connection due to administrator command", logged as a lost connection).
+ */
+export function endsFully(pool: pg.Pool): pg.Pool {
   const live = new Set<pg.PoolClient>();
   pool.on('connect', (client) => {
     live.add(client);
@@ -53,8 +73,7 @@ export function createDb(databaseUrl: string, options: { counter?: StatementCoun
     await end();
     await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   };
-  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return { db, pool };
+  return pool;
 }
 
 /** Whether Prisma refused a write for a unique constraint (another writer got there first). */

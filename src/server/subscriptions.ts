@@ -4,33 +4,23 @@ import type { Duplex } from 'node:stream';
 import {
   createSourceEventStream,
   execute,
-  getOperationAST,
+  type ExecutionArgs,
   getVariableValues,
   GraphQLError,
-  parse,
-  validate,
-  type DocumentNode,
-  type ExecutionArgs,
   type ExecutionResult,
   type FormattedExecutionResult,
   type GraphQLFormattedError,
-  type GraphQLSchema,
   type OperationDefinitionNode,
   print,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { checkPurpose } from '../auth/purpose.js';
-import type { Principal } from '../auth/principal.js';
-import type { TokenService } from '../auth/token.service.js';
-import type { Agency } from '../generated/prisma/enums.js';
 import { pushLimits } from '../auth/push-limits.js';
 import { BadRequestError, CapReachedError, ErrorCode } from '../shared/errors.js';
 import { log } from '../shared/log.js';
-import { recordSecurityEvent, SecurityEventKind } from '../modules/audit/audit.events.js';
-import { fieldCoordinates } from './access.plugin.js';
-import { createContext, type HubContext, type Repositories } from './context.js';
+import { WITHHELD, type AccessGuard, type Caller, type OperationRequest } from './access-guard.js';
+import type { HubContext, Repositories } from './context.js';
 import { formatError } from './errors.js';
 
 /** The context of a subscription and of each of its events: a request's, plus the repositories its checks and records need. */
@@ -40,10 +30,9 @@ export interface SubscriptionContext extends HubContext {
 
 /** What the subscriptions need from the rest of the process. */
 export interface SubscriptionDeps {
-  /** Each agency's schema view, built once and shared with the HTTP endpoint. */
-  views: ReadonlyMap<Agency, GraphQLSchema>;
+  /** The access guard, shared with the HTTP endpoint (with it, each agency's schema view). */
+  guard: AccessGuard;
   repositories: Repositories;
-  tokens: TokenService;
 }
 
 /** Serving subscriptions, until disposed. */
@@ -64,7 +53,7 @@ type ConnectionParams = {
 
 /** Who is connected, from `onConnect` on. */
 type Connection = {
-  principal: Principal;
+  caller: Caller;
   authorization: string | undefined;
   purpose: string | undefined;
   /** The live subscriptions of this connection, by what they read (see `subscriptionKey`); their count is capped. */
@@ -86,13 +75,12 @@ const CLOSE_GRACE_MS = 1_000;
 
 /**
  * Serves GraphQL subscriptions (graphql-ws) on the WebSocket upgrade of
- * `/graphql`, under the rules of the HTTP endpoint: the token of
- * `connectionParams.authorization` (refused with 4401), the purpose of
- * `connectionParams.purpose` checked against the operation's root field, the
- * agency's schema view (fields and masking), its row scope, and one audit
- * entry per event delivered. Apollo's plugins do not see WebSocket
- * operations, so those checks are made here. Queries and mutations are
- * refused: they go over HTTP, through the access plugin.
+ * `/graphql`, through the same access guard as the HTTP endpoint: the token
+ * of `connectionParams.authorization` (refused with 4401), then for each
+ * subscribe the rate limit, the document and its limits, the purpose of
+ * `connectionParams.purpose`, the agency's schema view (fields and masking),
+ * its row scope, and one audit entry per event delivered. Queries and
+ * mutations are refused: they go over HTTP.
  *
  * Each event is executed with a context of its own, as an HTTP request is:
  * fresh loaders (no cache outlives the event), today's row scope, and the
@@ -108,18 +96,13 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
       async onConnect(ctx) {
         const { authorization, purpose } = ctx.connectionParams ?? {};
         const token = typeof authorization === 'string' ? authorization : undefined;
-        const checked = await deps.tokens.check(token);
-        if ('failure' in checked) {
-          await recordSecurityEvent(deps.repositories.audit, {
-            kind: SecurityEventKind.AUTHENTICATION_FAILED,
-            ...checked.failure,
-            address: ctx.extra.request.socket.remoteAddress,
-          }).catch((error: unknown) => log.warn(`security event not audited: ${error instanceof Error ? error.message : String(error)}`));
+        const caller = await deps.guard.authenticate(token, ctx.extra.request.socket.remoteAddress);
+        if (!caller) {
           // 4401 rather than graphql-ws's 4403 for `false`: the client should get a new token, not give up.
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
-        ctx.extra.principal = checked.principal;
+        ctx.extra.caller = caller;
         ctx.extra.authorization = token;
         ctx.extra.purpose = typeof purpose === 'string' ? purpose : undefined;
         ctx.extra.live = new Map();
@@ -127,64 +110,36 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
       },
       async onSubscribe(ctx, id, payload) {
         const connection = ctx.extra as Connection;
-        const { principal, authorization, purpose } = connection;
-        const schema = deps.views.get(principal.agency)!;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [requestError(error as GraphQLError, ErrorCode.GRAPHQL_PARSE_FAILED)];
-        }
-        const invalid = validate(schema, document);
-        if (invalid.length > 0) return invalid.map((error) => requestError(error, ErrorCode.GRAPHQL_VALIDATION_FAILED));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation)
-          return [new GraphQLError('name the operation to run', { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } })];
-        if (operation.operation !== 'subscription') {
-          return [
-            new GraphQLError('queries and mutations are served over HTTP at /graphql', { extensions: { code: ErrorCode.BAD_REQUEST } }),
-          ];
-        }
-        // graphql-js 16 does not validate this (17's KnownOperationTypesRule does): a view without alertRaised has no Subscription type.
-        if (!schema.getSubscriptionType()) {
-          return [
-            new GraphQLError('this client’s schema has no subscriptions', { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } }),
-          ];
-        }
-        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        const { caller, authorization, purpose } = connection;
+        // The guard's steps 2–3 (view, rate, document, limits, operation type, purpose); a purpose refusal is audited there.
+        const admission = await deps.guard.admit(caller, purpose, payload as OperationRequest, 'ws');
+        if (!('schema' in admission)) return [admission.error];
+        const { schema, operation, fields } = admission;
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], admission.variables);
         if (coerced.errors) return coerced.errors.map((error) => requestError(error, ErrorCode.BAD_USER_INPUT));
-
-        const operationName = operation.name?.value ?? null;
-        const documentHash = createHash('sha256').update(payload.query).digest('hex');
-        const fields = fieldCoordinates(schema, document);
-        const contextFor = (): SubscriptionContext => {
-          const context = createContext(principal, purpose, deps.repositories);
-          context.auditWriter.identify(operationName, documentHash);
-          context.auditWriter.record({ fields });
-          return { ...context, repositories: deps.repositories };
-        };
+        const contextFor = (): SubscriptionContext => ({ ...deps.guard.context(admission), repositories: deps.repositories });
         const key = subscriptionKey(operation, fields, coerced.coerced, purpose);
         const live: LiveSubscription = {
           ...contextFor(),
           release: () => {},
           async forEvent() {
             // HTTP checks the token on every request; a subscription, on every event.
-            if (await deps.tokens.authenticate(authorization)) return contextFor();
+            if (await deps.guard.authenticate(authorization, caller.address)) return contextFor();
             ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
             return null;
           },
         };
-        // Every subscription reaches personal data: the purpose is checked, and a refusal audited, before anything is read.
-        try {
-          checkPurpose(principal, purpose, fields);
-        } catch (error) {
-          return (await audited(live, 'DENIED', error as GraphQLError)) ? [error as GraphQLError] : [WITHHELD];
-        }
         // Checked and taken in one step, with no await in between: concurrent subscribes cannot overrun a cap.
         const refusal = caps.take(connection, key, id);
         if (refusal) return [refusal];
         live.release = once(() => caps.give(connection, key));
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: live };
+        return {
+          schema,
+          document: admission.document,
+          operationName: admission.operationName,
+          variableValues: admission.variables,
+          contextValue: live,
+        };
       },
       subscribe: subscribeEventByEvent,
       onNext(_ctx, _id, _payload, _args, result) {
@@ -291,9 +246,6 @@ function requestError(error: GraphQLError, code: ErrorCode): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
 }
 
-/** What is sent instead of data whose audit entry could not be written (the cause is logged where it happened). */
-const WITHHELD = new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
-
 /** As HTTP formats errors; the `http` status hint of a refusal means nothing on a WebSocket. */
 function formatted(error: GraphQLError): GraphQLFormattedError {
   if (error === WITHHELD) return error.toJSON();
@@ -356,7 +308,7 @@ class SubscriptionCaps {
 
   /** Takes a place for subscription `id`, or says why not. */
   take(connection: Connection, key: string, id: string): GraphQLError | null {
-    const { clientId, agency } = connection.principal;
+    const { clientId, agency } = connection.caller.principal;
     const limits = pushLimits(agency);
     const twin = connection.live.get(key);
     if (twin !== undefined)
@@ -373,7 +325,7 @@ class SubscriptionCaps {
   /** Gives back the place of the subscription of `key`. */
   give(connection: Connection, key: string): void {
     connection.live.delete(key);
-    const { clientId } = connection.principal;
+    const { clientId } = connection.caller.principal;
     const held = (this.perClient.get(clientId) ?? 1) - 1;
     if (held > 0) this.perClient.set(clientId, held);
     else this.perClient.delete(clientId);

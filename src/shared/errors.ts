@@ -132,7 +132,7 @@ export class NotFoundError extends HubError {
 }
 
 /** Which operation limit was passed. */
-export type OperationLimit = 'depth' | 'aliases' | 'cost' | 'tokens' | 'directives';
+export type OperationLimit = 'depth' | 'aliases' | 'cost' | 'tokens' | 'directives' | 'responseBytes';
 
 /** An operation over one of the limits of its client, refused before execution (HTTP 400). */
 export class QueryTooComplexError extends HubError {

@@ -32,6 +32,7 @@ describe('client registration', () => {
       status: 'ACTIVE',
       createdAt: expect.any(String),
       disabledAt: null,
+      limits: {},
     });
     expect(JSON.stringify(await auth.clients.list())).not.toContain(clientSecret);
   });

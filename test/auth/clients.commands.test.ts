@@ -130,4 +130,23 @@ describe('hub clients', () => {
       expect(stderr).toContain(`no client has the id "${missing}"`);
     }
   });
+
+  it('limits overrides a client’s limits over its agency’s, drops one with default, and refuses unknown names and bad values', async () => {
+    const { clientId, clientSecret } = JSON.parse(
+      (await hub('create', '--name', 'Charity', '--agency', 'CHARITY', '--region', '6207')).stdout,
+    ) as { clientId: string; clientSecret: string };
+    const set = await hub('limits', '--id', clientId, '--set', 'requests=1200,trustedDocumentsOnly=false');
+    expect(set.code).toBe(0);
+    expect((JSON.parse(set.stdout) as { limits: unknown }).limits).toEqual({ requests: 1200, trustedDocumentsOnly: false });
+    const issued = await tokens.issue(clientId, clientSecret);
+    expect((await tokens.authenticateWithLimits(`Bearer ${issued!.access_token}`))!.limits).toMatchObject({
+      requests: 1200,
+      trustedDocumentsOnly: false,
+      aliases: 5,
+    });
+    const dropped = await hub('limits', '--id', clientId, '--set', 'trustedDocumentsOnly=default');
+    expect((JSON.parse(dropped.stdout) as { limits: unknown }).limits).toEqual({ requests: 1200 });
+    expect((await hub('limits', '--id', clientId, '--set', 'speed=3')).code).toBe(2);
+    expect((await hub('limits', '--id', clientId, '--set', 'requests=0')).stderr).toContain('requests must be a whole number from 1');
+  });
 });

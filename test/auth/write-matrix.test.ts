@@ -58,8 +58,8 @@ describe('the exchange’s writes and lookups per agency, over real HTTP', () =>
           {},
           { token: tokens.get(agency)! },
         );
-        // An agency with no mutation at all has no Mutation type: the operation type itself is refused.
-        const code = seen[type] ? 'GRAPHQL_VALIDATION_FAILED' : 'FORBIDDEN';
+        // An agency with no mutation at all has no Mutation type: the operation type itself fails validation (400, not a stack).
+        const code = 'GRAPHQL_VALIDATION_FAILED';
         expect(refused.errors![0]!.extensions!.code, `${agency} ${coordinate}`).toBe(code);
         expect(refused.data ?? null).toBeNull();
       }

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { AlertStore } from '../../src/modules/alert/alert.store.js';
 import { ALERT_RAISED } from '../../src/server/alert-feed.js';
 import { attachSubscriptions } from '../../src/server/subscriptions.js';
+import { AccessGuard } from '../../src/server/access-guard.js';
 import { inpatientClaim, SETTLE } from '../support/claims.js';
 import { createHousehold } from '../support/factory.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
@@ -271,7 +272,10 @@ describe('the WebSocket endpoint', () => {
 
   it('closes within about a second when disposed, even a socket whose peer does not answer the close', async () => {
     const server = createServer();
-    const subscriptions = attachSubscriptions(server, { views: new Map(), repositories: hub.repositories, tokens: hub.tokens });
+    const subscriptions = attachSubscriptions(server, {
+      guard: new AccessGuard({ tokens: hub.tokens, views: new Map(), repositories: hub.repositories }),
+      repositories: hub.repositories,
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const socket = new WebSocket(`ws://127.0.0.1:${(server.address() as { port: number }).port}/graphql`, 'graphql-transport-ws');
     await once(socket, 'open');

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
-import type pg from 'pg';
+import pg from 'pg';
+import { RateCounterRepository } from '../../src/auth/rate-counter.repository.js';
 import { ClientRepository } from '../../src/auth/client.repository.js';
 import { ClientService } from '../../src/auth/client.service.js';
 import { SigningKeys } from '../../src/auth/signing-keys.js';
@@ -56,10 +57,22 @@ export interface TestHub {
   keys: SigningKeys;
   /** The alert outbox the hub's writes enqueue into. */
   queue: JobQueue;
+  /** The rate limits' and quotas' counters. */
+  counters: RateCounterRepository;
   /** SQL statements sent since the last `counter.count = 0`. */
   counter: StatementCounter;
-  /** Registers a client of `agency` and returns its id and a token issued through its credentials. */
-  client(agency: Agency, jurisdiction?: string, purposes?: string[]): Promise<{ clientId: string; token: string }>;
+  /**
+   * Registers a client of `agency` and returns its id and a token issued
+   * through its credentials. `limits` overrides its agency's; by default the
+   * test clients of partners may send query text (`trustedDocumentsOnly:
+   * false`), so that tests can build queries: pass `{}` for the agency's own limits.
+   */
+  client(
+    agency: Agency,
+    jurisdiction?: string,
+    purposes?: string[],
+    limits?: Record<string, unknown>,
+  ): Promise<{ clientId: string; token: string }>;
   request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   /** The same with a query string, for tests that build queries (every field coordinate of the policy, say). */
   requestText(
@@ -81,12 +94,15 @@ export interface TestHubOptions {
   corsOrigins?: string[];
 }
 
+/** Test clients may send query text, whatever their agency's default. */
+const TEXT_ALLOWED = { trustedDocumentsOnly: false };
+
 /** Starts a hub for one test file. */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-keys-'));
   const counter: StatementCounter = { count: 0, statements: [] };
-  const { db, pool } = createDb(database.url, { counter });
+  const { db, pool } = createDb(database.url, { counter, statementTimeoutMs: 10_000 });
   const repository = new ClientRepository(db);
   const clients = new ClientService(repository);
   const keys = await SigningKeys.load(dataDir);
@@ -101,6 +117,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const repositories = createRepositories(db, auditKeys, queue, targets);
   const pubSub = new PubSub();
   const feed = await startAlertFeed(database.url, pubSub);
+  // As the hub: the rate limits count on a pool of their own (and so out of the statement counts).
+  const limiterPool = new pg.Pool({ connectionString: database.url, max: 4 });
+  const counters = new RateCounterRepository(limiterPool);
   const http = await startHttpServer(
     {
       schema: await buildHubSchema(pubSub),
@@ -111,18 +130,20 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       pubSub,
       metricsToken: options.metricsToken,
       corsOrigins: options.corsOrigins,
+      counters,
     },
     0,
     '127.0.0.1',
   );
   const origin = `http://127.0.0.1:${http.port}`;
 
-  async function client(agency: Agency, jurisdiction = '6207', purposes?: string[]) {
+  async function client(agency: Agency, jurisdiction = '6207', purposes?: string[], limits: Record<string, unknown> = TEXT_ALLOWED) {
     const { clientId, clientSecret } = await clients.create({
       name: `test ${agency}`,
       agency,
       jurisdiction,
       ...(purposes ? { purposes } : {}),
+      limits,
     });
     const issued = await tokens.issue(clientId, clientSecret);
     return { clientId, token: issued!.access_token };
@@ -152,6 +173,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     clients,
     tokens,
     counter,
+    counters,
     databaseUrl: database.url,
     wsUrl: `ws://127.0.0.1:${http.port}/graphql`,
     pubSub,
@@ -167,6 +189,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       await feed.stop();
       await db.$disconnect();
       await pool.end();
+      await limiterPool.end();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

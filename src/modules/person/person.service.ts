@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { today } from '../../shared/dates.js';
 import { requireIdNumber, requireRegionPrefix, requireUuid } from '../../shared/validate.js';
+import type { MissedLookupQuota } from '../../auth/lookup-quota.js';
 import type { Loaders } from '../../server/context.js';
 import type { PersonConnection } from './person.connection.js';
 import type { PersonFilter } from './person.input.js';
@@ -18,6 +19,8 @@ export class PersonService {
     private readonly repository: PersonRepository,
     private readonly loaders: Loaders,
     private readonly scope: Prisma.PersonWhereInput,
+    /** Lookups by ID number that find nothing, counted against the client's daily quota; none: not counted. */
+    private readonly missedLookups: Pick<MissedLookupQuota, 'check' | 'missed'> | null = null,
   ) {}
 
   /** One person by id or by ID number (exactly one of them); null when unknown. */
@@ -26,8 +29,11 @@ export class PersonService {
       throw new BadUserInputError('give exactly one of id and idNumber', id == null ? 'id' : 'idNumber');
     }
     if (id != null) return this.loaders.personById.load(requireUuid(id, 'id'));
-    const person = await this.repository.findByIdNumber(requireIdNumber(idNumber!, 'idNumber'), this.scope);
+    const number = requireIdNumber(idNumber!, 'idNumber');
+    await this.missedLookups?.check();
+    const person = await this.repository.findByIdNumber(number, this.scope);
     if (person) this.loaders.personById.prime(person.id, person);
+    else await this.missedLookups?.missed();
     return person;
   }
 

@@ -1,4 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
+import { purposeAdmits } from '../../auth/purpose.js';
 import { personScope } from '../../auth/row-scope.js';
 import type { DeliveryQueue } from '../../server/job-queue.js';
 import { today } from '../../shared/dates.js';
@@ -69,8 +70,10 @@ export class WebhookDispatcher {
     personId: string,
     purpose: Purpose = ALERT_PURPOSE,
   ) {
-    if (!client.active || !client.purposes.includes(purpose)) return false;
     const principal: Principal = { ...client, jti: 'webhook' };
+    // The access guard's purpose step, as for a subscription's events: the client's and agency's purposes, and the fields pushed.
+    const fields = purpose === ALERT_PURPOSE ? PUSHED_FIELDS : EVENT_FIELDS;
+    if (!client.active || !purposeAdmits(principal, purpose, fields)) return false;
     return (await this.persons.findByIds([personId], personScope(principal, today()))).length > 0;
   }
 

@@ -1,0 +1,65 @@
+import type pg from 'pg';
+
+/** A counter's state after a hit or a look. */
+export interface CounterState {
+  /** Hits in the current window, this one included. */
+  hits: number;
+  /** Seconds until the window turns. */
+  resetSeconds: number;
+}
+
+// Every this many hits, a process drops the counters whose window ended a day ago.
+const PRUNE_EVERY = 1_000;
+
+/**
+ * The counters of the rate limits and quotas, in PostgreSQL (`rate_counter`)
+ * so that every hub process on the database counts the same: fixed windows,
+ * one row per key, each hit one statement (an upsert that starts the count
+ * again when the window has turned). The only code that touches the table.
+ */
+export class RateCounterRepository {
+  private sincePrune = 0;
+
+  /** `pool` should be one of the limiter's own, so that a flood of requests cannot starve the counting of the next one. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Counts `cost` hits on `key` in its current window of `windowSeconds`; returns the count after them. */
+  async hit(key: string, windowSeconds: number, cost = 1): Promise<CounterState> {
+    const { start, resetSeconds } = this.window(windowSeconds);
+    const { rows } = await this.pool.query<{ hits: number }>(
+      `INSERT INTO rate_counter (key, window_start, hits) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET
+         hits = CASE WHEN rate_counter.window_start = EXCLUDED.window_start THEN rate_counter.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
+         window_start = EXCLUDED.window_start
+       RETURNING hits`,
+      [key, start, cost],
+    );
+    this.sincePrune += 1;
+    if (this.sincePrune >= PRUNE_EVERY) {
+      this.sincePrune = 0;
+      await this.pool.query(`DELETE FROM rate_counter WHERE window_start < now() - interval '1 day'`);
+    }
+    return { hits: rows[0]!.hits, resetSeconds };
+  }
+
+  /** The hits on `key` in its current window, without counting one. */
+  async peek(key: string, windowSeconds: number): Promise<CounterState> {
+    const { start, resetSeconds } = this.window(windowSeconds);
+    const { rows } = await this.pool.query<{ hits: number }>('SELECT hits FROM rate_counter WHERE key = $1 AND window_start = $2', [
+      key,
+      start,
+    ]);
+    return { hits: rows[0]?.hits ?? 0, resetSeconds };
+  }
+
+  /** The current window of this length: windows start at multiples of their length since the epoch (UTC days for 86 400 s). */
+  private window(windowSeconds: number): { start: Date; resetSeconds: number } {
+    const now = this.clock();
+    const length = windowSeconds * 1000;
+    const start = Math.floor(now / length) * length;
+    return { start: new Date(start), resetSeconds: Math.max(1, Math.ceil((start + length - now) / 1000)) };
+  }
+}

@@ -1,0 +1,91 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenThrottle, TOKEN_THROTTLE_DEFAULTS } from '../../src/auth/token-throttle.js';
+import { startTestHub, type TestHub } from '../support/hub.js';
+
+let hub: TestHub;
+let hashed = 0;
+
+/** POSTs client credentials to the token endpoint from `address` (any 127.x address reaches the loopback hub). */
+function tokenRequest(address: string, clientId: string, clientSecret: string) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Record<string, unknown> }>((resolve, reject) => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
+    const request = http.request(
+      `${hub.origin}/oauth/token`,
+      { method: 'POST', localAddress: address, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  // Every secret the endpoint hashes passes through issue().
+  const issue = hub.tokens.issue.bind(hub.tokens);
+  hub.tokens.issue = (clientId, secret) => {
+    hashed += 1;
+    return issue(clientId, secret);
+  };
+});
+
+afterAll(() => hub.close());
+
+describe('the token endpoint’s throttle', () => {
+  it('locks a client id after 10 failures, whatever the addresses: the right secret then gets 429, and nothing more is hashed', async () => {
+    const { clientId, clientSecret } = await hub.clients.create({ name: 'target', agency: 'CHARITY', jurisdiction: '6207' });
+    hashed = 0;
+    const statuses: number[] = [];
+    // One address per attempt, as a botnet would: the per-address limit never applies.
+    for (let i = 1; i <= 40; i += 1) statuses.push((await tokenRequest(`127.0.1.${i}`, clientId, `wrong-${i}`)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual(Array(30).fill(429));
+    expect(hashed).toBe(10);
+    const right = await tokenRequest('127.0.2.1', clientId, clientSecret);
+    expect(right.status).toBe(429);
+    expect(right.body).toMatchObject({ error: 'invalid_request', code: 'RATE_LIMITED' });
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    expect(hashed).toBe(10);
+    // Another client is not locked with it.
+    const other = await hub.clients.create({ name: 'other', agency: 'CHARITY', jurisdiction: '6207' });
+    expect((await tokenRequest('127.0.2.2', other.clientId, other.clientSecret)).status).toBe(200);
+  });
+
+  it('limits the token requests of one address, before hashing, with RateLimit headers on every answer', async () => {
+    // 28 requests counted already (by this process or another one on the database).
+    await hub.counters.hit('token-address:127.0.3.1', 60, 28);
+    hashed = 0;
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push(await tokenRequest('127.0.3.1', crypto.randomUUID(), 'guess'));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 429, 429]);
+    expect(hashed).toBe(2);
+    expect(answers.every((a) => a.headers['ratelimit-policy'] === '"token";q=30;w=60')).toBe(true);
+    expect(answers.map((a) => /r=(\d+)/.exec(a.headers.ratelimit as string)![1])).toEqual(['1', '0', '0', '0']);
+  });
+});
+
+describe('TokenThrottle.hashing', () => {
+  it('hashes one secret at a time, lines up 16 more and refuses the rest at once', async () => {
+    const throttle = new TokenThrottle(hub.counters, TOKEN_THROTTLE_DEFAULTS);
+    let running = 0;
+    let most = 0;
+    const hash = async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      return true;
+    };
+    const results = await Promise.all(Array.from({ length: 30 }, () => throttle.hashing(hash)));
+    expect(most).toBe(1);
+    expect(results.filter((r) => r === true)).toHaveLength(17);
+    expect(results.filter((r) => r === null)).toHaveLength(13);
+  });
+});
