@@ -1,6 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { parseIdNumber } from '../../shared/id-number.js';
-import { isUuid } from '../../shared/validate.js';
+import { checkPersonReference, type PersonReference } from '../person/person.rules.js';
 
 /** Which partner payment: a charity's aid or an insurer's claim. */
 export type PaymentKind = 'CHARITY_AID' | 'COMMERCIAL_CLAIM';
@@ -20,7 +19,7 @@ export interface PaymentFields {
 
 /** A checked payment. */
 export interface CheckedPayment {
-  person: { personId: string } | { idNumber: string };
+  person: PersonReference;
   amount: Decimal;
   paidOn: Date;
   reference: string;
@@ -45,18 +44,8 @@ const MAX_AMOUNT = '999999999999.99';
 /** Validates a partner payment, the one place that does (mutation and import). Pure. */
 export function checkPayment(kind: PaymentKind, input: PaymentFields, today: Date): CheckedPayment | PaymentProblem {
   const names = PAYMENT_FIELD_NAMES[kind];
-  const hasId = input.personId != null && input.personId !== '';
-  const hasNumber = input.idNumber != null && input.idNumber !== '';
-  if (hasId === hasNumber) return { field: hasId ? 'idNumber' : 'personId', reason: 'give exactly one of personId and idNumber' };
-  let person: CheckedPayment['person'];
-  if (hasId) {
-    if (!isUuid(input.personId!)) return { field: 'personId', reason: 'is not a valid id' };
-    person = { personId: input.personId!.toLowerCase() };
-  } else {
-    const parsed = parseIdNumber(input.idNumber!);
-    if (!parsed.ok) return { field: 'idNumber', reason: parsed.reason };
-    person = { idNumber: input.idNumber!.toUpperCase() };
-  }
+  const person = checkPersonReference(input);
+  if ('field' in person) return person;
   if (!input.amount.greaterThan(0) || input.amount.greaterThan(MAX_AMOUNT)) {
     return { field: 'amount', reason: `must be more than 0 and at most ${MAX_AMOUNT}` };
   }

@@ -33,6 +33,27 @@ export interface PersonProblem {
   reason: string;
 }
 
+/** A person named by a write: by id or by ID number, normalised. */
+export type PersonReference = { personId: string } | { idNumber: string };
+
+/**
+ * Checks how a write names its person (exactly one of `personId` and
+ * `idNumber`, each well formed): the one check of certifications, partner
+ * payments and their imports. Pure.
+ */
+export function checkPersonReference(input: { personId?: string | null; idNumber?: string | null }): PersonReference | PersonProblem {
+  const hasId = input.personId != null && input.personId !== '';
+  const hasNumber = input.idNumber != null && input.idNumber !== '';
+  if (hasId === hasNumber) return { field: hasId ? 'idNumber' : 'personId', reason: 'give exactly one of personId and idNumber' };
+  if (hasId) {
+    if (!isUuid(input.personId!)) return { field: 'personId', reason: 'is not a valid id' };
+    return { personId: input.personId!.toLowerCase() };
+  }
+  const parsed = parseIdNumber(input.idNumber!);
+  if (!parsed.ok) return { field: 'idNumber', reason: parsed.reason };
+  return { idNumber: input.idNumber!.toUpperCase() };
+}
+
 const PHONE = /^\+?[0-9][0-9-]{4,19}$/;
 const REGION = /^\d{6}$/;
 // eslint-disable-next-line no-control-regex

@@ -1,7 +1,6 @@
 import type { Agency, AssistanceCategory } from '../../generated/prisma/enums.js';
 import { CERTIFYING_AGENCY } from '../../auth/access-policy.js';
-import { parseIdNumber } from '../../shared/id-number.js';
-import { isUuid } from '../../shared/validate.js';
+import { checkPersonReference, type PersonReference } from '../person/person.rules.js';
 
 /** A certification as a writer sends it, dates already parsed (GraphQL input or an import row). */
 export interface CertificationFields {
@@ -18,7 +17,7 @@ export interface CertificationFields {
 
 /** A checked certification: the person named one way, every optional value settled. */
 export interface CheckedCertification {
-  person: { personId: string } | { idNumber: string };
+  person: PersonReference;
   category: AssistanceCategory;
   class: number | null;
   documentNo: string;
@@ -47,18 +46,8 @@ export function checkCertification(input: CertificationFields, agency: Agency): 
   if (CERTIFYING_AGENCY[input.category] !== agency) {
     return { field: 'category', reason: `${input.category} is certified by ${CERTIFYING_AGENCY[input.category]}`, forbidden: true };
   }
-  const hasId = input.personId != null && input.personId !== '';
-  const hasNumber = input.idNumber != null && input.idNumber !== '';
-  if (hasId === hasNumber) return { field: hasId ? 'idNumber' : 'personId', reason: 'give exactly one of personId and idNumber' };
-  let person: CheckedCertification['person'];
-  if (hasId) {
-    if (!isUuid(input.personId!)) return { field: 'personId', reason: 'is not a valid id' };
-    person = { personId: input.personId!.toLowerCase() };
-  } else {
-    const parsed = parseIdNumber(input.idNumber!);
-    if (!parsed.ok) return { field: 'idNumber', reason: parsed.reason };
-    person = { idNumber: input.idNumber!.toUpperCase() };
-  }
+  const person = checkPersonReference(input);
+  if ('field' in person) return person;
   const documentNo = input.documentNo.trim();
   if (documentNo.length === 0 || documentNo.length > 64) return { field: 'documentNo', reason: 'must be 1 to 64 characters' };
   const klass = input.class ?? null;
