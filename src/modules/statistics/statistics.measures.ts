@@ -5,6 +5,8 @@
  * measures (statistics.repository.ts) and the disclosure control read this.
  */
 
+import { ASSISTANCE_CATEGORIES } from '../policy/policy.types.js';
+
 /** The measures of api-contract.md's second wave, and the ones domain.md §6 adds. */
 export const StatisticsMeasure = {
   PERSONS: 'PERSONS',
@@ -225,19 +227,7 @@ export function measureGroup(measure: StatisticsMeasure): StatisticsMeasure[] {
 
 /** The order values of a dimension are listed in (enum order; months by number). */
 export const DIMENSION_ORDER: Readonly<Record<ValueDimension, readonly string[]>> = {
-  CATEGORY: [
-    'EXTREME_POVERTY',
-    'ORPHAN',
-    'MINIMUM_LIVING',
-    'LOW_INCOME_MARGINAL',
-    'ILLNESS_POVERTY',
-    'RETURNED_TO_POVERTY',
-    'AT_RISK_MONITORED',
-    'LIFTED_OUT_OF_POVERTY',
-    'DISTRESSED_CHILD',
-    'OTHER_SPECIAL',
-    'NONE',
-  ],
+  CATEGORY: [...ASSISTANCE_CATEGORIES, 'NONE'],
   MONTH: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'],
   VISIT_TYPE: ['INPATIENT', 'OUTPATIENT_CHRONIC', 'OUTPATIENT_SPECIAL_DRUG'],
   OUTCOME: ['OPEN', 'INCLUDED_IN_ASSISTANCE', 'REFERRED_TO_CHARITY', 'NO_ACTION'],
