@@ -19,7 +19,7 @@ import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
 import { MissedLookupQuota } from '../auth/lookup-quota.js';
 import type { RateCounterRepository } from '../auth/rate-counter.repository.js';
 import { ClientRateLimiter, type RateDecision } from '../auth/rate-limits.js';
-import type { TokenService } from '../auth/token.service.js';
+import type { AuthenticationFailure, TokenService } from '../auth/token.service.js';
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
 import { recordSecurityEvent, SecurityEventKind, withoutValues } from '../modules/audit/audit.events.js';
 import {
@@ -157,10 +157,16 @@ export class AccessGuard {
    * entry cannot be written; that is logged.
    */
   async authenticate(authorization: string | undefined, address?: string): Promise<Caller | undefined> {
+    const checked = await this.identify(authorization, address);
+    return 'principal' in checked ? checked : undefined;
+  }
+
+  /** As {@link authenticate}, with the failure when there is no caller (for the RFC 6750 challenge of HTTP). */
+  async identify(authorization: string | undefined, address?: string): Promise<Caller | { failure: AuthenticationFailure }> {
     const checked = await this.deps.tokens.check(authorization);
     if ('principal' in checked) return { ...checked, address };
     await this.securityEvent({ kind: SecurityEventKind.AUTHENTICATION_FAILED, ...checked.failure, address });
-    return undefined;
+    return checked;
   }
 
   /** Records a security event in its own transaction; a failure to write it is logged, not thrown. */

@@ -165,10 +165,11 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
     // The access guard, step by step (access-guard.ts).
-    const caller = await guard.authenticate(req.headers.authorization, req.socket.remoteAddress);
-    if (!caller) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendJson(res, 401, errorBody('authentication required', ErrorCode.UNAUTHENTICATED));
+    const caller = await guard.identify(req.headers.authorization, req.socket.remoteAddress);
+    if ('failure' in caller) {
+      const challenge = bearerChallenge(caller.failure.reason, req.headers.authorization);
+      res.setHeader('WWW-Authenticate', challenge.header);
+      return sendJson(res, 401, errorBody(challenge.message, ErrorCode.UNAUTHENTICATED));
     }
     if (req.method !== 'POST' && req.method !== 'GET') {
       res.setHeader('Allow', 'GET, POST');
@@ -359,4 +360,27 @@ async function readJsonBody(req: http.IncomingMessage): Promise<OperationRequest
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Error('request body must be a JSON object');
   return parsed as OperationRequest;
+}
+
+/** The realm of the hub's bearer challenges. */
+const REALM = 'medical-assistance-hub';
+
+/**
+ * The RFC 6750 §3 challenge for a request without a caller. A request with no
+ * bearer token (no Authorization, or another scheme) gets the bare challenge
+ * (no error, §3.1); a bearer token that does not
+ * hold gets `invalid_token` with a description the client can act on: an
+ * expired or revoked one should be replaced by a new one, any other never
+ * worked. The descriptions say no more than the token's holder knows.
+ */
+export function bearerChallenge(reason: string, authorization: string | undefined): { header: string; message: string } {
+  if (!authorization || !/^Bearer\s/i.test(authorization)) {
+    return { header: `Bearer realm="${REALM}"`, message: 'authentication required' };
+  }
+  const description =
+    reason === 'expired token' ? 'the token expired' : reason === 'token revoked' ? 'the token was revoked' : 'the token is not valid';
+  return {
+    header: `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+    message: description,
+  };
 }
