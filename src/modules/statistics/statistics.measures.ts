@@ -125,7 +125,9 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     kind: 'AMOUNT',
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
     additive: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
-    definition: 'what persons still paid after every layer, for visits of the year served on or before `asOf`, 元',
+    definition:
+      'what persons still paid after every layer and after the charity aid and commercial claims (paid by `asOf`) that name the visit, ' +
+      'for visits of the year served on or before `asOf`, 元',
   },
   SUBSIDY_PAID: {
     group: 'BENEFIT',
@@ -174,7 +176,7 @@ export const MEASURES: Readonly<Record<StatisticsMeasure, MeasureSpec>> = {
     dimensions: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
     additive: ['CATEGORY', 'MONTH', 'VISIT_TYPE'],
     definition: 'comprehensive protection rate (综合保障率), %',
-    numerator: 'basic + critical-illness + other insurance + assistance + tilted assistance paid',
+    numerator: 'basic + critical-illness + other insurance + assistance + tilted assistance + commercial and charity paid',
     denominator: 'in-policy cost',
     target: { comparator: 'AT_LEAST', percent: '85.00', citation: '嘉政办发〔2022〕58号' },
   },

@@ -46,6 +46,19 @@ const ACTIVE_ON = `s.valid_from <= $3::date
   AND (s.revoked_at IS NULL OR s.revoked_at >= $3::date + 1)`;
 
 /**
+ * Charity aid and commercial claims paid on or before $3, summed by the
+ * person and the settled claim they name: a payment counts against the visit
+ * it follows (domain.md §6: commercial and charity in the protection rate, and
+ * out of what the person bears). A payment naming no claim of its person's has
+ * no cost to be set against, and counts in no rate.
+ */
+const PARTNER_PAID = `SELECT person_id, claim, sum(amount) AS paid FROM (
+    SELECT person_id, claim_id AS claim, amount FROM charity_aid WHERE claim_id IS NOT NULL AND paid_on <= $3::date
+    UNION ALL
+    SELECT person_id, related_claim_id, amount FROM commercial_claim WHERE related_claim_id IS NOT NULL AND paid_on <= $3::date
+  ) x GROUP BY person_id, claim`;
+
+/**
  * The rows of each source as facts with the same columns: the person, the
  * person counted behind the cell (`pid`, null when the row does not count
  * one), the region, the dimension values, and the amounts. $1 root prefix,
@@ -109,24 +122,34 @@ function factsSql(measure: StatisticsMeasure): string {
         WHERE ${persons} AND ${where}`;
     },
     BENEFIT: () => {
+      // What charity and commercial insurers paid against the visit, up to what the person still owed (domain.md §6).
+      const net = 'b.out_of_pocket - pp.covered';
       const [amount, numerator, denominator, counts] = {
         ASSISTED_PERSONS: ['0', '0', '0', 'b.assistance_paid + b.tilt_paid > 0'],
         ASSISTANCE_PAID: ['b.assistance_paid', '0', '0', 'b.assistance_paid <> 0'],
         TILT_PAID: ['b.tilt_paid', '0', '0', 'b.tilt_paid <> 0'],
-        OUT_OF_POCKET: ['b.out_of_pocket', '0', '0', 'b.out_of_pocket <> 0'],
+        OUT_OF_POCKET: [net, '0', '0', `${net} <> 0`],
         PROTECTION_RATE: [
           '0',
-          'b.basic_paid + b.critical_paid + b.other_paid + b.assistance_paid + b.tilt_paid',
+          'b.basic_paid + b.critical_paid + b.other_paid + b.assistance_paid + b.tilt_paid + pp.covered',
           'b.in_policy_cost',
           'b.in_policy_cost <> 0',
         ],
-        BURDEN_RATE: ['0', 'b.out_of_pocket', 'b.total_cost', 'b.total_cost <> 0'],
+        BURDEN_RATE: ['0', net, 'b.total_cost', 'b.total_cost <> 0'],
       }[measure as 'ASSISTANCE_PAID']!;
-      return `SELECT CASE WHEN ${counts} THEN b.person_id END AS pid, p.region_code,
+      const partner = ['OUT_OF_POCKET', 'PROTECTION_RATE', 'BURDEN_RATE'].includes(measure);
+      return `${partner ? `WITH partner AS MATERIALIZED (${PARTNER_PAID})` : ''}
+        SELECT CASE WHEN ${counts} THEN b.person_id END AS pid, p.region_code,
           COALESCE(b.category::text, 'NONE') AS category, extract(month FROM b.service_date)::int::text AS month,
           b.visit_type::text AS visit_type, NULL::text AS outcome, NULL::text AS fund_level,
           ${amount} AS amount, ${numerator} AS numerator, ${denominator} AS denominator
         FROM benefit_record b JOIN person p ON p.id = b.person_id
+        ${
+          partner
+            ? `LEFT JOIN partner x ON x.person_id = b.person_id AND x.claim = b.claim_id AND b.kind = 'SETTLEMENT'
+               CROSS JOIN LATERAL (SELECT greatest(least(coalesce(x.paid, 0), b.out_of_pocket), 0) AS covered) pp`
+            : 'CROSS JOIN LATERAL (SELECT 0::numeric AS covered) pp'
+        }
         WHERE b.year = $2 AND b.service_date <= $3::date AND ${persons}`;
     },
     ENROLLMENT: () => subsidies,

@@ -59,8 +59,48 @@ beforeAll(async () => {
       });
     }
   }
+  await payPartners();
   rows = await readRows(hub.pool);
 }, 120_000);
+
+/**
+ * Charity aid and commercial claims against some settled visits (part of what the person owed, or more than that), and
+ * payments that must not count: naming no claim, naming another person's claim, paid after the year's end.
+ */
+async function payPartners() {
+  const charity = '00000000-0000-7000-8000-00000000c4a1';
+  const insurer = '00000000-0000-7000-8000-00000000c0e1';
+  await hub.pool.query(
+    `INSERT INTO charity_aid (id, person_id, client_id, amount, paid_on, reference, claim_id)
+    SELECT gen_random_uuid(), person_id, $1, round(out_of_pocket / 2, 2), service_date + 10, 'aid-' || claim_id, claim_id FROM benefit_record
+    WHERE kind = 'SETTLEMENT' AND out_of_pocket > 0 AND ascii(right(claim_id, 1)) % 5 = 0`,
+    [charity],
+  );
+  await hub.pool.query(
+    `INSERT INTO commercial_claim (id, person_id, client_id, claim_reference, paid_on, amount, related_claim_id)
+    SELECT gen_random_uuid(), person_id, $1, 'cc-' || claim_id, least(service_date + 20, DATE '2024-12-31'), out_of_pocket + 100, claim_id FROM benefit_record
+    WHERE kind = 'SETTLEMENT' AND out_of_pocket > 0 AND ascii(right(claim_id, 1)) % 7 = 1`,
+    [insurer],
+  );
+  await hub.pool.query(
+    `INSERT INTO charity_aid (id, person_id, client_id, amount, paid_on, reference, claim_id)
+    SELECT gen_random_uuid(), person_id, $1, 5000, service_date, 'loose-' || claim_id, NULL FROM benefit_record
+    WHERE kind = 'SETTLEMENT' AND ascii(right(claim_id, 1)) % 7 = 2`,
+    [charity],
+  );
+  await hub.pool.query(
+    `INSERT INTO commercial_claim (id, person_id, client_id, claim_reference, paid_on, amount, related_claim_id)
+    SELECT gen_random_uuid(), person_id, $1, 'late-' || claim_id, DATE '2025-01-15', 700, claim_id FROM benefit_record
+    WHERE kind = 'SETTLEMENT' AND ascii(right(claim_id, 1)) % 7 = 3`,
+    [insurer],
+  );
+  await hub.pool.query(
+    `INSERT INTO charity_aid (id, person_id, client_id, amount, paid_on, reference, claim_id)
+    SELECT gen_random_uuid(), (SELECT id FROM person WHERE id <> b.person_id LIMIT 1), $1, 900, service_date, 'other-' || claim_id, claim_id
+    FROM benefit_record b WHERE kind = 'SETTLEMENT' AND ascii(right(claim_id, 1)) % 7 = 4`,
+    [charity],
+  );
+}
 
 async function recordInflow(input: RecordFundInflowMutationVariables['input']) {
   const response = await hub.request(RecordFundInflowDocument, { input }, { token: tokens.FINANCE, purpose: 'FUND_SUPERVISION' });
@@ -150,6 +190,17 @@ describe('statistics for casework agencies', () => {
     expect(table.cells.length).toBeGreaterThan(0);
     expect(table.cells.some((cell) => cell.persons! > 0 || Number(cell.value) > 0)).toBe(true);
     expectMatchesOracle(table, facts(rows, measure, 2024, '2024-12-31'));
+  });
+
+  it('counts charity aid and commercial claims against the visits they name in out-of-pocket, protection and burden', async () => {
+    const unpaid = { ...rows, partnerPayments: [] };
+    for (const measure of ['OUT_OF_POCKET', 'PROTECTION_RATE', 'BURDEN_RATE'] as const) {
+      const { total } = await statistics('MEDICAL_INSURANCE', { measure, year: 2024, regionPrefix: '6207', by: ['REGION'] });
+      const withPartners = expectedCell(facts(rows, measure, 2024, '2024-12-31'), measure, '6207', null, null);
+      const without = expectedCell(facts(unpaid, measure, 2024, '2024-12-31'), measure, '6207', null, null);
+      expect(withPartners.value).not.toBe(without.value);
+      expect(total.value).toBe(withPartners.value);
+    }
   });
 
   it('counts on the state of a stated month end', async () => {

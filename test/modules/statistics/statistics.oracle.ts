@@ -1,4 +1,4 @@
-import type { Decimal } from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import type pg from 'pg';
 import { Money } from '../../../src/shared/money.js';
 import type { StatisticsMeasure } from '../../generated/operations.js';
@@ -36,6 +36,8 @@ export interface Rows {
   enrollments: { person_id: string; year: number; status: string; subsidy_amount: string | null; subsidy_category: string | null }[];
   benefits: {
     person_id: string;
+    claim_id: string;
+    kind: string;
     year: number;
     service_date: string;
     visit_type: string;
@@ -51,6 +53,8 @@ export interface Rows {
   }[];
   alerts: { person_id: string; year: number; month: string; status: string; outcome: string | null }[];
   inflows: { region_code: string; year: number; month: number; level: string; amount: string }[];
+  /** Charity aid and commercial claims alike: who, which claim they name, when, how much. */
+  partnerPayments: { person_id: string; claim: string | null; paid_on: string; amount: string }[];
 }
 
 /** Reads every row the statistics could count. */
@@ -61,10 +65,17 @@ export async function readRows(pool: pg.Pool): Promise<Rows> {
     statuses: await q(`SELECT person_id, category, valid_from::text, valid_to::text, transition_until::text,
       (revoked_at AT TIME ZONE 'UTC')::date::text AS revoked_on FROM household_status`),
     enrollments: await q('SELECT person_id, year, status, subsidy_amount::text, subsidy_category FROM enrollment'),
-    benefits: await q(`SELECT person_id, year, service_date::text, visit_type, category, total_cost::text, in_policy_cost::text,
+    benefits:
+      await q(`SELECT person_id, claim_id, kind, year, service_date::text, visit_type, category, total_cost::text, in_policy_cost::text,
       basic_paid::text, critical_paid::text, other_paid::text, assistance_paid::text, tilt_paid::text, out_of_pocket::text FROM benefit_record`),
     alerts: await q('SELECT person_id, year, month, status, outcome FROM alert'),
     inflows: await q('SELECT region_code, year, month, level, amount::text FROM fund_inflow'),
+    partnerPayments: [
+      ...(await q<Rows['partnerPayments'][number]>('SELECT person_id, claim_id AS claim, paid_on::text, amount::text FROM charity_aid')),
+      ...(await q<Rows['partnerPayments'][number]>(
+        'SELECT person_id, related_claim_id AS claim, paid_on::text, amount::text FROM commercial_claim',
+      )),
+    ],
   };
 }
 
@@ -189,9 +200,20 @@ export function facts(rows: Rows, measure: StatisticsMeasure, year: number, asOf
     }
     return out;
   }
+  // Partner payments by the settled claim they name, paid by asOf.
+  const partner = new Map<string, Decimal>();
+  for (const pay of rows.partnerPayments) {
+    if (pay.claim === null || pay.paid_on > asOf) continue;
+    const key = `${pay.person_id}/${pay.claim}`;
+    partner.set(key, (partner.get(key) ?? ZERO).plus(money(pay.amount)));
+  }
   for (const b of rows.benefits) {
     const person = people.get(b.person_id);
     if (!person || b.year !== year || b.service_date > asOf) continue;
+    const owed = money(b.out_of_pocket);
+    const named = b.kind === 'SETTLEMENT' ? (partner.get(`${b.person_id}/${b.claim_id}`) ?? ZERO) : ZERO;
+    const covered = Decimal.max(Decimal.min(named, owed), ZERO);
+    const bears = owed.minus(covered);
     const values = { CATEGORY: b.category ?? 'NONE', MONTH: String(Number(b.service_date.slice(5, 7))), VISIT_TYPE: b.visit_type };
     const paid = money(b.assistance_paid).plus(money(b.tilt_paid));
     const fact = (amount: Decimal, counts: boolean, numerator = ZERO, denominator = ZERO): Fact => ({
@@ -213,16 +235,16 @@ export function facts(rows: Rows, measure: StatisticsMeasure, year: number, asOf
         out.push(fact(money(b.tilt_paid), !money(b.tilt_paid).isZero()));
         break;
       case 'OUT_OF_POCKET':
-        out.push(fact(money(b.out_of_pocket), !money(b.out_of_pocket).isZero()));
+        out.push(fact(bears, !bears.isZero()));
         break;
       case 'PROTECTION_RATE': {
-        const covered = ['basic_paid', 'critical_paid', 'other_paid', 'assistance_paid', 'tilt_paid'] as const;
-        const numerator = covered.reduce((sum, key) => sum.plus(money(b[key])), ZERO);
+        const layers = ['basic_paid', 'critical_paid', 'other_paid', 'assistance_paid', 'tilt_paid'] as const;
+        const numerator = layers.reduce((sum, key) => sum.plus(money(b[key])), covered);
         out.push(fact(ZERO, !money(b.in_policy_cost).isZero(), numerator, money(b.in_policy_cost)));
         break;
       }
       case 'BURDEN_RATE':
-        out.push(fact(ZERO, !money(b.total_cost).isZero(), money(b.out_of_pocket), money(b.total_cost)));
+        out.push(fact(ZERO, !money(b.total_cost).isZero(), bears, money(b.total_cost)));
         break;
     }
   }
