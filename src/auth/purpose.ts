@@ -19,11 +19,20 @@ export function touchesPersonalData(operation: OperationDefinitionNode): boolean
  * `Mutation.settleClaim` or `Person.alerts`).
  */
 export function checkPurpose(principal: Principal, purpose: string | undefined, coordinates: readonly string[] = []): void {
-  if (!purpose)
-    throw withHttpStatus(new BadUserInputError('declare the purpose of this request in the X-Purpose header', 'X-Purpose'), 400);
   const allowed = AGENCY_PURPOSES[principal.agency] as readonly string[];
-  if (!allowed.includes(purpose) || !(principal.purposes as readonly string[]).includes(purpose)) {
-    throw withHttpStatus(new ForbiddenError(`purpose ${purpose} is not one of this client's purposes`), 403);
+  // What the client may declare: the token's purposes its agency has; named in both refusals so the client can correct itself.
+  const declarable: readonly string[] = principal.purposes.filter((p) => allowed.includes(p));
+  const listed = declarable.length > 0 ? declarable.join(', ') : 'none';
+  if (!purpose)
+    throw withHttpStatus(
+      new BadUserInputError(`declare the purpose of this request in the X-Purpose header (this client's purposes: ${listed})`, 'X-Purpose'),
+      400,
+    );
+  if (!declarable.includes(purpose)) {
+    throw withHttpStatus(
+      new ForbiddenError(`purpose ${purpose} is not one of this client's purposes (${listed})`, { purposes: declarable }),
+      403,
+    );
   }
   for (const coordinate of coordinates) {
     const accepted = FIELD_PURPOSES[coordinate];

@@ -90,9 +90,18 @@ describe('purposes of access-policy.md §3', () => {
     }
   });
 
-  it('refuses with FORBIDDEN a purpose of its agency that the client was not registered for, and allows the one it was', async () => {
+  it('names the purposes the client may declare when it declares none', async () => {
+    const answer = await read('MEDICAL_INSURANCE:SETTLEMENT', null);
+    expect(answer.errors![0]!.message).toBe(
+      "declare the purpose of this request in the X-Purpose header (this client's purposes: SETTLEMENT)",
+    );
+  });
+
+  it('refuses with FORBIDDEN a purpose of its agency that the client was not registered for, listing those it was, and allows the one it was', async () => {
     const refused = await read('MEDICAL_INSURANCE:SETTLEMENT', 'MONITORING_FOLLOW_UP');
     expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    expect(refused.errors![0]!.message).toBe("purpose MONITORING_FOLLOW_UP is not one of this client's purposes (SETTLEMENT)");
+    expect(refused.errors![0]!.extensions!.purposes).toEqual(['SETTLEMENT']);
     expect(refused.data ?? null).toBeNull();
     const allowed = await read('MEDICAL_INSURANCE:SETTLEMENT', 'SETTLEMENT');
     expect(allowed.errors).toBeUndefined();
