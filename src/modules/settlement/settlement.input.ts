@@ -27,7 +27,9 @@ export class VisitInput {
   @Field(() => ProviderFeeClass, { nullable: true, description: 'Needed where the rule set controls out-of-catalog cost by fee class.' })
   providerFeeClass?: ProviderFeeClass | null;
 
-  @Field(() => String, { description: 'ICD-10 code of the main diagnosis, e.g. "Q21.1".' })
+  @Field(() => String, {
+    description: 'ICD-10 code of the main diagnosis, e.g. "Q21.1" or, in the national edition, "I63.900x001"; other shapes are refused.',
+  })
   diagnosis!: string;
 
   @Field(() => DecimalScalar)

@@ -33,9 +33,20 @@ function requireClaimId(claimId: string, argument: string): void {
   if (!CLAIM_ID.test(claimId)) throw new BadUserInputError('claimId must be 1–64 of A–Z a–z 0–9 . _ : -', argument);
 }
 
-/** The lengths the database keeps: longer input is refused by name, not by a failed insert. */
+/**
+ * An ICD-10 code by its shape: a chapter letter, two characters of category
+ * (ICD-10-CM's C4A, say), then optionally a dot and up to four characters of
+ * subcategory, and the national clinical edition's extension (I63.900x001).
+ * U stays allowed: WHO gives it to provisional codes (U07.1, COVID-19).
+ * Whether the code exists is the provider's system's business; its shape is ours.
+ */
+const ICD10 = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4}(x[0-9]{3})?)?$/;
+
+/** The shapes and lengths the record keeps: other input is refused by name, not by a failed insert. */
 function checkVisit(input: VisitInput): void {
-  if (input.diagnosis.length > 16) throw new BadUserInputError('diagnosis is an ICD-10 code of at most 16 characters', 'input.diagnosis');
+  if (!ICD10.test(input.diagnosis)) {
+    throw new BadUserInputError('diagnosis must be an ICD-10 code such as Q21.1 or I63.900x001', 'input.diagnosis');
+  }
   if ((input.providerCode?.length ?? 0) > 32) throw new BadUserInputError('providerCode has at most 32 characters', 'input.providerCode');
 }
 

@@ -94,6 +94,21 @@ describe('settleClaim', () => {
     expect(total.toFixed(2)).toBe('10000.00');
   });
 
+  it('refuses a diagnosis that is not shaped as an ICD-10 code, naming it, and stores nothing', async () => {
+    const personId = await holder('620724');
+    for (const [i, diagnosis] of ['not-icd', 'i63.9', 'I6', 'I63.', 'I63.90000', '163.9', ''].entries()) {
+      const refused = await settle({ ...stay(personId, `C-ICD-${i}`), diagnosis });
+      expect(refused.errors?.[0]?.extensions, diagnosis).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.diagnosis' });
+      expect(refused.errors?.[0]?.message).toBe('diagnosis must be an ICD-10 code such as Q21.1 or I63.900x001');
+    }
+    expect(await hub.db.benefitRecord.count({ where: { personId } })).toBe(0);
+    // The shapes in use are accepted: WHO's, a category alone, a provisional U code, the national extension.
+    for (const [i, diagnosis] of ['Q21.1', 'I10', 'U07.1', 'I63.900x001'].entries()) {
+      const accepted = await settle({ ...stay(personId, `C-ICD-OK-${i}`), diagnosis });
+      expect(accepted.errors, diagnosis).toBeUndefined();
+    }
+  });
+
   it('names a diagnosis or provider code longer than the record keeps as BAD_USER_INPUT, and stores nothing', async () => {
     const personId = await holder('620724');
     const long = await settle({ ...stay(personId, 'C-LONG-1'), diagnosis: 'I63.9-and-more-text' });
