@@ -23,9 +23,16 @@ const COMPOUND_SURNAMES = [
   '端木',
 ];
 
-/** `620702********123X`: the region and the last four characters. */
+/**
+ * `620702***********X`: the region and the check character only. The birth
+ * date and the sequence stay hidden: the sequence's last digit carries the
+ * gender, and with the birth date visible elsewhere the old four-character tail
+ * rebuilt the number (domain.md §2). With region, check character and birth
+ * date known, the 3-digit sequence still leaves about 1 000 / 11 ≈ 91
+ * candidates, which the quota of lookup misses bounds.
+ */
 export function maskIdNumber(idNumber: string): string {
-  return `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}`;
+  return `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 7)}${idNumber.slice(-1)}`;
 }
 
 /** `张*`, `欧阳**`: the surname, one star per other character. */

@@ -119,7 +119,7 @@ function expected(agency: Agency, coordinate: string): Access {
 }
 
 // The masked forms of domain.md §2, computed here independently of src/auth/masking.ts.
-const maskIdNumber = (value: string) => `${value.slice(0, 6)}********${value.slice(-4)}`;
+const maskIdNumber = (value: string) => `${value.slice(0, 6)}***********${value.slice(-1)}`;
 const maskName = (value: string) => {
   const [surname, ...rest] = [...value];
   return surname + '*'.repeat(rest.length);
