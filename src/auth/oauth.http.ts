@@ -87,8 +87,10 @@ export async function handleTokenRequest(
     if (error.status !== 429) {
       await onFailure({ reason: `${error.code}: ${error.message}`, ...(claimedClientId && { clientId: claimedClientId }) });
     }
-    // A client that tried to authenticate is told how it may (RFC 6749 §5.2).
-    if (error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="medical-assistance-hub", charset="UTF-8"');
+    // A client that tried HTTP authentication is told how it may (RFC 6749 §5.2). Not one that sent its
+    // credentials in the body: a browser would answer the challenge with its own password dialog (the console).
+    if (error.status === 401 && req.headers.authorization !== undefined)
+      res.setHeader('WWW-Authenticate', 'Basic realm="medical-assistance-hub", charset="UTF-8"');
     if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
     sendJson(res, error.status, {
       error: error.code,

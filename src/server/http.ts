@@ -4,6 +4,8 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
+import { serveConsole, wantsConsole } from './console.js';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type pg from 'pg';
 import { handleJwks, handleTokenRequest } from '../auth/oauth.http.js';
@@ -82,7 +84,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [accessPlugin(guard), metricsPlugin],
+      // No landing page: Apollo's loads its Sandbox from a CDN; browsers get the hub's own console (console.ts).
+      plugins: [accessPlugin(guard), metricsPlugin, ApolloServerPluginLandingPageDisabled()],
       // Documents are the guard's to admit: no automatic persisted queries, which would run a hash the guard never measured.
       persistedQueries: false,
       // The process stops the servers itself, once, on SIGINT or SIGTERM.
@@ -162,6 +165,10 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     }
     if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
     if (url.pathname === '/metrics' && req.method === 'GET') return sendMetrics(req, res, deps.metricsToken);
+    // The console (a page and its assets, no data) is served to anyone: signing in happens in the page.
+    if ((url.pathname === '/graphql' && wantsConsole(req, url)) || url.pathname.startsWith('/console/')) {
+      if (req.method === 'GET' && serveConsole(res, url.pathname)) return;
+    }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
     // The access guard, step by step (access-guard.ts).
@@ -232,7 +239,16 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
   };
 }
 
-const ROUTES = new Set(['/graphql', '/oauth/token', '/.well-known/jwks.json', '/healthz', '/readyz', '/metrics']);
+const ROUTES = new Set([
+  '/graphql',
+  '/console/console.js',
+  '/console/console.css',
+  '/oauth/token',
+  '/.well-known/jwks.json',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+]);
 
 /** The route label of a request: one of the hub's paths, or `other` (paths are client-chosen, labels must stay few). */
 function routeOf(url: string | undefined): string {

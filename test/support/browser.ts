@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -23,11 +22,10 @@ export const SCREENSHOT_DIR = path.resolve('test-output', 'screenshots');
 /**
  * Starts headless Chromium as this machine allows it: as root without the
  * sandbox, and without the background networking that a closed network
- * refuses (updates, sync, QUIC probes). Each browser gets an empty profile,
- * removed on close.
+ * refuses (updates, sync, QUIC probes). Playwright gives each browser an
+ * empty temporary profile of its own (it refuses `--user-data-dir` here).
  */
 export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'hub-chromium-'));
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -40,14 +38,12 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
   return {
     browser,
     async close() {
       await browser.close();
-      await rm(profile, { recursive: true, force: true });
     },
   };
 }
