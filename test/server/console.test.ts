@@ -67,7 +67,7 @@ describe.runIf(browserTestsRun)('the console in a browser', () => {
       await page.click('button[type=submit]');
       await page.waitForSelector('#workspace:not([hidden])');
       expect(await page.textContent('#who')).toContain('CIVIL_AFFAIRS');
-      const purposes = await page.$$eval('#purpose option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+      const purposes = await page.locator('#purpose option').allTextContents();
       expect(purposes).toContain('ASSISTANCE_ELIGIBILITY');
       // The agency's view: civil affairs has the alerts but not the settlement mutation.
       await page.waitForSelector('#schema summary');
@@ -77,7 +77,7 @@ describe.runIf(browserTestsRun)('the console in a browser', () => {
       await page.selectOption('#purpose', 'ASSISTANCE_ELIGIBILITY');
       await page.fill('#query', TOUR_QUERY);
       await page.click('#run');
-      await page.waitForFunction(() => document.getElementById('result')?.textContent?.includes('"data"'));
+      await expect.poll(() => page.textContent('#result'), { timeout: 20_000 }).toContain('"data"');
       const answer = JSON.parse((await page.textContent('#result')) ?? '') as {
         data?: { persons: { totalCount: number } };
         errors?: unknown;
@@ -100,7 +100,7 @@ describe.runIf(browserTestsRun)('the console in a browser', () => {
       await page.fill('#client-id', credentials.clientId);
       await page.fill('#client-secret', 'not-the-secret');
       await page.click('button[type=submit]');
-      await page.waitForFunction(() => (document.getElementById('sign-in-error')?.textContent ?? '') !== '');
+      await expect.poll(() => page.textContent('#sign-in-error'), { timeout: 20_000 }).not.toBe('');
       expect(await page.isHidden('#workspace')).toBe(true);
     } finally {
       await close();
