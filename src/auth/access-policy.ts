@@ -103,7 +103,9 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Person.phone': grant(CASEWORK),
   ...fields('Person', ['gender', 'birthDate'], grant([...CASEWORK, 'HEALTH', 'INSURER'])),
   'Person.household': grant(CASEWORK),
-  ...fields('Household', ['id', 'regionCode', 'members'], grant(CASEWORK)),
+  // 动态清零 (jiaxing-2023 二(二)12) is casework: who covers what remains to a household.
+  'Person.residual': grant(CASEWORK),
+  ...fields('Household', ['id', 'regionCode', 'members', 'residual'], grant(CASEWORK)),
   'Person.statuses': STATUS_READERS,
   ...fields('HouseholdStatus', ['category', 'validFrom', 'validTo'], STATUS_READERS),
   ...fields(
@@ -189,6 +191,7 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
     ['Alert', 'AlertDelivery', 'AlertConnection', 'AlertEdge', 'AlertStatusCount', 'AlertFilter'].map((type) => [type, ALERT_READERS]),
   ),
   MonitoringRun: grant(['MEDICAL_INSURANCE']),
+  ...Object.fromEntries(['PersonResidual', 'HouseholdResidual', 'ResidualStep'].map((type) => [type, grant(CASEWORK)])),
   PersonChange: grant(CASEWORK),
   ...Object.fromEntries(['PersonInput', 'PersonUpdateInput'].map((type) => [type, grant(['MEDICAL_INSURANCE'])])),
   CertificationInput: grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),

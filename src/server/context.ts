@@ -59,6 +59,8 @@ import { FundInflowRepository } from '../modules/finance/fund-inflow.repository.
 import { FundInflowService } from '../modules/finance/fund-inflow.service.js';
 import { StatisticsRepository } from '../modules/statistics/statistics.repository.js';
 import { StatisticsService } from '../modules/statistics/statistics.service.js';
+import { ResidualRepository } from '../modules/residual/residual.repository.js';
+import { ResidualService } from '../modules/residual/residual.service.js';
 import type { Db } from './prisma.js';
 
 /**
@@ -90,6 +92,7 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     /** The exchange's writes record their events here: row, outbox job and NOTIFY in the write's transaction. */
     exchangeEvents: new EventStore(queue).exchangeEvents(),
     statistics: new StatisticsRepository(db),
+    residuals: new ResidualRepository(db),
     webhookTargets,
     fundInflows: new FundInflowRepository(db),
     documents: new TrustedDocumentRepository(db),
@@ -154,6 +157,8 @@ export interface HubContext {
   statistics: StatisticsService;
   /** The fund's inflows, recorded by FINANCE. */
   fundInflows: FundInflowService;
+  /** Jiaxing's 动态清零 computed from stored rows (casework). */
+  residuals: ResidualService;
   /** The monthly monitoring run over the client's jurisdiction (medical insurance only). */
   monitoring(month: string): Promise<MonitoringRun>;
   /** The client's limits, when the access guard admitted the operation (the answer's size is bounded by them). */
@@ -212,6 +217,7 @@ export function createContext(
     statistics: new StatisticsService(repositories.statistics, principal, auditWriter),
     webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter, repositories.webhookTargets),
     fundInflows: new FundInflowService(repositories.fundInflows, principal, auditWriter),
+    residuals: new ResidualService(repositories.residuals),
     async monitoring(month) {
       const run = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(
         requireMonth(month, 'month'),

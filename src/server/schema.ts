@@ -11,6 +11,7 @@ import { AlertSubscriptionResolver } from '../modules/alert/alert.subscription.j
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
+import { HouseholdResidualResolver, PersonResidualResolver } from '../modules/residual/residual.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
 import { PersonRegistrationResolver } from '../modules/person/person-registration.resolver.js';
 import { CertificationResolver } from '../modules/status/certification.resolver.js';
@@ -60,6 +61,8 @@ export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSc
       PartnerPaymentResolver,
       ApplicationResolver,
       HouseholdResolver,
+      PersonResidualResolver,
+      HouseholdResidualResolver,
       ViewerResolver,
       AuditResolver,
       SharingResolver,

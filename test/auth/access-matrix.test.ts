@@ -39,10 +39,12 @@ const EXPECTED: Readonly<Record<string, string>> = {
   // A partner sees its own payments only; the matrix's partners paid all there is, so own = all here.
   'Person.charityAid': /*                    */ 'F F F - F - - - - -',
   'Person.commercialClaims': /*              */ 'F F F - - F - - - -',
+  'Person.residual': /*                      */ 'F F F - - - - - - -',
 
   'Household.id': /*                         */ 'F F F - - - - - - -',
   'Household.regionCode': /*                 */ 'F F F - - - - - - -',
   'Household.members': /*                    */ 'F F F - - - - - - -',
+  'Household.residual': /*                   */ 'F F F - - - - - - -',
 
   // `cat`: CHARITY and INSURER see only category, validFrom and validTo.
   'HouseholdStatus.category': /*             */ 'F F F F F F - - - -',
@@ -154,6 +156,8 @@ const BODIES: Readonly<Record<string, string>> = {
   'Person.commercialClaims': 'person(id: $id) { commercialClaims { claimReference } }',
   'BenefitRecord.explanation': 'person(id: $id) { benefits(year: 2024) { edges { node { explanation { step } } } } }',
   'Household.members': 'person(id: $id) { household { members { id } } }',
+  'Person.residual': 'person(id: $id) { residual(year: 2024) { __typename } }',
+  'Household.residual': 'person(id: $id) { household { residual(year: 2024) { __typename } } }',
   'PersonFilter.regionPrefix': 'persons(filter: { regionPrefix: "620702" }) { totalCount }',
   'PersonFilter.category': 'persons(filter: { category: MINIMUM_LIVING }) { totalCount }',
   'PersonFilter.activeOn': 'persons(filter: { activeOn: "2024-06-01" }) { totalCount }',

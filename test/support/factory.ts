@@ -83,7 +83,7 @@ export function recordBenefit(
   personId: string,
   claimId: string,
   serviceDate: string,
-  amounts: { total: string; oop: string },
+  amounts: { total: string; oop: string; ruleSet?: string; referral?: 'LOCAL' | 'UNREFERRED' },
   reversal?: { reverses: string; reason: string },
 ) {
   const sign = reversal ? '-' : '';
@@ -95,7 +95,7 @@ export function recordBenefit(
       serviceDate: day(serviceDate),
       year: Number(serviceDate.slice(0, 4)),
       visitType: 'INPATIENT',
-      referral: 'LOCAL',
+      referral: amounts.referral ?? 'LOCAL',
       inProvince: true,
       diagnosis: 'I63.9',
       totalCost: amounts.total,
@@ -106,7 +106,7 @@ export function recordBenefit(
       assistancePaid: `${sign}0.30`,
       tiltPaid: '0.00',
       outOfPocket: amounts.oop,
-      ruleSet: 'gansu-2023',
+      ruleSet: amounts.ruleSet ?? 'gansu-2023',
       category: 'MINIMUM_LIVING',
       explanation: [{ step: 'base', amount: `${sign}0.30`, detail: 'test record', citation: 'test' }],
       reversesId: reversal?.reverses ?? null,

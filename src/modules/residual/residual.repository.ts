@@ -1,0 +1,75 @@
+import type { Decimal } from 'decimal.js';
+import type { Db } from '../../server/prisma.js';
+import type { Referral } from '../../shared/enums.js';
+import { Money } from '../../shared/money.js';
+import type { PartnerPayment, ResidualMember, ResidualVisit } from '../policy/residual.engine.js';
+import type { StatusRecord } from '../policy/settlement.engine.js';
+
+interface VisitRow {
+  personId: string;
+  claimId: string;
+  serviceDate: string;
+  referral: Referral;
+  ruleSet: string | null;
+  outOfPocket: Decimal;
+}
+
+interface PaymentRow {
+  personId: string;
+  kind: 'COMMERCIAL' | 'CHARITY';
+  amount: Decimal;
+  paidOn: string;
+  claimId: string | null;
+}
+
+/** Gathers what the 动态清零 engine needs from stored rows: three statements whatever the number of persons. */
+export class ResidualRepository {
+  constructor(private readonly db: Db) {}
+
+  /** The year's records of each person (current status versions, settled claims net of reversals, partner payments). */
+  async membersOf(personIds: readonly string[], year: number): Promise<ResidualMember[]> {
+    const ids = [...personIds];
+    if (ids.length === 0) return [];
+    const from = new Date(Date.UTC(year, 0, 1));
+    const to = new Date(Date.UTC(year + 1, 0, 1));
+    const statuses = await this.db.householdStatus.findMany({
+      where: { personId: { in: ids }, supersededBy: { is: null } },
+      select: {
+        personId: true,
+        category: true,
+        class: true,
+        validFrom: true,
+        validTo: true,
+        transitionUntil: true,
+        revokedAt: true,
+        retroactive: true,
+      },
+      orderBy: [{ validFrom: 'asc' }, { id: 'asc' }],
+    });
+    // A reversal carries the claim's negated amounts: a claim counts with what is left of it, if anything.
+    const visits = await this.db.$queryRaw<VisitRow[]>`
+      SELECT person_id AS "personId", claim_id AS "claimId", to_char(service_date, 'YYYY-MM-DD') AS "serviceDate",
+        referral::text AS referral, rule_set AS "ruleSet", sum(out_of_pocket) AS "outOfPocket"
+      FROM benefit_record WHERE person_id = ANY(${ids}::uuid[]) AND year = ${year}
+      GROUP BY person_id, claim_id, service_date, referral, rule_set
+      HAVING sum(out_of_pocket) > 0
+      ORDER BY service_date, claim_id`;
+    const payments = await this.db.$queryRaw<PaymentRow[]>`
+      SELECT person_id AS "personId", 'CHARITY' AS kind, amount, to_char(paid_on, 'YYYY-MM-DD') AS "paidOn", claim_id AS "claimId"
+      FROM charity_aid WHERE person_id = ANY(${ids}::uuid[]) AND paid_on >= ${from}::date AND paid_on < ${to}::date
+      UNION ALL
+      SELECT person_id, 'COMMERCIAL', amount, to_char(paid_on, 'YYYY-MM-DD'), related_claim_id
+      FROM commercial_claim WHERE person_id = ANY(${ids}::uuid[]) AND paid_on >= ${from}::date AND paid_on < ${to}::date
+      ORDER BY "paidOn"`;
+    return ids.map((personId) => ({
+      personId,
+      statuses: statuses.filter((s) => s.personId === personId) as StatusRecord[],
+      visits: visits
+        .filter((v) => v.personId === personId)
+        .map((v): ResidualVisit => ({ ...v, outOfPocket: new Money(String(v.outOfPocket)) })),
+      payments: payments
+        .filter((p) => p.personId === personId)
+        .map((p): PartnerPayment => ({ kind: p.kind, amount: new Money(String(p.amount)), paidOn: p.paidOn, claimId: p.claimId })),
+    }));
+  }
+}
