@@ -369,7 +369,9 @@ export class AccessGuard {
     const { counters, repositories } = this.deps;
     const missedLookups =
       counters &&
-      new MissedLookupQuota(counters, principal.clientId, limits.missedIdLookups, (event) => this.quotaEvent(admission, event.message));
+      new MissedLookupQuota(counters, principal.clientId, limits.missedIdLookups, (event) =>
+        this.quotaEvent(admission, event.message, event.field),
+      );
     const context: HubContext = { ...createContext(principal, admission.purpose, repositories, { missedLookups }), limits };
     context.auditWriter.identify(admission.operationName, admission.documentHash);
     context.auditWriter.from(admission.address);
@@ -381,7 +383,7 @@ export class AccessGuard {
    * A client used up a quota: a security event in the audit log, which the
    * auditors read (a DENIED entry of the client, naming the quota).
    */
-  private async quotaEvent(admission: Pick<Admission, 'principal' | 'purpose' | 'address'>, message: string): Promise<void> {
+  private async quotaEvent(admission: Pick<Admission, 'principal' | 'purpose' | 'address'>, message: string, field: string): Promise<void> {
     const { principal, purpose } = admission;
     await this.deps.repositories.audit.append({
       clientId: principal.clientId,
@@ -392,7 +394,7 @@ export class AccessGuard {
       jti: principal.jti,
       purpose: (principal.purposes as string[]).includes(purpose ?? '') ? (purpose as Purpose) : null,
       operationName: 'security: quota missedIdLookups used up',
-      fields: ['Query.person'],
+      fields: [field],
       outcome: 'DENIED',
       error: message,
     });

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { manyByKey } from '../shared/loader.js';
 import { AGENCY_PURPOSES } from '../auth/access-policy.js';
 import type { ClientLimits } from '../auth/limits-policy.js';
-import type { MissedLookupQuota } from '../auth/lookup-quota.js';
+import type { IdLookupQuota } from '../auth/lookup-quota.js';
 import { TrustedDocumentRepository } from '../auth/trusted-document.repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { Purpose } from '../generated/prisma/enums.js';
@@ -165,12 +165,16 @@ export interface HubContext {
   limits?: ClientLimits;
 }
 
-/** Builds the context of one authenticated request; its row scope is fixed for the request. `missedLookups` counts lookups by ID number that find nothing. */
+/**
+ * Builds the context of one authenticated request; its row scope is fixed for
+ * the request. `missedLookups` counts lookups by ID number that find nothing,
+ * through every service that finds a person by ID number.
+ */
 export function createContext(
   principal: Principal,
   purpose: string | undefined,
   repositories: Repositories,
-  options: { missedLookups?: MissedLookupQuota } = {},
+  options: { missedLookups?: IdLookupQuota } = {},
 ): HubContext {
   const scope = personScope(principal, today());
   const alerts = alertScope(principal, scope);
@@ -187,16 +191,17 @@ export function createContext(
   });
   const regionConfigs = new RegionConfigService(repositories.regionConfigs, principal, auditWriter);
   const { persons, statuses } = repositories;
+  const missedLookups = options.missedLookups ?? null;
   return {
     principal,
     purpose,
     loaders,
-    persons: new PersonService(persons, loaders, scope, options.missedLookups ?? null),
+    persons: new PersonService(persons, loaders, scope, missedLookups),
     registration: new PersonRegistrationService(persons, scope, auditWriter, principal),
-    certificationChecks: new CertificationCheckService(statuses, auditWriter),
+    certificationChecks: new CertificationCheckService(statuses, auditWriter, missedLookups),
     applications: new ApplicationService(repositories.applications, persons, scope, auditWriter, principal, repositories.exchangeEvents),
-    partnerPayments: new PartnerPaymentService(repositories.partnerPayments, persons, scope, auditWriter, principal),
-    certifications: new CertificationService(statuses, persons, scope, auditWriter, principal, repositories.exchangeEvents),
+    partnerPayments: new PartnerPaymentService(repositories.partnerPayments, persons, scope, auditWriter, principal, missedLookups),
+    certifications: new CertificationService(statuses, persons, scope, auditWriter, principal, repositories.exchangeEvents, missedLookups),
     auditWriter,
     audit: new AuditQueryService(repositories.audit, principal.jurisdiction),
     sharing: new SharingService(repositories.sharing, scope, auditWriter, principal.clientId),

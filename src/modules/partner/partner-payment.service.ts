@@ -3,6 +3,7 @@ import type { Principal } from '../../auth/principal.js';
 import { isUniqueViolation } from '../../server/prisma.js';
 import { formatDate, today } from '../../shared/dates.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors.js';
+import type { IdLookupQuota } from '../../auth/lookup-quota.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import type { PartnerPaymentRepository, StoredPayment } from './partner-payment.repository.js';
@@ -12,7 +13,8 @@ import { checkPayment, PAYMENT_FIELD_NAMES, type CheckedPayment, type PaymentFie
  * Payments of the partners after the three layers: a charity's aid to the
  * persons referred to it, an insurer's claims for the persons who consented
  * (access-policy.md §4). A person outside the partner's referrals or consents
- * is NOT_FOUND, as an unknown one. Idempotent by the partner's reference: the
+ * is NOT_FOUND, as an unknown one; named by an ID number, that counts against
+ * the client's quota of lookups that find nothing. Idempotent by the partner's reference: the
  * same payment again returns the stored one, other content under the same
  * reference is a CONFLICT. Audited in the write's transaction.
  */
@@ -23,17 +25,24 @@ export class PartnerPaymentService {
     private readonly scope: Prisma.PersonWhereInput,
     private readonly audit: AuditWriter,
     private readonly principal: Principal,
+    /** Writes naming by `idNumber` a person not found, counted against the client's daily quota; none: not counted. */
+    private readonly missedLookups: IdLookupQuota | null = null,
   ) {}
 
   async record(kind: PaymentKind, input: PaymentFields): Promise<StoredPayment> {
     const checked = checkPayment(kind, input, today());
     if ('reason' in checked) throw new BadUserInputError(`input.${checked.field} ${checked.reason}`, `input.${checked.field}`);
+    const byNumber = !('personId' in checked.person);
+    // A write by idNumber answers NOT_FOUND or not for a guessed number: a lookup as person(idNumber:) is, on the same quota.
+    if (byNumber) await this.missedLookups?.check();
     const person =
       'personId' in checked.person
         ? (await this.persons.findByIds([checked.person.personId], this.scope))[0]
         : await this.persons.findByIdNumber(checked.person.idNumber, this.scope);
     if (!person) {
-      const field = 'personId' in checked.person ? 'personId' : 'idNumber';
+      if (byNumber)
+        await this.missedLookups?.missed(kind === 'CHARITY_AID' ? 'Mutation.recordCharityAid' : 'Mutation.recordCommercialClaim');
+      const field = byNumber ? 'idNumber' : 'personId';
       throw new NotFoundError(`no person with this ${field === 'personId' ? 'id' : 'ID number'}`, `input.${field}`);
     }
     this.audit.record({ personIds: [person.id] });

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { today } from '../../shared/dates.js';
 import { requireIdNumber, requireRegionPrefix, requireUuid } from '../../shared/validate.js';
-import type { MissedLookupQuota } from '../../auth/lookup-quota.js';
+import type { IdLookupQuota } from '../../auth/lookup-quota.js';
 import type { Loaders } from '../../server/context.js';
 import type { PersonConnection } from './person.connection.js';
 import type { PersonFilter } from './person.input.js';
@@ -20,7 +20,7 @@ export class PersonService {
     private readonly loaders: Loaders,
     private readonly scope: Prisma.PersonWhereInput,
     /** Lookups by ID number that find nothing, counted against the client's daily quota; none: not counted. */
-    private readonly missedLookups: Pick<MissedLookupQuota, 'check' | 'missed'> | null = null,
+    private readonly missedLookups: IdLookupQuota | null = null,
   ) {}
 
   /** One person by id or by ID number (exactly one of them); null when unknown. */
@@ -33,7 +33,7 @@ export class PersonService {
     await this.missedLookups?.check();
     const person = await this.repository.findByIdNumber(number, this.scope);
     if (person) this.loaders.personById.prime(person.id, person);
-    else await this.missedLookups?.missed();
+    else await this.missedLookups?.missed('Query.person');
     return person;
   }
 

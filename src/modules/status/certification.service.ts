@@ -4,6 +4,7 @@ import { CERTIFYING_AGENCY } from '../../auth/access-policy.js';
 import { formatDate } from '../../shared/dates.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { requireUuid } from '../../shared/validate.js';
+import type { IdLookupQuota } from '../../auth/lookup-quota.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import type { CertificationInput } from './certification.input.js';
@@ -29,6 +30,8 @@ export class CertificationService {
     private readonly audit: AuditWriter,
     private readonly principal: Principal,
     private readonly events: ExchangeEvents,
+    /** Certifications naming by `idNumber` a person not found, counted against the client's daily quota; none: not counted. */
+    private readonly missedLookups: IdLookupQuota | null = null,
   ) {}
 
   /** Certifies; the same (agency, documentNo) with the same content returns the stored version unchanged. */
@@ -40,12 +43,16 @@ export class CertificationService {
         ? new ForbiddenError(checked.reason, { argument })
         : new BadUserInputError(`${argument} ${checked.reason}`, argument);
     }
+    const byNumber = !('personId' in checked.person);
+    // A write by idNumber answers NOT_FOUND or not for a guessed number: a lookup as person(idNumber:) is, on the same quota.
+    if (byNumber) await this.missedLookups?.check();
     const person =
       'personId' in checked.person
         ? (await this.persons.findByIds([checked.person.personId], this.scope))[0]
         : await this.persons.findByIdNumber(checked.person.idNumber, this.scope);
     if (!person) {
-      const field = 'personId' in checked.person ? 'personId' : 'idNumber';
+      if (byNumber) await this.missedLookups?.missed('Mutation.certifyStatus');
+      const field = byNumber ? 'idNumber' : 'personId';
       throw new NotFoundError(`no person with this ${field === 'personId' ? 'id' : 'ID number'}`, `input.${field}`);
     }
     this.audit.record({ personIds: [person.id] });
