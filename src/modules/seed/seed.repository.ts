@@ -185,11 +185,11 @@ export class SeedRepository {
       inserted.benefits = await insert(
         `INSERT INTO benefit_record (id, claim_id, person_id, service_date, year, visit_type, referral, in_province, provider_code, diagnosis,
            total_cost, in_policy_cost, basic_paid, critical_paid, other_paid, assistance_paid, tilt_paid, out_of_pocket, threshold_applied,
-           tilt_base, provider_borne, rule_set, rule_set_version, category, class, region_config_id, explanation)
+           tilt_base, provider_borne, rule_set, rule_set_version, category, class, region_config_id, explanation, claim_jurisdiction)
          SELECT u.id, u.claim_id, u.person_id, u.service_date, extract(year FROM u.service_date)::smallint, u.visit_type, u.referral, u.in_province,
            u.provider_code, u.diagnosis, u.total_cost, u.in_policy_cost, u.basic_paid, u.critical_paid, u.other_paid, u.assistance_paid,
            u.tilt_paid, u.out_of_pocket, u.threshold_applied, u.tilt_base, u.provider_borne, u.rule_set, u.rule_set_version, u.category,
-           u.class, u.region_config_id, u.explanation
+           u.class, u.region_config_id, u.explanation, left(person.region_code, 4)
          FROM unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::date[], $5::"VisitType"[], $6::"Referral"[], $7::boolean[], $8::varchar[], $9::varchar[],
            $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::numeric[],
            $18::numeric[], $19::numeric[], $20::numeric[], $21::varchar[], $22::smallint[], $23::"AssistanceCategory"[], $24::smallint[],

@@ -52,7 +52,8 @@ export class VisitInput {
 @InputType({ description: 'A claim to settle: a visit and the claim id that makes settling it exactly-once.' })
 export class ClaimInput extends VisitInput {
   @Field(() => String, {
-    description: 'The claim’s id in the settlement system (1–64 of A–Z a–z 0–9 . _ : -); a retry with the same id pays nothing twice.',
+    description:
+      'The claim’s id in the settlement system (1–64 of A–Z a–z 0–9 . _ : -), unique within the client’s jurisdiction; a retry with the same id pays nothing twice.',
   })
   claimId!: string;
 }

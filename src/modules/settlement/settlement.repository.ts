@@ -24,6 +24,8 @@ export interface NewBenefit extends Omit<StoredClaim, 'id' | 'explanation'> {
   explanation: readonly ExplanationStep[];
   reversesId: string | null;
   settledByClientId: string;
+  /** The settling client's jurisdiction: the namespace of the claim id. */
+  claimJurisdiction: string;
 }
 
 // Settlement locks live in their own key space (the audit log has another), one key per person and year.
@@ -42,11 +44,16 @@ export class SettlementRepository {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${LOCK_NAMESPACE}:${personId}:${year}`}, 0))`;
   }
 
-  /** The record of a claim of the given kind, whatever its person. */
-  async findClaim(claimId: string, kind: BenefitKind, client: Client = this.db): Promise<StoredClaim | null> {
+  /**
+   * The record of a claim of the given kind settled within `jurisdiction`,
+   * whatever its person. Claim ids are each settlement system's own: the same
+   * id settled in another jurisdiction is another claim, and never read here.
+   */
+  async findClaim(jurisdiction: string, claimId: string, kind: BenefitKind, client: Client = this.db): Promise<StoredClaim | null> {
     const rows = await client.$queryRaw<StoredClaim[]>`
       SELECT ${BENEFIT_COLUMNS}, input_hash AS "inputHash", year, threshold_applied AS "thresholdApplied", tilt_base AS "tiltBase"
-      FROM benefit_record WHERE claim_id = ${claimId} AND kind = ${kind}::"BenefitKind"`;
+      FROM benefit_record
+      WHERE claim_jurisdiction = ${jurisdiction} AND claim_id = ${claimId} AND kind = ${kind}::"BenefitKind"`;
     return rows[0] ?? null;
   }
 

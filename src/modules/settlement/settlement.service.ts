@@ -127,7 +127,9 @@ export class SettlementService {
   /**
    * Settles a claim exactly once: the record, its alerts and the audit entry
    * commit together; a retry of the same claim returns the stored record, a
-   * reused claim id with other content is a CONFLICT.
+   * reused claim id with other content is a CONFLICT. Claim ids are unique
+   * within the settling client's jurisdiction only: the same id settled in
+   * another jurisdiction neither conflicts nor shows.
    */
   async settle(input: ClaimInput): Promise<BenefitRow> {
     requireClaimId(input.claimId, 'input.claimId');
@@ -135,7 +137,7 @@ export class SettlementService {
     const person = await this.person(input.personId);
     this.audit.record({ personIds: [person.id] });
     const hash = claimHash(input, person.id);
-    const stored = await this.repository.findClaim(input.claimId, 'SETTLEMENT');
+    const stored = await this.repository.findClaim(this.principal.jurisdiction, input.claimId, 'SETTLEMENT');
     if (stored) return this.replay(stored, hash);
     const year = input.serviceDate.getUTCFullYear();
     // Read before the transaction: inside it, a second connection could wait on a pool held by claims queued on the lock.
@@ -144,7 +146,7 @@ export class SettlementService {
     try {
       return await this.audit.transaction(async (tx) => {
         await this.repository.lockPersonYear(tx, person.id, year);
-        const raced = await this.repository.findClaim(input.claimId, 'SETTLEMENT', tx);
+        const raced = await this.repository.findClaim(this.principal.jurisdiction, input.claimId, 'SETTLEMENT', tx);
         if (raced) return this.replay(raced, hash);
         const ytd = await this.repository.yearToDate(person.id, year, tx);
         const priced = this.price(person, version, applications, input, ytd, null);
@@ -171,9 +173,9 @@ export class SettlementService {
         return record;
       }, TRANSACTION_OPTIONS);
     } catch (error) {
-      // The same claim id committed by another person's transaction between our check and our insert.
+      // The same claim id committed in this jurisdiction by another person's transaction between our check and our insert.
       if (!isUniqueViolation(error)) throw error;
-      const winner = await this.repository.findClaim(input.claimId, 'SETTLEMENT');
+      const winner = await this.repository.findClaim(this.principal.jurisdiction, input.claimId, 'SETTLEMENT');
       if (!winner) throw error;
       return this.replay(winner, hash);
     }
@@ -188,7 +190,7 @@ export class SettlementService {
     requireClaimId(claimId, 'claimId');
     const trimmed = reason.trim();
     if (trimmed.length === 0 || trimmed.length > 200) throw new BadUserInputError('reason must be 1 to 200 characters', 'reason');
-    const original = await this.repository.findClaim(claimId, 'SETTLEMENT');
+    const original = await this.repository.findClaim(this.principal.jurisdiction, claimId, 'SETTLEMENT');
     // A claim of a person outside the client's rows is as unknown as a claim never settled.
     if (!original || !(await this.persons.findByIds([original.personId], this.scope)).length) {
       throw new NotFoundError('no settled claim with this id', 'claimId');
@@ -196,7 +198,7 @@ export class SettlementService {
     this.audit.record({ personIds: [original.personId] });
     return this.audit.transaction(async (tx) => {
       await this.repository.lockPersonYear(tx, original.personId, original.year);
-      const existing = await this.repository.findClaim(claimId, 'REVERSAL', tx);
+      const existing = await this.repository.findClaim(this.principal.jurisdiction, claimId, 'REVERSAL', tx);
       if (existing) return existing;
       return this.repository.insert(tx, {
         claimId,
@@ -237,6 +239,7 @@ export class SettlementService {
         reversesId: original.id,
         reason: trimmed,
         settledByClientId: this.principal.clientId,
+        claimJurisdiction: this.principal.jurisdiction,
       });
     }, TRANSACTION_OPTIONS);
   }
@@ -301,6 +304,7 @@ export class SettlementService {
       class: priced.result.class,
       regionConfigId: priced.regionConfigId,
       settledByClientId: this.principal.clientId,
+      claimJurisdiction: this.principal.jurisdiction,
     };
   }
 

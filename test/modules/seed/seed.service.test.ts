@@ -58,6 +58,11 @@ describe('seeding', () => {
     expect(rows[0].bad).toBe(0);
   });
 
+  it("stores loaded claims in their city's claim-id namespace, the settlement system that numbered them", async () => {
+    const { rows: namespaces } = await pool.query(`SELECT DISTINCT claim_jurisdiction AS namespace FROM benefit_record`);
+    expect(namespaces).toEqual([{ namespace: '3304' }]);
+  });
+
   it('settles under jiaxing-2023: assistance for category holders, yearly out-of-pocket alerts once per person', async () => {
     const { rows } = await pool.query(`SELECT
       (SELECT count(*) FROM benefit_record WHERE assistance_paid > 0)::int AS assisted,

@@ -176,6 +176,51 @@ describe('settleClaim', () => {
     expect(await paid(plain.id)).toMatchObject({ category: null, assistancePaid: '0.00' });
   });
 
+  it('settles the same claim id in two jurisdictions as two claims, and a reuse within one never shows the other', async () => {
+    const [zhangyePerson, jiaxingPerson] = [await holder('620702'), await holder('330402')];
+    const jiaxingRecord = (await settle(stay(jiaxingPerson, 'C-SHARED-1', '2024-03-01'), 'SETTLEMENT', jiaxing.token)).data!
+      .settleClaim as Record;
+    // Other content under the same id, in Zhangye's own namespace: a claim of its own, no CONFLICT.
+    const zhangyeFirst = await settle(stay(zhangyePerson, 'C-SHARED-1'));
+    expect(zhangyeFirst.errors).toBeUndefined();
+    const zhangyeRecord = zhangyeFirst.data!.settleClaim as Record;
+    expect(zhangyeRecord).toMatchObject({ claimId: 'C-SHARED-1', kind: 'SETTLEMENT', assistancePaid: '2700.00' });
+    expect(zhangyeRecord.id).not.toBe(jiaxingRecord.id);
+    const stored = await hub.db.benefitRecord.findMany({ where: { claimId: 'C-SHARED-1' }, orderBy: { claimJurisdiction: 'asc' } });
+    expect(stored.map((r) => [r.claimJurisdiction, r.personId])).toEqual([
+      ['3304', jiaxingPerson],
+      ['6207', zhangyePerson],
+    ]);
+
+    // Within Zhangye the id is taken as before: a retry (by another Zhangye client too) returns the stored record ...
+    const otherZhangyeClient = await hub.client('MEDICAL_INSURANCE', '6207');
+    const retried = await settle(stay(zhangyePerson, 'C-SHARED-1'), 'SETTLEMENT', otherZhangyeClient.token);
+    expect((retried.data!.settleClaim as Record).id).toBe(zhangyeRecord.id);
+    // ... and other content is a CONFLICT that names Zhangye's claim only.
+    const reused = await settle({ ...stay(zhangyePerson, 'C-SHARED-1'), totalCost: '5100.00' });
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', argument: 'input.claimId' });
+    const told = JSON.stringify(reused);
+    for (const secret of [jiaxingRecord.id, jiaxingPerson, '3304', '330402', '2024-03-01']) expect(told).not.toContain(secret);
+    expect(await hub.db.benefitRecord.count({ where: { claimId: 'C-SHARED-1' } })).toBe(2);
+
+    // A reversal in Zhangye cancels Zhangye's claim; Jiaxing's stands, and only Jiaxing reverses it.
+    const reversed = await hub.requestText(
+      REVERSE,
+      { claimId: 'C-SHARED-1', reason: '重复结算' },
+      { token: zhangye.token, purpose: 'SETTLEMENT' },
+    );
+    expect(reversed.data!.reverseClaim).toMatchObject({ kind: 'REVERSAL', assistancePaid: '-2700.00' });
+    const reversal = await hub.db.benefitRecord.findFirstOrThrow({ where: { claimId: 'C-SHARED-1', kind: 'REVERSAL' } });
+    expect([reversal.personId, reversal.reversesId, reversal.claimJurisdiction]).toEqual([zhangyePerson, zhangyeRecord.id, '6207']);
+    const jiaxingReversed = await hub.requestText(
+      REVERSE,
+      { claimId: 'C-SHARED-1', reason: '重复结算' },
+      { token: jiaxing.token, purpose: 'SETTLEMENT' },
+    );
+    expect(jiaxingReversed.data!.reverseClaim).toMatchObject({ kind: 'REVERSAL', assistancePaid: '-2700.00' });
+    expect(await hub.db.benefitRecord.count({ where: { claimId: 'C-SHARED-1', kind: 'REVERSAL' } })).toBe(2);
+  });
+
   it('is append-only in the database: a settled record cannot be edited', async () => {
     await expect(hub.db.$executeRaw`UPDATE benefit_record SET assistance_paid = 0`).rejects.toThrow(/append-only/);
   });
