@@ -64,6 +64,11 @@ export const COMMAND_USAGE: Record<string, string> = {
   fund: `hub fund import FILE --client ID
   record allocations to the assistance fund (NDJSON, or CSV with a header) as a FINANCE client;
   prints {"recorded","unchanged","rejected":[…]}; exit 1 when a line was rejected`,
+  import: `hub import persons|statuses|charity-aid|commercial-claims FILE --client ID [--format ndjson|csv] [--rejects OUT]
+  import a file of the mutation's inputs (NDJSON, or CSV with a header; a row names its person by idNumber or
+  personId) under the client's rights, in batches of 5 000 (each one transaction); progress on stderr; prints
+  {"accepted","rejected","unchanged","seconds"}; refused rows {line,field,code,reason} to OUT (NDJSON) or stderr;
+  importing the same file again stores nothing new; exit 1 when a row was refused`,
   dispatch: `hub dispatch
   run only the alert dispatcher (webhooks), e.g. beside HUB_DISPATCHER=off, until SIGINT/SIGTERM`,
 };

@@ -51,6 +51,11 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
     const { fundCommand } = await import('./fund.commands.js');
     return fundCommand(config, args);
   },
+  async import(args) {
+    const config = await configFor();
+    const { importCommand } = await import('./import.commands.js');
+    return importCommand(config, args);
+  },
   async dispatch(args) {
     parseOptions(args, {});
     const config = await configFor();

@@ -1,20 +1,38 @@
 import type { Principal } from '../../auth/principal.js';
 import type { Purpose } from '../../generated/prisma/enums.js';
 import type { Db } from '../../server/prisma.js';
+import { isUniqueViolation } from '../../server/prisma.js';
+import { today } from '../../shared/dates.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { ExchangeEvents } from '../status/exchange.events.js';
-import { HouseholdStatusRepository } from '../status/household-status.repository.js';
 import type { RawRow } from './import.reader.js';
-import { stageStatus, storeStatuses, type StagedStatus, type StatusOutcome } from './status.import.js';
+import { isRowProblem, type Importer, type RejectCode, type RowOutcome } from './import.types.js';
+import { PERSON_IMPORTER } from './person.import.js';
+import { CHARITY_AID_IMPORTER, COMMERCIAL_CLAIM_IMPORTER } from './payment.import.js';
+import { STATUS_IMPORTER } from './status.import.js';
 
-/** The kinds `hub import` knows, and the agency each needs. */
+/** The kinds `hub import` and `POST /imports/{kind}` know. */
 export const IMPORT_KINDS = ['persons', 'statuses', 'charity-aid', 'commercial-claims'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-/** A refused row: its line, the field at fault and why. */
+/** Whether `text` names a kind of import. */
+export function isImportKind(text: string): text is ImportKind {
+  return (IMPORT_KINDS as readonly string[]).includes(text);
+}
+
+/** Each kind's importer (the rules and the statement of its mutation). */
+const IMPORTERS: Record<ImportKind, Importer<{ line: number }>> = {
+  persons: PERSON_IMPORTER as Importer<{ line: number }>,
+  statuses: STATUS_IMPORTER as Importer<{ line: number }>,
+  'charity-aid': CHARITY_AID_IMPORTER as Importer<{ line: number }>,
+  'commercial-claims': COMMERCIAL_CLAIM_IMPORTER as Importer<{ line: number }>,
+};
+
+/** A refused row: its line, the field at fault, the code the mutation would answer and why. */
 export interface RejectedRow {
   line: number;
   field: string | null;
+  code: RejectCode;
   reason: string;
 }
 
@@ -27,41 +45,45 @@ export interface ImportReport {
   errors: RejectedRow[];
 }
 
-/** How an import reports progress: rows read so far. */
-export type Progress = (read: number, report: Omit<ImportReport, 'seconds' | 'errors'>) => void;
+/** Counts so far. */
+export type ImportCounts = Pick<ImportReport, 'accepted' | 'rejected' | 'unchanged'>;
+
+/** How an import reports progress: rows read so far, after each stored batch. */
+export type Progress = (read: number, counts: ImportCounts) => void | Promise<void>;
 
 /** Rows per batch (one transaction and one statement each). */
 export const BATCH_SIZE = 5000;
 /** Rejected rows kept in the report; beyond it only counted. */
 export const MAX_REPORTED_ERRORS = 10_000;
 
-const OUTCOME_REASON: Partial<Record<StatusOutcome, { field: string; reason: string }>> = {
-  NOT_FOUND: { field: 'personId', reason: 'no person with this id or ID number in your rows' },
-  CONFLICT: { field: 'documentNo', reason: 'documentNo already certifies another person or category' },
-  REVOKED: { field: 'documentNo', reason: 'the certification of this documentNo is revoked' },
-};
-
-/** The agency that may import each kind, and the purpose its audit entry declares. */
-const WRITER: Record<ImportKind, { agencies: readonly string[]; purpose: Purpose }> = {
-  persons: { agencies: ['MEDICAL_INSURANCE'], purpose: 'ASSISTANCE_ELIGIBILITY' },
-  statuses: { agencies: ['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'], purpose: 'ASSISTANCE_ELIGIBILITY' },
-  'charity-aid': { agencies: ['CHARITY'], purpose: 'CHARITY_AID' },
-  'commercial-claims': { agencies: ['INSURER'], purpose: 'CLAIM_COORDINATION' },
-};
-
-/** Why a client may not run an import of `kind`, or null when it may. */
+/** Why a client may not run an import of `kind`, or null when it may (the agencies and purposes of its mutation). */
 export function importRefusal(kind: ImportKind, principal: Principal): string | null {
-  if (kind !== 'statuses') return `importing ${kind} is not available yet`;
-  return WRITER[kind].agencies.includes(principal.agency) ? null : `a ${principal.agency} client may not import ${kind}`;
+  const importer = IMPORTERS[kind];
+  if (!importer.agencies.includes(principal.agency)) return `a ${principal.agency} client may not import ${kind}`;
+  if (!purposeOf(importer, principal)) return `importing ${kind} needs the purpose ${importer.purposes.join(' or ')}`;
+  return null;
+}
+
+function purposeOf(importer: Importer<{ line: number }>, principal: Principal): Purpose | undefined {
+  return importer.purposes.find((purpose) => principal.purposes.includes(purpose));
+}
+
+/** Options of one run. */
+export interface ImportOptions {
+  progress?: Progress;
+  batchSize?: number;
+  /** The operation named in the batches' audit entries. */
+  operationName?: string;
 }
 
 /**
  * Bulk import under a client's rights (issue #11 "Bulk"): rows are read one
  * at a time and checked with the same rules as the mutation; good rows are
- * stored in batches of BATCH_SIZE, each batch one transaction with its audit
- * entry (the rows' persons), bad rows reported with line, field and reason.
- * A row is stored whole or not at all; importing the same file again stores
- * nothing new (idempotent by the mutation's key).
+ * stored in batches, each batch one transaction with its audit entry (the
+ * rows' persons), so a batch that fails leaves nothing behind; bad rows are
+ * reported with line, field, code and reason. A row is stored whole or not at
+ * all; importing the same file again stores nothing new (idempotent by the
+ * mutation's key), so a run cut short is finished by running it again.
  */
 export class ImportService {
   constructor(
@@ -70,41 +92,52 @@ export class ImportService {
     private readonly events: ExchangeEvents,
   ) {}
 
-  async run(kind: ImportKind, rows: AsyncIterable<RawRow>, principal: Principal, progress: Progress = () => {}): Promise<ImportReport> {
+  async run(kind: ImportKind, rows: AsyncIterable<RawRow>, principal: Principal, options: ImportOptions = {}): Promise<ImportReport> {
     const refusal = importRefusal(kind, principal);
     if (refusal) throw new Error(refusal);
+    const importer = IMPORTERS[kind];
+    const purpose = purposeOf(importer, principal)!;
+    const batchSize = options.batchSize ?? BATCH_SIZE;
+    const operationName = options.operationName ?? `import ${kind}`;
     const started = performance.now();
     const report: ImportReport = { accepted: 0, rejected: 0, unchanged: 0, seconds: 0, errors: [] };
     const reject = (row: RejectedRow) => {
       report.rejected += 1;
       if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(row);
     };
-    let batch: StagedStatus[] = [];
-    const documents = new Set<string>();
+    const day = today();
+    let batch: { line: number }[] = [];
+    const keys = new Set<string>();
     let read = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      await this.storeBatch(principal, batch, report, reject);
+      const outcomes = await this.storeBatch(importer, principal, purpose, operationName, batch);
+      for (const row of outcomes) {
+        if (row.outcome === 'STORED') report.accepted += 1;
+        else if (row.outcome === 'UNCHANGED') report.unchanged += 1;
+        else reject({ line: row.line, field: row.field, code: row.code, reason: row.reason });
+      }
       batch = [];
-      documents.clear();
-      progress(read, { accepted: report.accepted, rejected: report.rejected, unchanged: report.unchanged });
+      keys.clear();
+      await options.progress?.(read, { accepted: report.accepted, rejected: report.rejected, unchanged: report.unchanged });
     };
     for await (const row of rows) {
       read += 1;
       if ('problem' in row) {
-        reject({ line: row.line, field: null, reason: row.problem });
+        reject({ line: row.line, field: null, code: 'BAD_USER_INPUT', reason: row.problem });
         continue;
       }
-      const staged = stageStatus(row.line, row.record, principal);
-      if ('reason' in staged) {
-        reject({ line: row.line, field: staged.field, reason: staged.reason });
+      const staged = importer.stage(row.line, row.record, principal, day);
+      if (isRowProblem(staged)) {
+        reject({ line: row.line, ...staged });
         continue;
       }
-      // A document twice in one batch: the later row is a new version of the earlier, so the earlier is stored first.
-      if (documents.has(staged.checked.documentNo)) await flush();
-      documents.add(staged.checked.documentNo);
+      // Two rows of one key in a batch: the later is stored after the earlier (a new version, or unchanged).
+      const key = importer.key(staged);
+      if (keys.has(key)) await flush();
+      keys.add(key);
       batch.push(staged);
-      if (batch.length >= BATCH_SIZE) await flush();
+      if (batch.length >= batchSize) await flush();
     }
     await flush();
     report.errors.sort((a, b) => a.line - b.line);
@@ -112,43 +145,41 @@ export class ImportService {
     return report;
   }
 
-  private async storeBatch(principal: Principal, batch: StagedStatus[], report: ImportReport, reject: (row: RejectedRow) => void) {
-    const outcomes = await this.db.$transaction(
-      async (tx) => {
-        await HouseholdStatusRepository.lockImport(tx, principal.agency);
-        const rows = await storeStatuses(tx, principal, batch);
-        const stored = rows.filter((row) => row.outcome === 'NEW' || row.outcome === 'VERSION');
-        for (const row of stored) {
-          await this.events.certified(tx, { statusId: row.newId, personId: row.personId!, supersedesId: row.currentId });
-        }
-        await this.audit.append(
-          {
-            clientId: principal.clientId,
-            agency: principal.agency,
-            jti: principal.jti || null,
-            purpose: WRITER.statuses.purpose,
-            operationName: 'import statuses',
-            personIds: stored.map((row) => row.personId!),
-            fields: [],
-            outcome: 'SUCCESS',
-            jurisdiction: principal.jurisdiction,
-          },
-          tx,
-        );
-        return rows;
-      },
-      { timeout: 120_000, maxWait: 30_000 },
-    );
-    const byLine = new Map(batch.map((staged) => [staged.line, staged]));
-    for (const row of outcomes) {
-      if (row.outcome === 'NEW' || row.outcome === 'VERSION') report.accepted += 1;
-      else if (row.outcome === 'UNCHANGED') report.unchanged += 1;
-      else {
-        const why = OUTCOME_REASON[row.outcome]!;
-        const staged = byLine.get(row.line);
-        const field = why.field === 'personId' && staged && 'idNumber' in staged.checked.person ? 'idNumber' : why.field;
-        reject({ line: row.line, field, reason: why.reason });
-      }
+  private async storeBatch(
+    importer: Importer<{ line: number }>,
+    principal: Principal,
+    purpose: Purpose,
+    operationName: string,
+    batch: readonly { line: number }[],
+  ): Promise<RowOutcome[]> {
+    const attempt = () =>
+      this.db.$transaction(
+        async (tx) => {
+          const outcomes = await importer.store(tx, principal, batch, { events: this.events });
+          await this.audit.append(
+            {
+              clientId: principal.clientId,
+              agency: principal.agency,
+              jti: principal.jti || null,
+              purpose,
+              operationName,
+              personIds: outcomes.filter((row) => row.outcome === 'STORED').map((row) => (row as { personId: string }).personId),
+              fields: [],
+              outcome: 'SUCCESS',
+              jurisdiction: principal.jurisdiction,
+            },
+            tx,
+          );
+          return outcomes;
+        },
+        { timeout: 120_000, maxWait: 30_000 },
+      );
+    try {
+      return await attempt();
+    } catch (error) {
+      // A key stored by a concurrent writer since the batch read it: the batch rolled back whole; once more sees it as stored.
+      if (!isUniqueViolation(error)) throw error;
+      return attempt();
     }
   }
 }

@@ -3,8 +3,10 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { AssistanceCategory } from '../../generated/prisma/enums.js';
 import type { Principal } from '../../auth/principal.js';
 import { ROW_SCOPE } from '../../auth/access-policy.js';
+import { HouseholdStatusRepository } from '../status/household-status.repository.js';
 import { checkCertification, isProblem, type CheckedCertification } from '../status/certification.rules.js';
 import { FieldError, fieldsOf } from './import.fields.js';
+import { problem, type Importer, type RowOutcome, type RowProblem } from './import.types.js';
 
 const CATEGORIES = Object.values(AssistanceCategory);
 
@@ -25,11 +27,7 @@ export interface StagedStatus {
 }
 
 /** Reads and checks one row as `certifyStatus`'s input (the same checks, certification.rules). */
-export function stageStatus(
-  line: number,
-  record: Record<string, unknown>,
-  principal: Principal,
-): StagedStatus | { field: string; reason: string } {
+export function stageStatus(line: number, record: Record<string, unknown>, principal: Principal): StagedStatus | RowProblem {
   try {
     const f = fieldsOf(record);
     const validFrom = f.date('validFrom');
@@ -48,10 +46,10 @@ export function stageStatus(
       },
       principal.agency,
     );
-    if (isProblem(checked)) return { field: checked.field, reason: checked.reason };
+    if (isProblem(checked)) return problem(checked.field, checked.reason, checked.forbidden ? 'FORBIDDEN' : 'BAD_USER_INPUT');
     return { line, checked };
   } catch (error) {
-    if (error instanceof FieldError) return { field: error.field, reason: error.message };
+    if (error instanceof FieldError) return problem(error.field, error.message);
     throw error;
   }
 }
@@ -116,3 +114,41 @@ export async function storeStatuses(tx: Prisma.TransactionClient, principal: Pri
     SELECT line, outcome, pid AS "personId", new_id AS "newId", current_id AS "currentId" FROM classified ORDER BY line`;
   return rows;
 }
+
+const OUTCOME_REASON: Partial<Record<StatusOutcome, { field: string; code: 'NOT_FOUND' | 'CONFLICT'; reason: string }>> = {
+  NOT_FOUND: { field: 'personId', code: 'NOT_FOUND', reason: 'no person with this id or ID number in your rows' },
+  CONFLICT: { field: 'documentNo', code: 'CONFLICT', reason: 'documentNo already certifies another person or category' },
+  REVOKED: { field: 'documentNo', code: 'CONFLICT', reason: 'the certification of this documentNo is revoked' },
+};
+
+/**
+ * Certifications (`certifyStatus`'s input), by civil affairs or rural
+ * revitalization: a batch holds the agency's import lock (no single
+ * certification of the agency interleaves), and each stored version is an
+ * exchange event in the batch's transaction.
+ */
+export const STATUS_IMPORTER: Importer<StagedStatus> = {
+  agencies: ['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'],
+  purposes: ['ASSISTANCE_ELIGIBILITY'],
+  stage: (line, record, principal) => stageStatus(line, record, principal),
+  key: (staged) => staged.checked.documentNo,
+  async store(tx, principal, batch, hooks) {
+    await HouseholdStatusRepository.lockImport(tx, principal.agency);
+    const rows = await storeStatuses(tx, principal, batch);
+    const byLine = new Map(batch.map((staged) => [staged.line, staged]));
+    const outcomes: RowOutcome[] = [];
+    for (const row of rows) {
+      if (row.outcome === 'NEW' || row.outcome === 'VERSION') {
+        await hooks.events.certified(tx, { statusId: row.newId, personId: row.personId!, supersedesId: row.currentId });
+        outcomes.push({ line: row.line, outcome: 'STORED', personId: row.personId! });
+      } else if (row.outcome === 'UNCHANGED') outcomes.push({ line: row.line, outcome: 'UNCHANGED', personId: row.personId! });
+      else {
+        const why = OUTCOME_REASON[row.outcome]!;
+        const staged = byLine.get(row.line);
+        const field = why.field === 'personId' && staged && 'idNumber' in staged.checked.person ? 'idNumber' : why.field;
+        outcomes.push({ line: row.line, outcome: 'REJECTED', field, code: why.code, reason: why.reason });
+      }
+    }
+    return outcomes;
+  },
+};

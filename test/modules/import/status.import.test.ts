@@ -41,9 +41,9 @@ describe('hub import statuses', () => {
     const first = await run();
     expect(first).toMatchObject({ accepted: 3, rejected: 3, unchanged: 0 });
     expect(first.errors).toEqual([
-      { line: 3, field: 'category', reason: 'RETURNED_TO_POVERTY is certified by RURAL_REVITALIZATION' },
-      { line: 4, field: 'idNumber', reason: 'no person with this id or ID number in your rows' },
-      { line: 5, field: 'validFrom', reason: 'must be a real date YYYY-MM-DD' },
+      { line: 3, field: 'category', code: 'FORBIDDEN', reason: 'RETURNED_TO_POVERTY is certified by RURAL_REVITALIZATION' },
+      { line: 4, field: 'idNumber', code: 'NOT_FOUND', reason: 'no person with this id or ID number in your rows' },
+      { line: 5, field: 'validFrom', code: 'BAD_USER_INPUT', reason: 'must be a real date YYYY-MM-DD' },
     ]);
     const imp4 = await hub.db.householdStatus.findMany({ where: { documentNo: 'IMP-4' }, orderBy: { createdAt: 'asc' } });
     expect(imp4).toHaveLength(2);
@@ -52,5 +52,29 @@ describe('hub import statuses', () => {
     const second = await run();
     expect(second).toMatchObject({ accepted: 0, rejected: 3, unchanged: 3 });
     expect(await hub.db.householdStatus.count()).toBe(count);
+  });
+
+  it('leaves nothing of a batch that fails, keeps the batches before it, and finishes when run again', async () => {
+    const rows = ['idNumber,category,documentNo,validFrom', ...[1, 2, 3, 4, 5].map((n) => `${person.idNumber},ORPHAN,RB-${n},2024-01-01`)];
+    const read = () => readRows(Readable.from([rows.join('\n')]), 'csv');
+    let calls = 0;
+    // The event hook of the fourth row fails: its batch (rows 3 and 4, two rows a batch) rolls back whole.
+    const failing = {
+      ...NO_EXCHANGE_EVENTS,
+      certified: async () => {
+        calls += 1;
+        if (calls === 4) throw new Error('outbox down');
+      },
+    };
+    await expect(
+      new ImportService(hub.db, hub.repositories.audit, failing).run('statuses', read(), civil, { batchSize: 2 }),
+    ).rejects.toThrow('outbox down');
+    const stored = await hub.db.householdStatus.findMany({ where: { documentNo: { startsWith: 'RB-' } }, orderBy: { documentNo: 'asc' } });
+    expect(stored.map((row) => row.documentNo)).toEqual(['RB-1', 'RB-2']);
+    const rerun = await new ImportService(hub.db, hub.repositories.audit, NO_EXCHANGE_EVENTS).run('statuses', read(), civil, {
+      batchSize: 2,
+    });
+    expect(rerun).toMatchObject({ accepted: 3, unchanged: 2, rejected: 0 });
+    expect(await hub.db.householdStatus.count({ where: { documentNo: { startsWith: 'RB-' } } })).toBe(5);
   });
 });
