@@ -42,6 +42,8 @@ const ALERT_READERS = grant(CASEWORK);
 // Who receives pushes: alerts (civil affairs, rural revitalization) and the exchange's events (medical insurance, civil affairs).
 const PUSH_RECEIVERS: readonly Agency[] = CASEWORK;
 const STATISTICS_READERS = grant([...CASEWORK, 'FINANCE', 'ANALYST']);
+// The list of persons over the 动态清零 caps (jiaxing-2023 二(二)12): the agencies that settle and that arrange the fund's cover.
+const RESIDUAL_LIST_READERS: readonly Agency[] = ['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS'];
 
 const fields = (type: string, names: readonly string[], grants: Grants) =>
   Object.fromEntries(names.map((name) => [`${type}.${name}`, grants]));
@@ -106,6 +108,8 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   // 动态清零 (jiaxing-2023 二(二)12) is casework: who covers what remains to a household.
   'Person.residual': grant(CASEWORK),
   ...fields('Household', ['id', 'regionCode', 'members', 'residual'], grant(CASEWORK)),
+  // Who is over the 动态清零 cap: medical insurance settles, civil affairs arranges what the city fund covers (issue #14).
+  'Query.residualsOverCap': grant(RESIDUAL_LIST_READERS),
   'Person.statuses': STATUS_READERS,
   ...fields('HouseholdStatus', ['category', 'validFrom', 'validTo'], STATUS_READERS),
   ...fields(
@@ -192,6 +196,7 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   ),
   MonitoringRun: grant(['MEDICAL_INSURANCE']),
   ...Object.fromEntries(['PersonResidual', 'HouseholdResidual', 'ResidualStep'].map((type) => [type, grant(CASEWORK)])),
+  ...Object.fromEntries(['ResidualOverCapConnection', 'ResidualOverCapEdge'].map((type) => [type, grant(RESIDUAL_LIST_READERS)])),
   PersonChange: grant(CASEWORK),
   ...Object.fromEntries(['PersonInput', 'PersonUpdateInput'].map((type) => [type, grant(['MEDICAL_INSURANCE'])])),
   CertificationInput: grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
@@ -246,6 +251,8 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.recordCommercialClaim': ['CLAIM_COORDINATION'],
   'Mutation.recordFundInflow': ['FUND_SUPERVISION'],
   'Query.alerts': ['MONITORING_FOLLOW_UP'],
+  // The over-cap list serves deciding the fund's cover and following the persons up, not settling a claim.
+  'Query.residualsOverCap': ['ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
   'Person.alerts': ['MONITORING_FOLLOW_UP'],
   'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],

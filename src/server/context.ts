@@ -222,7 +222,7 @@ export function createContext(
     statistics: new StatisticsService(repositories.statistics, principal, auditWriter),
     webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter, repositories.webhookTargets),
     fundInflows: new FundInflowService(repositories.fundInflows, principal, auditWriter),
-    residuals: new ResidualService(repositories.residuals),
+    residuals: new ResidualService(repositories.residuals, scope, auditWriter),
     async monitoring(month) {
       const run = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(
         requireMonth(month, 'month'),

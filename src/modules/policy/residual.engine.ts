@@ -188,3 +188,45 @@ export function householdResidual(members: readonly ResidualMember[], year: numb
 export function crossed(before: { residual: Decimal }, after: { residual: Decimal }, cap: Decimal | null): boolean {
   return cap !== null && before.residual.lessThanOrEqualTo(cap) && after.residual.greaterThan(cap);
 }
+
+/** The rule sets that have a 动态清零 rule, with their rules. */
+export function residualRuleSets(): { id: RuleSetId; rule: ResidualRule }[] {
+  return Object.values(RULE_SETS).flatMap((definition) => (definition.residual ? [{ id: definition.id, rule: definition.residual }] : []));
+}
+
+/** Whether a person's residual is above the person cap: the persons the city fund must cover. */
+export function overPersonCap(person: PersonResidual): boolean {
+  return person.cap !== null && person.residual.greaterThan(person.cap);
+}
+
+/** The measure of the alert raised when a person's residual crosses the person cap. */
+export const RESIDUAL_MEASURE = 'YEAR_RESIDUAL';
+
+/** The alert a settlement raises when it carries a person's residual over the person cap. */
+export interface ResidualCrossing {
+  readonly ruleId: string;
+  readonly ruleSet: RuleSetId;
+  readonly citation: string;
+  readonly measure: typeof RESIDUAL_MEASURE;
+  readonly threshold: Decimal;
+  readonly amount: Decimal;
+  /** Civil affairs arranges what the city fund (the Red Cross fund) covers. */
+  readonly targets: readonly 'CIVIL_AFFAIRS'[];
+}
+
+/**
+ * The alert of a person's crossing of the person cap between `before` and `after` (the same person and year without
+ * and with a new record), or null when the residual did not cross. The caller raises it once per person and year.
+ */
+export function residualCrossing(before: PersonResidual, after: PersonResidual): ResidualCrossing | null {
+  if (after.ruleSet === null || !crossed(before, after, after.cap)) return null;
+  return {
+    ruleId: `${after.ruleSet}/residual-person-cap`,
+    ruleSet: after.ruleSet,
+    citation: RULE_SETS[after.ruleSet].residual!.citation,
+    measure: RESIDUAL_MEASURE,
+    threshold: after.cap!,
+    amount: after.residual,
+    targets: ['CIVIL_AFFAIRS'],
+  };
+}

@@ -1,4 +1,5 @@
 import type { Decimal } from 'decimal.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../../server/prisma.js';
 import type { Referral } from '../../shared/enums.js';
 import { Money } from '../../shared/money.js';
@@ -22,17 +23,37 @@ interface PaymentRow {
   claimId: string | null;
 }
 
+type Client = Db | Prisma.TransactionClient;
+
 /** Gathers what the 动态清零 engine needs from stored rows: three statements whatever the number of persons. */
 export class ResidualRepository {
   constructor(private readonly db: Db) {}
 
-  /** The year's records of each person (current status versions, settled claims net of reversals, partner payments). */
-  async membersOf(personIds: readonly string[], year: number): Promise<ResidualMember[]> {
+  /**
+   * The persons within `scope` whose settled out-of-pocket in `year` under the rule sets `ruleSets`, net of
+   * reversals, exceeds `above`, in id order: one statement. What remains after the partners never exceeds that sum,
+   * so every person over a cap of at least `above` is among them.
+   */
+  async candidatesOver(year: number, ruleSets: readonly string[], above: Decimal, scope: Prisma.PersonWhereInput): Promise<string[]> {
+    const groups = await this.db.benefitRecord.groupBy({
+      by: ['personId'],
+      where: { year, ruleSet: { in: [...ruleSets] }, person: { is: scope } },
+      having: { outOfPocket: { _sum: { gt: above.toFixed(2) } } },
+      orderBy: { personId: 'asc' },
+    });
+    return groups.map((group) => group.personId);
+  }
+
+  /**
+   * The year's records of each person (current status versions, settled claims net of reversals, partner payments);
+   * `client` is a transaction's when the caller must see what it has just written.
+   */
+  async membersOf(personIds: readonly string[], year: number, client: Client = this.db): Promise<ResidualMember[]> {
     const ids = [...personIds];
     if (ids.length === 0) return [];
     const from = new Date(Date.UTC(year, 0, 1));
     const to = new Date(Date.UTC(year + 1, 0, 1));
-    const statuses = await this.db.householdStatus.findMany({
+    const statuses = await client.householdStatus.findMany({
       where: { personId: { in: ids }, supersededBy: { is: null } },
       select: {
         personId: true,
@@ -47,14 +68,14 @@ export class ResidualRepository {
       orderBy: [{ validFrom: 'asc' }, { id: 'asc' }],
     });
     // A reversal carries the claim's negated amounts: a claim counts with what is left of it, if anything.
-    const visits = await this.db.$queryRaw<VisitRow[]>`
+    const visits = await client.$queryRaw<VisitRow[]>`
       SELECT person_id AS "personId", claim_id AS "claimId", to_char(service_date, 'YYYY-MM-DD') AS "serviceDate",
         referral::text AS referral, rule_set AS "ruleSet", sum(out_of_pocket) AS "outOfPocket"
       FROM benefit_record WHERE person_id = ANY(${ids}::uuid[]) AND year = ${year}
       GROUP BY person_id, claim_id, service_date, referral, rule_set
       HAVING sum(out_of_pocket) > 0
       ORDER BY service_date, claim_id`;
-    const payments = await this.db.$queryRaw<PaymentRow[]>`
+    const payments = await client.$queryRaw<PaymentRow[]>`
       SELECT person_id AS "personId", 'CHARITY' AS kind, amount, to_char(paid_on, 'YYYY-MM-DD') AS "paidOn", claim_id AS "claimId"
       FROM charity_aid WHERE person_id = ANY(${ids}::uuid[]) AND paid_on >= ${from}::date AND paid_on < ${to}::date
       UNION ALL

@@ -1,9 +1,10 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../../server/context.js';
 import { requireYear } from '../../shared/validate.js';
 import { Household } from '../household/household.type.js';
 import { Person } from '../person/person.type.js';
-import { HouseholdResidual, PersonResidual } from './residual.type.js';
+import { ResidualsOverCapArgs } from './residual.args.js';
+import { HouseholdResidual, PersonResidual, ResidualOverCapConnection, ResidualOverCapEdge } from './residual.type.js';
 
 /** `Person.residual(year)`: jiaxing's 动态清零 for the casework agencies. */
 @Resolver(() => Person)
@@ -31,5 +32,25 @@ export class HouseholdResidualResolver {
       members.map((member) => member.id),
       checked,
     );
+  }
+}
+
+/** `residualsOverCap(year, first, after)`: the persons the city fund must cover, for medical insurance and civil affairs. */
+@Resolver(() => ResidualOverCapEdge)
+export class ResidualOverCapResolver {
+  @Query(() => ResidualOverCapConnection, {
+    description:
+      'The persons in your rows whose residual in `year` (what remains after every layer, 动态清零) is above the person cap, in id order (first: 1–100, default 20).',
+  })
+  residualsOverCap(
+    @Ctx() ctx: HubContext,
+    @Args(() => ResidualsOverCapArgs) { year, first, after }: ResidualsOverCapArgs,
+  ): Promise<ResidualOverCapConnection> {
+    return ctx.residuals.overCap(year, first, after);
+  }
+
+  @FieldResolver(() => Person, { nullable: true, description: 'The person over the cap.' })
+  person(@Root() edge: ResidualOverCapEdge, @Ctx() ctx: HubContext): Promise<Person | null> {
+    return ctx.loaders.personById.load(edge.node.personId);
   }
 }

@@ -1,8 +1,22 @@
-import { formatMoney } from '../../shared/money.js';
-import { householdResidual, personResidual, type PersonResidual as Computed } from '../policy/residual.engine.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { formatMoney, minMoney, Money } from '../../shared/money.js';
+import { requireYear } from '../../shared/validate.js';
+import type { AuditWriter } from '../audit/audit.writer.js';
+import {
+  householdResidual,
+  overPersonCap,
+  personResidual,
+  residualRuleSets,
+  type PersonResidual as Computed,
+} from '../policy/residual.engine.js';
 import type { ExplanationStep } from '../policy/policy.types.js';
 import type { ResidualRepository } from './residual.repository.js';
-import type { HouseholdResidual, PersonResidual } from './residual.type.js';
+import type { HouseholdResidual, PersonResidual, ResidualOverCapConnection } from './residual.type.js';
+
+const CURSOR_KIND = 'residual';
+// The candidates' records are read this many persons at a time: three statements per batch.
+const BATCH = 500;
 
 const NOT_APPLICABLE: ExplanationStep = {
   step: 'notApplicable',
@@ -28,7 +42,47 @@ function present(computed: Computed): PersonResidual {
 
 /** Jiaxing's 动态清零 from stored rows: the repository gathers, the pure engine computes. */
 export class ResidualService {
-  constructor(private readonly repository: ResidualRepository) {}
+  constructor(
+    private readonly repository: ResidualRepository,
+    /** The caller's row scope: the over-cap list never leaves it. */
+    private readonly scope: Prisma.PersonWhereInput = {},
+    private readonly audit: Pick<AuditWriter, 'record'> | null = null,
+  ) {}
+
+  /**
+   * The persons within the caller's rows whose residual in `year` is above the person cap, a keyset page in id order.
+   * SQL narrows to the persons whose settled out-of-pocket under a rule set with 动态清零 exceeds the lowest person
+   * cap (none else can be over it); the engine computes each one's residual. Every person of the page is recorded in
+   * the operation's audit entry, whatever the client selects of them.
+   */
+  async overCap(year: number, first: number | null | undefined, after: string | null | undefined): Promise<ResidualOverCapConnection> {
+    const checked = requireYear(year);
+    const size = pageSize(first);
+    const afterId = after == null ? null : decodeCursor(CURSOR_KIND, after);
+    const rules = residualRuleSets();
+    if (rules.length === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+    const lowest = rules.map(({ rule }) => new Money(rule.personCap)).reduce((a, b) => minMoney(a, b));
+    const candidates = await this.repository.candidatesOver(
+      checked,
+      rules.map(({ id }) => id),
+      lowest,
+      this.scope,
+    );
+    const over: Computed[] = [];
+    for (let start = 0; start < candidates.length; start += BATCH) {
+      const members = await this.repository.membersOf(candidates.slice(start, start + BATCH), checked);
+      over.push(...members.map((member) => personResidual(member, checked)).filter(overPersonCap));
+    }
+    const rest = afterId === null ? over : over.filter((person) => person.personId > afterId);
+    const page = rest.slice(0, size);
+    this.audit?.record({ personIds: page.map((person) => person.personId) });
+    const edges = page.map((person) => ({ node: present(person), cursor: encodeCursor(CURSOR_KIND, person.personId) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rest.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: over.length,
+    };
+  }
 
   /** The residual of a person the caller may already see. */
   async forPerson(personId: string, year: number): Promise<PersonResidual> {

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../../shared/page-info.type.js';
 import { DecimalScalar } from '../../shared/scalars.js';
 import type { ExplanationStep } from '../policy/policy.types.js';
 
@@ -80,4 +81,27 @@ export class HouseholdResidual {
 
   @Field(() => [ResidualStep])
   explanation!: ResidualStep[];
+}
+
+/** One person over the person cap, with the residual that puts them there. */
+@ObjectType({ description: 'A person whose residual in the year is above the person cap (动态清零): the city fund covers the excess.' })
+export class ResidualOverCapEdge {
+  @Field(() => PersonResidual)
+  node!: PersonResidual;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+/** A page of the persons over the person cap, in person id order. */
+@ObjectType({ description: 'A page of the persons over the person cap in a year, in person id order.' })
+export class ResidualOverCapConnection {
+  @Field(() => [ResidualOverCapEdge])
+  edges!: ResidualOverCapEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'All persons in your rows over the cap in the year, not just this page.' })
+  totalCount!: number;
 }

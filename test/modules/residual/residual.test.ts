@@ -5,10 +5,13 @@ import { startTestHub, type TestHub } from '../../support/hub.js';
 let hub: TestHub;
 let family: { household: { id: string }; members: { id: string }[] };
 let gansu: { id: string };
-let insurance: { token: string };
+let insurance: { token: string; clientId: string };
 let civil: { token: string };
 let health: { token: string };
 let elsewhere: { token: string };
+let neighbour: { id: string };
+let county: { token: string };
+let rural: { token: string };
 
 const PERSON = `query ($id: ID) { person(id: $id) { residual(year: 2024) { personId ruleSet visitsCounted outOfPocket partnerPaid residual cap excess explanation { step amount } } } }`;
 const HOUSEHOLD = `query ($id: ID!) { household(id: $id) { residual(year: 2024) { residual cap excess fundCovers members { personId residual excess } } } }`;
@@ -46,7 +49,13 @@ beforeAll(async () => {
   gansu = (await createHousehold(hub.db, '620702', 1)).members[0]!;
   await certify(hub.db, gansu.id, 'MINIMUM_LIVING', '2023-06-01');
   await recordBenefit(hub.db, gansu.id, 'G-1', '2024-03-01', { total: '90000.00', oop: '40000.00' });
+  // Over the cap in the next county: 31 000.00 settled, nothing paid by partners.
+  neighbour = (await createHousehold(hub.db, '330411', 1)).members[0]!;
+  await certify(hub.db, neighbour.id, 'EXTREME_POVERTY', '2023-06-01');
+  await jiaxingVisit(neighbour.id, 'JX-4', '31000.00');
   insurance = await hub.client('MEDICAL_INSURANCE', '33');
+  county = await hub.client('CIVIL_AFFAIRS', '330402');
+  rural = await hub.client('RURAL_REVITALIZATION', '3304');
   civil = await hub.client('CIVIL_AFFAIRS', '3304');
   health = await hub.client('HEALTH', '3304');
   elsewhere = await hub.client('CIVIL_AFFAIRS', '6207');
@@ -110,5 +119,109 @@ describe('Person.residual and Household.residual (动态清零)', () => {
     const outside = await hub.requestText(PERSON, { id: family.members[0]!.id }, { token: elsewhere.token });
     const unknown = await hub.requestText(PERSON, { id: '01890000-0000-7000-8000-000000000000' }, { token: elsewhere.token });
     expect(outside).toEqual(unknown);
+  });
+});
+
+const OVER = `query ($first: Int, $after: String) {
+  residualsOverCap(year: 2024, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { personId residual cap excess } person { id regionCode } }
+  }
+}`;
+interface OverAnswer {
+  residualsOverCap: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: Record<string, string>; person: { id: string; regionCode: string } }[];
+  };
+}
+
+async function lastEntry(clientId: string) {
+  const [entry] = await hub.db.auditEntry.findMany({ where: { clientId }, orderBy: { seq: 'desc' }, take: 1 });
+  return entry!;
+}
+
+describe('residualsOverCap (动态清零: the persons the city fund must cover)', () => {
+  it('lists the persons whose residual is above the person cap, in id order, a page at a time', async () => {
+    const over = [family.members[0]!.id, neighbour.id].sort();
+    const first = await hub.requestText(OVER, { first: 1 }, { token: insurance.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
+    expect(first.errors).toBeUndefined();
+    const page = (first.data as unknown as OverAnswer).residualsOverCap;
+    expect(page.totalCount).toBe(2);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    expect(page.edges.map((edge) => edge.node.personId)).toEqual([over[0]]);
+    expect(page.edges[0]!.person.id).toBe(over[0]);
+    const second = await hub.requestText(
+      OVER,
+      { first: 1, after: page.pageInfo.endCursor },
+      { token: insurance.token, purpose: 'ASSISTANCE_ELIGIBILITY' },
+    );
+    const next = (second.data as unknown as OverAnswer).residualsOverCap;
+    expect(next.pageInfo.hasNextPage).toBe(false);
+    expect(next.edges.map((edge) => edge.node.personId)).toEqual([over[1]]);
+    const all = await hub.requestText(OVER, {}, { token: insurance.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
+    const byPerson = Object.fromEntries((all.data as unknown as OverAnswer).residualsOverCap.edges.map((e) => [e.node.personId, e.node]));
+    // The second member (28 000.00) stays under the cap; the gansu person has no cap at all.
+    expect(byPerson).toEqual({
+      [family.members[0]!.id]: { personId: family.members[0]!.id, residual: '35000.00', cap: '30000.00', excess: '5000.00' },
+      [neighbour.id]: { personId: neighbour.id, residual: '31000.00', cap: '30000.00', excess: '1000.00' },
+    });
+  });
+
+  it('names every person of the page in the audit entry, and only them', async () => {
+    const { clientId } = insurance;
+    const answer = await hub.requestText(
+      'query { residualsOverCap(year: 2024, first: 1) { totalCount edges { node { residual } } } }',
+      {},
+      { token: insurance.token, purpose: 'MONITORING_FOLLOW_UP' },
+    );
+    expect(answer.errors).toBeUndefined();
+    const entry = await lastEntry(clientId);
+    expect(entry.outcome).toBe('SUCCESS');
+    expect(entry.personIds).toEqual([[family.members[0]!.id, neighbour.id].sort()[0]]);
+  });
+
+  it('keeps to the client’s rows: a county’s civil affairs sees its own persons only', async () => {
+    const { data, errors } = await hub.requestText(OVER, {}, { token: county.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
+    expect(errors).toBeUndefined();
+    const page = (data as unknown as OverAnswer).residualsOverCap;
+    expect(page.totalCount).toBe(1);
+    expect(page.edges.map((edge) => edge.person.regionCode)).toEqual(['330402']);
+    const outside = await hub.requestText(OVER, {}, { token: elsewhere.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
+    expect((outside.data as unknown as OverAnswer).residualsOverCap).toMatchObject({ totalCount: 0, edges: [] });
+  });
+
+  it('denies the other agencies: the field is not in their schema', async () => {
+    for (const client of [rural, health]) {
+      const { data, errors } = await hub.requestText(OVER, {}, { token: client.token, purpose: 'MONITORING_FOLLOW_UP' });
+      expect(data).toBeUndefined();
+      expect(errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(errors![0]!.message).toContain('residualsOverCap');
+    }
+  });
+
+  it('refuses the settlement purpose: the list serves eligibility and follow-up', async () => {
+    const { data, errors } = await hub.requestText(OVER, {}, { token: insurance.token, purpose: 'SETTLEMENT' });
+    expect(data ?? null).toBeNull();
+    expect(errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a year out of range and a cursor of another list', async () => {
+    const year = await hub.requestText(
+      'query { residualsOverCap(year: 1800) { totalCount } }',
+      {},
+      { token: civil.token, purpose: 'ASSISTANCE_ELIGIBILITY' },
+    );
+    expect(year.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'year' });
+    const cursor = await hub.requestText(
+      OVER,
+      { after: Buffer.from('person:01890000-0000-7000-8000-000000000000').toString('base64url') },
+      {
+        token: civil.token,
+        purpose: 'ASSISTANCE_ELIGIBILITY',
+      },
+    );
+    expect(cursor.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
   });
 });
