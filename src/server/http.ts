@@ -5,6 +5,7 @@ import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
 import { serveConsole, wantsConsole } from './console.js';
+import { isDashboardPath, serveDashboard } from './dashboard.js';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type pg from 'pg';
@@ -62,7 +63,7 @@ export interface HubHttpServer {
 const MAX_BODY_BYTES = 1_000_000;
 
 /**
- * Serves `/graphql`, `/oauth/token`, `/.well-known/jwks.json`, `/healthz` and
+ * Serves `/graphql` (and the console), `/dashboard`, `/oauth/token`, `/.well-known/jwks.json`, `/healthz` and
  * `/readyz` on Node's own HTTP server; Apollo
  * executes GraphQL through its framework-neutral `executeHTTPGraphQLRequest`.
  * With `deps.pubSub`, the WebSocket upgrade of `/graphql` serves subscriptions.
@@ -169,6 +170,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     if ((url.pathname === '/graphql' && wantsConsole(req, url)) || url.pathname.startsWith('/console/')) {
       if (req.method === 'GET' && serveConsole(res, url.pathname)) return;
     }
+    // The dashboard likewise: a page and its assets; its data comes from /graphql with the token it signs in for.
+    if (isDashboardPath(url.pathname) && req.method === 'GET' && (await serveDashboard(res, url.pathname))) return;
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
 
     // The access guard, step by step (access-guard.ts).
@@ -243,6 +246,10 @@ const ROUTES = new Set([
   '/graphql',
   '/console/console.js',
   '/console/console.css',
+  '/dashboard',
+  '/dashboard/dashboard.js',
+  '/dashboard/dashboard.css',
+  '/dashboard/echarts.min.js',
   '/oauth/token',
   '/.well-known/jwks.json',
   '/healthz',
