@@ -51,7 +51,11 @@ export class ApplicationService {
         submittedByClientId: this.principal.clientId,
         decidingAgency: APPLICATION_DECIDER[input.category],
       });
-      await this.events.applicationSubmitted(tx, { applicationId: application.id, personId: person.id });
+      await this.events.applicationSubmitted(tx, {
+        applicationId: application.id,
+        personId: person.id,
+        submittedByClientId: application.submittedByClientId,
+      });
       return application;
     });
   }
@@ -77,7 +81,11 @@ export class ApplicationService {
         decidedByClientId: this.principal.clientId,
       });
       if (!decided) throw new ConflictError('this application was decided meanwhile', { argument: 'id' });
-      await this.events.applicationDecided(tx, { applicationId: decided.id, personId: decided.personId });
+      await this.events.applicationDecided(tx, {
+        applicationId: decided.id,
+        personId: decided.personId,
+        submittedByClientId: decided.submittedByClientId,
+      });
       return decided;
     });
   }

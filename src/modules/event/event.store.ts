@@ -65,9 +65,15 @@ export class EventStore {
   /** The exchange's hook point (exchange.events.ts) wired to this store. */
   exchangeEvents(): ExchangeEvents {
     return {
-      // Not pushed yet: the hook's event does not name the submitting client that application.decided must reach.
+      // The deciding agency lists what awaits it (`applications(status: SUBMITTED)`); a submission is no event of its own.
       applicationSubmitted: async () => {},
-      applicationDecided: async () => {},
+      applicationDecided: async (tx, event) =>
+        void (await this.record(tx, {
+          kind: 'application.decided',
+          personId: event.personId,
+          subjectId: event.applicationId,
+          targetClientId: event.submittedByClientId,
+        })),
       certified: async (tx, event) =>
         void (await this.record(tx, { kind: 'certification.granted', personId: event.personId, subjectId: event.statusId })),
       revoked: async (tx, event) =>

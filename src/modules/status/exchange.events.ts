@@ -31,6 +31,8 @@ export interface ExchangeEvents {
 export interface ApplicationEvent {
   applicationId: string;
   personId: string;
+  /** The client that submitted the application: the one receiver of its decision. */
+  submittedByClientId: string;
 }
 
 /** The hooks before the push plumbing is wired: nothing happens. */
