@@ -2,15 +2,15 @@ import type http from 'node:http';
 import { ErrorCode } from '../shared/errors.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { ThrottleRefusal, TokenThrottle } from './token-throttle.js';
-import type { TokenService } from './token.service.js';
+import { InvalidScopeError, type TokenService } from './token.service.js';
 import { isClientId } from './client.repository.js';
 
 const MAX_BODY_BYTES = 16_384;
 
-// Other parameters (scope, say) are ignored, as RFC 6749 allows.
-const PARAMETERS_USED = ['grant_type', 'client_id', 'client_secret'];
+// Other parameters are ignored, as RFC 6749 allows.
+const PARAMETERS_USED = ['grant_type', 'client_id', 'client_secret', 'scope'];
 
-type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type';
+type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
 
 /** A request the token endpoint cannot take, answered as RFC 6749 §5.2 says. */
 class OAuthError extends Error {
@@ -39,6 +39,8 @@ const invalidClient = () => new OAuthError(401, 'invalid_client', 'client authen
  * `client_id` and `client_secret` in them or with HTTP Basic, not both.
  * With a `throttle`, requests are limited per address and failures per
  * client id, and hashing is bounded (token-throttle.ts): 429 with Retry-After.
+ * `scope` (RFC 6749 §3.3) narrows the token to some of the client's purposes;
+ * one the client was not granted is 400 `invalid_scope`, after authentication.
  */
 export async function handleTokenRequest(
   req: http.IncomingMessage,
@@ -67,17 +69,19 @@ export async function handleTokenRequest(
     }
     const { clientId, clientSecret } = clientCredentials(req.headers.authorization, parameters);
     if (isClientId(clientId)) claimedClientId = clientId.toLowerCase();
+    const scope = parameters.get('scope');
+    const issue = () => tokens.issue(clientId, clientSecret, scope).catch(scopeRefused);
     let issued;
     if (throttle) {
       // A locked client id is refused unhashed, the right secret included: guessing it further gets nowhere.
       const locked = await throttle.locked(clientId);
       if (locked) throw tooMany(locked);
-      const answer = await throttle.hashing(() => tokens.issue(clientId, clientSecret));
+      const answer = await throttle.hashing(issue);
       if (answer === null) throw tooMany({ retryAfter: 1, reason: 'the token endpoint is busy' });
       issued = answer;
       if (!issued) await throttle.failed(clientId);
     } else {
-      issued = await tokens.issue(clientId, clientSecret);
+      issued = await issue();
     }
     if (!issued) throw invalidClient();
     sendJson(res, 200, issued);
@@ -98,6 +102,12 @@ export async function handleTokenRequest(
       ...(error.status === 429 ? { code: ErrorCode.RATE_LIMITED } : {}),
     });
   }
+}
+
+/** An authenticated client's scope it was not granted, as RFC 6749 §5.2 answers it. */
+function scopeRefused(error: unknown): never {
+  if (error instanceof InvalidScopeError) throw new OAuthError(400, 'invalid_scope', error.message);
+  throw error;
 }
 
 /** 429 with Retry-After (RFC 6585); the OAuth error stays one RFC 6749 knows. */
@@ -175,6 +185,8 @@ function jsonParameters(body: string): Map<string, string> {
   }
   const parameters = new Map<string, string>();
   for (const [name, value] of Object.entries(parsed)) {
+    // JSON's null is a parameter not given, as a form leaves it out (`"scope": null` asks for no narrowing).
+    if (value === null) continue;
     if (typeof value === 'string') parameters.set(name, value);
     else if (PARAMETERS_USED.includes(name)) throw new OAuthError(400, 'invalid_request', `parameter ${name} must be a string`);
   }

@@ -36,6 +36,36 @@ export interface IssuedToken {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
+  /** The purposes the token carries, space-separated (RFC 6749 §3.3); absent when it carries none (a hub administrator's). */
+  scope?: string;
+}
+
+/**
+ * A token request whose `scope` is malformed or names a purpose the client was
+ * not granted: RFC 6749 §5.2's `invalid_scope`. Raised only after the client
+ * authenticated, so it tells nothing to one that did not.
+ */
+export class InvalidScopeError extends Error {}
+
+// RFC 6749 §3.3: scope-tokens of NQCHAR (%x21 / %x23-5B / %x5D-7E), separated by single spaces.
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
+/**
+ * The purposes a token asked for with `scope` carries: those named, in the
+ * order of the client's record. Without a scope, all the client's purposes.
+ * A partner system can so hand each of its parts a token for one purpose.
+ */
+export function scopedPurposes(granted: readonly Purpose[], scope: string | undefined): Purpose[] {
+  if (scope === undefined) return [...granted];
+  if (!SCOPE.test(scope)) throw new InvalidScopeError('scope must be purposes separated by single spaces');
+  const asked = new Set(scope.split(' '));
+  const outside = [...asked].filter((purpose) => !(granted as readonly string[]).includes(purpose));
+  if (outside.length > 0) {
+    throw new InvalidScopeError(
+      `scope asks for ${outside.join(', ')}, not granted to this client (granted: ${granted.join(' ') || 'none'})`,
+    );
+  }
+  return granted.filter((purpose) => asked.has(purpose));
 }
 
 /** The tokens' settings; the clock is for tests. */
@@ -82,18 +112,21 @@ export class TokenService {
   /**
    * A token for valid client credentials; undefined when they are not valid,
    * whatever the reason (unknown client, wrong or expired secret, disabled
-   * client), so the caller cannot tell which.
+   * client), so the caller cannot tell which. With `scope` (RFC 6749 §3.3,
+   * space-separated purposes) the token carries only those purposes;
+   * {@link InvalidScopeError} when it names one the client was not granted.
    */
-  async issue(clientId: string, clientSecret: string): Promise<IssuedToken | undefined> {
+  async issue(clientId: string, clientSecret: string, scope?: string): Promise<IssuedToken | undefined> {
     const now = this.clock();
     const client = await this.clients.findWithValidSecrets(clientId, now);
     const hashes = client?.status === 'ACTIVE' ? client.secrets.map((s) => s.hash) : [];
     // The hash is computed even without a client, so the time taken does not tell which clients exist.
     const verified = await verifySecret(clientSecret, hashes);
     if (!client || !verified) return undefined;
+    const purposes = scopedPurposes(client.purposes, scope);
     const issuedAt = Math.floor(now.getTime() / 1000);
     const { kid, key } = this.keys.signingKey;
-    const token = await new SignJWT({ agency: client.agency, jurisdiction: client.jurisdiction, purposes: client.purposes })
+    const token = await new SignJWT({ agency: client.agency, jurisdiction: client.jurisdiction, purposes })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: TOKEN_TYPE })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
@@ -102,7 +135,12 @@ export class TokenService {
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + this.ttlSeconds)
       .sign(key);
-    return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds };
+    return {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: this.ttlSeconds,
+      ...(purposes.length > 0 && { scope: purposes.join(' ') }),
+    };
   }
 
   /** The agency and jurisdiction of a registered client (for the audit of a refused token request); undefined for any other id. */

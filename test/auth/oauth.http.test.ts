@@ -33,7 +33,7 @@ async function expectToken(response: Response): Promise<string> {
   expect(response.headers.get('cache-control')).toBe('no-store');
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   const body = (await response.json()) as { access_token: string };
-  expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900 });
+  expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'CLAIM_COORDINATION' });
   expect(await auth.tokens.authenticate(`Bearer ${body.access_token}`)).toMatchObject({ clientId, agency: 'INSURER' });
   return body.access_token;
 }
