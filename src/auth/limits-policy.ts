@@ -1,37 +1,62 @@
 import type { Agency } from '../generated/prisma/enums.js';
 
 /**
- * The limits, quotas and trusted-document rules of the access guard, as data
- * beside the access policy (access-policy.ts): one set per agency kind, which
- * a client's own row may override field by field (`client.limits`, set with
- * `hub clients limits`). `docs/access-matrix.md` is generated from it.
+ * The limits, quotas, caps on pushes and trusted-document rules of the hub,
+ * as data beside the access policy (access-policy.ts), in this one place: one
+ * set per agency kind (AGENCY_LIMITS), which a client's own row may override
+ * field by field (`client.limits`, set with `hub clients limits`, each within
+ * LIMIT_RANGES). `docs/access-matrix.md` (Limits) is generated from it and
+ * shows every value. Who reads what: the access guard (operation limits,
+ * `requests`, `responseBytes`, `trustedDocumentsOnly`), the lookup quota
+ * (`missedIdLookups`), webhook registration (`webhooksPerClient`) and the
+ * WebSocket server (`subscriptionsPer…`).
  */
 
-/** What one client may send and spend. Every field is a maximum unless said otherwise. */
+/**
+ * What one client may send, spend and hold open. Every field is a maximum
+ * unless said otherwise. The defaults are per agency kind: casework
+ * (medical insurance, civil affairs, rural revitalization), readers
+ * (health, finance, analyst, auditor, hub admin) and partners (charity,
+ * insurer), as `casework / readers / partners` below.
+ */
 export interface ClientLimits {
-  /** Nesting of fields in one operation (fragments expanded). */
+  /** Nesting of fields in one operation (fragments expanded). Default 10 / 8 / 6. */
   depth: number;
-  /** Aliased fields in one document. */
+  /** Aliased fields in one document. Default 20 / 10 / 5. */
   aliases: number;
-  /** Directives in one document. */
+  /** Directives in one document. Default 10 / 10 / 5. */
   directives: number;
-  /** Lexical tokens in one document. */
+  /** Lexical tokens in one document. Default 2 000 / 2 000 / 1 000. */
   tokens: number;
   /**
    * Estimated objects an answer may hold: every field of object type counts
    * 1, times the size of every list around it (`first`, or LIST_BOUNDS).
+   * Default 20 000 / 10 000 / 2 000 (hub admin 100: it reads no persons).
    */
   cost: number;
-  /** Requests (HTTP operations and WebSocket subscribes) per window. */
+  /** Requests (HTTP operations and WebSocket subscribes) per window. Default 600 / 300 / 120. */
   requests: number;
-  /** The window of `requests`, in seconds. */
+  /** The window of `requests`, in seconds. Default 60. */
   windowSeconds: number;
-  /** Lookups by ID number that find nothing, per UTC day. */
+  /**
+   * Lookups by ID number that find nothing, per UTC day, over every field
+   * that names a person by ID number (lookup-quota.ts). Default 500 / 50 / 20
+   * (auditor 20, hub admin 0).
+   */
   missedIdLookups: number;
-  /** Bytes of one JSON answer. */
+  /** Bytes of one JSON answer. Default 5 000 000 / 5 000 000 / 1 000 000. */
   responseBytes: number;
-  /** Whether the client may run only documents registered for it (`documentId`), never query text. */
+  /** Whether the client may run only documents registered for it (`documentId`), never query text. Default false / false / true. */
   trustedDocumentsOnly: boolean;
+  /** Active webhooks the client may have registered. Default 5. */
+  webhooksPerClient: number;
+  /** Live subscriptions on one WebSocket connection. Default 10. */
+  subscriptionsPerConnection: number;
+  /**
+   * Live subscriptions of the client over all its connections to one hub
+   * process (each process counts its own). Default 20.
+   */
+  subscriptionsPerClient: number;
 }
 
 /** The names of the limits, in the order the access matrix shows them. */
@@ -46,6 +71,9 @@ export const LIMIT_NAMES = [
   'missedIdLookups',
   'responseBytes',
   'trustedDocumentsOnly',
+  'webhooksPerClient',
+  'subscriptionsPerConnection',
+  'subscriptionsPerClient',
 ] as const satisfies readonly (keyof ClientLimits)[];
 
 /** A client's own overrides (the `client.limits` column): any subset of the limits. */
@@ -63,6 +91,9 @@ const CASEWORK: ClientLimits = {
   missedIdLookups: 500,
   responseBytes: 5_000_000,
   trustedDocumentsOnly: false,
+  webhooksPerClient: 5,
+  subscriptionsPerConnection: 10,
+  subscriptionsPerClient: 20,
 };
 
 /** Agencies that read without case work (monitoring, statistics, audit): fewer lookups by ID number. */
@@ -84,6 +115,9 @@ const PARTNERS: ClientLimits = {
   missedIdLookups: 20,
   responseBytes: 1_000_000,
   trustedDocumentsOnly: true,
+  webhooksPerClient: 5,
+  subscriptionsPerConnection: 10,
+  subscriptionsPerClient: 20,
 };
 
 /** The limits of each agency kind, unless the client's row overrides them. */
@@ -136,6 +170,9 @@ export const LIMIT_RANGES: Readonly<Record<Exclude<keyof ClientLimits, 'trustedD
   windowSeconds: [1, 86_400],
   missedIdLookups: [0, 1_000_000],
   responseBytes: [1_000, 100_000_000],
+  webhooksPerClient: [0, 100],
+  subscriptionsPerConnection: [1, 1_000],
+  subscriptionsPerClient: [1, 10_000],
 };
 
 /** The limits of a client: its agency's, with its own overrides over them (unknown or malformed overrides are ignored). */

@@ -372,7 +372,7 @@ export class AccessGuard {
       new MissedLookupQuota(counters, principal.clientId, limits.missedIdLookups, (event) =>
         this.quotaEvent(admission, event.message, event.field),
       );
-    const context: HubContext = { ...createContext(principal, admission.purpose, repositories, { missedLookups }), limits };
+    const context: HubContext = { ...createContext(principal, admission.purpose, repositories, { missedLookups, limits }), limits };
     context.auditWriter.identify(admission.operationName, admission.documentHash);
     context.auditWriter.from(admission.address);
     context.auditWriter.record({ fields: admission.fields });

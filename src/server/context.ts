@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { manyByKey } from '../shared/loader.js';
 import { AGENCY_PURPOSES } from '../auth/access-policy.js';
-import type { ClientLimits } from '../auth/limits-policy.js';
+import { limitsOf, type ClientLimits } from '../auth/limits-policy.js';
 import type { IdLookupQuota } from '../auth/lookup-quota.js';
 import { TrustedDocumentRepository } from '../auth/trusted-document.repository.js';
 import type { Principal } from '../auth/principal.js';
@@ -168,13 +168,14 @@ export interface HubContext {
 /**
  * Builds the context of one authenticated request; its row scope is fixed for
  * the request. `missedLookups` counts lookups by ID number that find nothing,
- * through every service that finds a person by ID number.
+ * through every service that finds a person by ID number; `limits` are the
+ * client's (its agency's when not given).
  */
 export function createContext(
   principal: Principal,
   purpose: string | undefined,
   repositories: Repositories,
-  options: { missedLookups?: IdLookupQuota } = {},
+  options: { missedLookups?: IdLookupQuota; limits?: ClientLimits } = {},
 ): HubContext {
   const scope = personScope(principal, today());
   const alerts = alertScope(principal, scope);
@@ -192,6 +193,7 @@ export function createContext(
   const regionConfigs = new RegionConfigService(repositories.regionConfigs, principal, auditWriter);
   const { persons, statuses } = repositories;
   const missedLookups = options.missedLookups ?? null;
+  const limits = options.limits ?? limitsOf(principal.agency);
   return {
     principal,
     purpose,
@@ -220,7 +222,14 @@ export function createContext(
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),
     statistics: new StatisticsService(repositories.statistics, principal, auditWriter),
-    webhooks: new WebhookService(repositories.webhooks, repositories.queue, principal, auditWriter, repositories.webhookTargets),
+    webhooks: new WebhookService(
+      repositories.webhooks,
+      repositories.queue,
+      principal,
+      auditWriter,
+      repositories.webhookTargets,
+      limits.webhooksPerClient,
+    ),
     fundInflows: new FundInflowService(repositories.fundInflows, principal, auditWriter),
     residuals: new ResidualService(repositories.residuals, scope, auditWriter),
     async monitoring(month) {

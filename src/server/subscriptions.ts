@@ -16,7 +16,6 @@ import {
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { pushLimits } from '../auth/push-limits.js';
 import { BadRequestError, CapReachedError, ErrorCode } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { WITHHELD, type AccessGuard, type Caller, type OperationRequest } from './access-guard.js';
@@ -297,7 +296,7 @@ function once(body: () => void): () => void {
 }
 
 /**
- * The caps on live subscriptions (push-limits.ts): per connection, and per
+ * The caps on live subscriptions (the client's limits, limits-policy.ts): per connection, and per
  * client over all its connections to this process (each hub process counts
  * its own: with N processes a client may hold N times as many). A second
  * subscription reading the same as a live one on the same connection is
@@ -308,8 +307,8 @@ class SubscriptionCaps {
 
   /** Takes a place for subscription `id`, or says why not. */
   take(connection: Connection, key: string, id: string): GraphQLError | null {
-    const { clientId, agency } = connection.caller.principal;
-    const limits = pushLimits(agency);
+    const { clientId } = connection.caller.principal;
+    const { limits } = connection.caller;
     const twin = connection.live.get(key);
     if (twin !== undefined)
       return new BadRequestError(`subscription ${twin} on this connection already receives the same events and fields`);

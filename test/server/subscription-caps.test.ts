@@ -2,7 +2,7 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 import type { GraphQLFormattedError } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { DEFAULT_PUSH_LIMITS } from '../../src/auth/push-limits.js';
+import { AGENCY_LIMITS } from '../../src/auth/limits-policy.js';
 import { ALERT_RAISED } from '../../src/server/alert-feed.js';
 import { inpatientClaim, SETTLE } from '../support/claims.js';
 import { createHousehold } from '../support/factory.js';
@@ -57,9 +57,25 @@ async function settled(outcomes: Outcome[], before: number): Promise<{ live: Out
   return { live, refused: outcomes.filter((outcome) => outcome.errors) };
 }
 
-/** `{ alertRaised { id … } }` reading the n-th distinct set of fields. */
+/**
+ * `{ alertRaised { id … } }` reading the n-th distinct set of fields, for n up
+ * to 12: whichever subscription a cap refuses, a later one is no twin of a live one.
+ */
 const distinct = (n: number) => {
-  const fields = ['rule', 'ruleSet', 'measure', 'threshold', 'amount', 'targets', 'year', 'month', 'status', 'raisedAt'];
+  const fields = [
+    'rule',
+    'ruleSet',
+    'measure',
+    'threshold',
+    'amount',
+    'targets',
+    'year',
+    'month',
+    'status',
+    'raisedAt',
+    'citation',
+    'outcome',
+  ];
   return `subscription { alertRaised { id ${fields.slice(0, n).join(' ')} } }`;
 };
 
@@ -119,7 +135,7 @@ describe('duplicate subscriptions on one socket', () => {
 
 describe('caps on live subscriptions', () => {
   it('refuses a connection more than its cap with QUOTA_EXCEEDED, and takes a new one once one ends', async () => {
-    const max = DEFAULT_PUSH_LIMITS.subscriptionsPerConnection;
+    const max = AGENCY_LIMITS.CIVIL_AFFAIRS.subscriptionsPerConnection;
     const civil = await hub.client('CIVIL_AFFAIRS', '6207');
     const socket = connect(civil.token);
     const before = hub.pubSub.listenerCount(ALERT_RAISED);
@@ -137,7 +153,7 @@ describe('caps on live subscriptions', () => {
   });
 
   it('refuses a client more than its cap over all its connections, and frees the places of a closed socket', async () => {
-    const { subscriptionsPerConnection: perSocket, subscriptionsPerClient: max } = DEFAULT_PUSH_LIMITS;
+    const { subscriptionsPerConnection: perSocket, subscriptionsPerClient: max } = AGENCY_LIMITS.RURAL_REVITALIZATION;
     const rural = await hub.client('RURAL_REVITALIZATION', '6207');
     const before = hub.pubSub.listenerCount(ALERT_RAISED);
     const full: Client[] = [];
@@ -162,5 +178,16 @@ describe('caps on live subscriptions', () => {
     await vi.waitFor(() => expect(hub.pubSub.listenerCount(ALERT_RAISED) - before).toBe(max - perSocket + 2));
     expect(freed.errors).toBeUndefined();
     expect(other.errors).toBeUndefined();
+  });
+  it('holds a client to its own caps where its row overrides its agency’s', async () => {
+    const civil = await hub.client('CIVIL_AFFAIRS', '6207', undefined, { subscriptionsPerConnection: 2 });
+    const socket = connect(civil.token);
+    const before = hub.pubSub.listenerCount(ALERT_RAISED);
+    const { live, refused } = await settled(
+      [0, 1, 2].map((i) => subscribe(socket, distinct(i))),
+      before,
+    );
+    expect(live).toHaveLength(2);
+    expect(refused[0]!.errors![0]!.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'subscriptionsPerConnection', max: 2 });
   });
 });

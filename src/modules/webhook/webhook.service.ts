@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../auth/principal.js';
 import type { DeliveryStatus } from '../../generated/prisma/enums.js';
-import { pushLimits } from '../../auth/push-limits.js';
 import { CapReachedError, NotFoundError } from '../../shared/errors.js';
 import { pageSize } from '../../shared/cursor.js';
 import { requireUuid } from '../../shared/validate.js';
@@ -23,17 +22,19 @@ export class WebhookService {
     private readonly principal: Principal,
     private readonly audit: AuditWriter,
     private readonly targets: WebhookTargets,
+    /** Active webhooks the client may hold: its `webhooksPerClient` (limits-policy.ts). */
+    private readonly webhooksPerClient: number,
   ) {}
 
   /**
    * Registers `url` for the client's pushes; the secret is returned this once.
    * The URL must point to a public address (checked again at every delivery),
-   * and the client may hold at most its agency's `webhooksPerClient`.
+   * and the client may hold at most its `webhooksPerClient`.
    */
   async register(url: string): Promise<WebhookRegistration> {
     const checked = await this.targets.checkRegistration(url);
     const secret = randomBytes(32).toString('base64url');
-    const { webhooksPerClient } = pushLimits(this.principal.agency);
+    const { webhooksPerClient } = this;
     return this.audit.transaction(async (tx) => {
       // Counted under the client's lock: two registrations at once cannot both take the last place.
       const held = await this.repository.lockAndCountActive(tx, this.principal.clientId);

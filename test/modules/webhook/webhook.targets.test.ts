@@ -144,4 +144,12 @@ describe('delivering to a name that now resolves to an internal address', () => 
       await dispatcher.stop();
     }
   });
+  it('holds a client to its own webhooksPerClient where its row overrides its agency’s', async () => {
+    dns.set('hooks.example.org', PUBLIC);
+    const client = await hub.client('RURAL_REVITALIZATION', '6207', undefined, { webhooksPerClient: 1 });
+    const register = (url: string) => hub.requestText(REGISTER, { url }, { token: client.token, purpose: FOLLOW_UP });
+    expect((await register('https://hooks.example.org/one')).errors).toBeUndefined();
+    const over = await register('https://hooks.example.org/two');
+    expect(over.errors![0]!.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'webhooksPerClient', max: 1 });
+  });
 });
