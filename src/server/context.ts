@@ -218,6 +218,7 @@ export function createContext(
       auditWriter,
       principal,
       new StoredApplications(repositories.applications),
+      repositories.residuals,
     ),
     enrollments: new EnrollmentService(repositories.enrollments, persons, statuses, regionConfigs, scope, auditWriter),
     alerts: new AlertService(repositories.alerts, alerts, principal, auditWriter),

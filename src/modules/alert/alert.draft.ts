@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { Alert } from '../policy/monitoring.engine.js';
+import type { ResidualCrossing } from '../policy/residual.engine.js';
 import type { AlertTarget, IsoDate, RuleSetId } from '../policy/policy.types.js';
 
 /** An alert ready to store: the engine's alert with the person, the month that pushes it and its identity. */
@@ -46,4 +47,26 @@ export function alertDrafts(
     dedupeKey:
       alert.measure === 'YEAR_OUT_OF_POCKET' || claimId === null ? `${alert.ruleId}:${personId}:${year}` : `${alert.ruleId}:${claimId}`,
   }));
+}
+
+/**
+ * The draft of the alert raised when a settlement on `serviceDate` carries the person's 动态清零 residual over the
+ * person cap: once per person and year, whatever crosses again later that year (a partner's payment may bring the
+ * residual back under the cap); the next year can raise it again.
+ */
+export function residualAlertDraft(personId: string, serviceDate: IsoDate, crossing: ResidualCrossing): AlertDraft {
+  const year = Number(serviceDate.slice(0, 4));
+  return {
+    personId,
+    rule: crossing.ruleId,
+    ruleSet: crossing.ruleSet,
+    citation: crossing.citation,
+    measure: crossing.measure,
+    threshold: crossing.threshold,
+    amount: crossing.amount,
+    targets: crossing.targets,
+    year,
+    month: serviceDate.slice(0, 7),
+    dedupeKey: `${crossing.ruleId}:${personId}:${year}`,
+  };
 }

@@ -34,7 +34,9 @@ export class Alert {
   @Field(() => String)
   citation!: string;
 
-  @Field(() => String, { description: 'STAY_OUT_OF_POCKET, STAY_AFTER_INSURANCE or YEAR_OUT_OF_POCKET.' })
+  @Field(() => String, {
+    description: 'STAY_OUT_OF_POCKET, STAY_AFTER_INSURANCE, YEAR_OUT_OF_POCKET or YEAR_RESIDUAL (动态清零 person cap crossed).',
+  })
   measure!: string;
 
   @Field(() => DecimalScalar)

@@ -6,15 +6,17 @@ import { formatDate, parseDate } from '../../shared/dates.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors.js';
 import { ZERO } from '../../shared/money.js';
 import { requireUuid } from '../../shared/validate.js';
-import { alertDrafts } from '../alert/alert.draft.js';
+import { alertDrafts, residualAlertDraft, type AlertDraft } from '../alert/alert.draft.js';
 import type { AlertStore } from '../alert/alert.store.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { BenefitRow } from '../benefit/benefit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import { alertsForSettlement, type Alert } from '../policy/monitoring.engine.js';
+import { personResidual, residualCrossing } from '../policy/residual.engine.js';
+import type { ResidualRepository } from '../residual/residual.repository.js';
 import type { Applications } from '../policy/policy.types.js';
 import type { RegionConfigVersion } from '../policy/region-config.js';
-import { governingRuleSet, isRuleSetId } from '../policy/rule-set.data.js';
+import { governingRuleSet, isRuleSetId, RULE_SETS } from '../policy/rule-set.data.js';
 import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
 import { activeCategoriesOn, settle, visitOf, type SettlementResult } from '../policy/settlement.engine.js';
 import type { RegionConfigService } from '../region-config/region-config.service.js';
@@ -95,6 +97,8 @@ export class SettlementService {
     private readonly audit: AuditWriter,
     private readonly principal: Principal,
     private readonly applications: ApplicationSource = NO_APPLICATION_STORE,
+    /** The 动态清零 records, read in the settlement's transaction to tell whether it crossed the person cap; none: never raised. */
+    private readonly residuals: ResidualRepository | null = null,
   ) {}
 
   /** Computes and explains what settling the visit would pay now; stores nothing. `ruleSet` overrides the governing one (what-if). */
@@ -166,6 +170,8 @@ export class SettlementService {
           reason: null,
         });
         const drafts = alertDrafts(person.id, priced.ruleSet.id, priced.serviceDate, input.claimId, priced.alerts);
+        const crossing = await this.residualAlert(tx, priced, input.claimId);
+        if (crossing) drafts.push(crossing);
         await this.alertStore.insert(
           tx,
           drafts.map((draft) => ({ ...draft, benefitId: record.id })),
@@ -179,6 +185,20 @@ export class SettlementService {
       if (!winner) throw error;
       return this.replay(winner, hash);
     }
+  }
+
+  /**
+   * The alert of this settlement's carrying the person's residual (动态清零) over the person cap, or null: the
+   * person's year is read in the settlement's transaction (under the person-year lock, with the new record) and
+   * computed with and without the new claim.
+   */
+  private async residualAlert(tx: Prisma.TransactionClient, priced: Priced, claimId: string): Promise<AlertDraft | null> {
+    if (!this.residuals || !RULE_SETS[priced.ruleSet.id].residual) return null;
+    const [member] = await this.residuals.membersOf([priced.person.id], priced.year, tx);
+    const after = personResidual(member!, priced.year);
+    const before = personResidual({ ...member!, visits: member!.visits.filter((visit) => visit.claimId !== claimId) }, priced.year);
+    const crossing = residualCrossing(before, after);
+    return crossing && residualAlertDraft(priced.person.id, priced.serviceDate, crossing);
   }
 
   /**

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLE, type VisitOverrides, inpatientClaim } from '../../support/claims.js';
+import { certify, createHousehold } from '../../support/factory.js';
+import { startTestHub, type TestHub } from '../../support/hub.js';
+
+let hub: TestHub;
+let insurance: { token: string };
+let person: { id: string };
+
+const RULE = 'jiaxing-2023/residual-person-cap';
+
+// A jiaxing 低保 stay: base 20 000 − 12 000 = 8 000, assistance 90 % = 7 200, out-of-pocket 30 000 − 12 000 − 7 200 = 10 800.
+const STAY: VisitOverrides = { totalCost: '30000.00', inPolicyCost: '20000.00', basicPaid: '12000.00' };
+// A bigger one: base 30 000 − 18 000 − 2 000 = 10 000, assistance 9 000, out-of-pocket 60 000 − 20 000 − 9 000 = 31 000.
+const BIG: VisitOverrides = { totalCost: '60000.00', inPolicyCost: '30000.00', basicPaid: '18000.00', criticalPaid: '2000.00' };
+
+async function settle(claimId: string, serviceDate: string, amounts: VisitOverrides): Promise<void> {
+  const { errors } = await hub.requestText(
+    SETTLE,
+    { input: inpatientClaim(person.id, claimId, { ...amounts, serviceDate }) },
+    { token: insurance.token, purpose: 'SETTLEMENT' },
+  );
+  expect(errors).toBeUndefined();
+}
+
+const crossings = () =>
+  hub.db.alert.findMany({ where: { personId: person.id, rule: RULE }, orderBy: { raisedAt: 'asc' }, include: { benefit: true } });
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  insurance = await hub.client('MEDICAL_INSURANCE', '33');
+  person = (await createHousehold(hub.db, '330402', 1, 'URBAN')).members[0]!;
+  await certify(hub.db, person.id, 'MINIMUM_LIVING', '2023-06-01', { class: 1 });
+});
+
+afterAll(() => hub.close());
+
+describe('the 动态清零 crossing alert', () => {
+  it('raises nothing while the residual stays under the person cap', async () => {
+    await settle('RC-1', '2024-03-05', STAY);
+    await settle('RC-2', '2024-04-05', STAY);
+    expect(await crossings()).toEqual([]);
+  });
+
+  it('raises one alert to civil affairs with the settlement that carries the residual over 30 000', async () => {
+    await settle('RC-3', '2024-05-05', STAY);
+    const [alert, ...more] = await crossings();
+    expect(more).toEqual([]);
+    expect(alert).toMatchObject({
+      ruleSet: 'jiaxing-2023',
+      measure: 'YEAR_RESIDUAL',
+      targets: ['CIVIL_AFFAIRS'],
+      year: 2024,
+      month: '2024-05',
+      dedupeKey: `${RULE}:${person.id}:2024`,
+    });
+    expect([alert!.threshold.toFixed(2), alert!.amount.toFixed(2), alert!.benefit!.claimId]).toEqual(['30000.00', '32400.00', 'RC-3']);
+    expect(alert!.citation).toContain('动态清零');
+  });
+
+  it('raises no second one in the same year: not on the next settlement, nor on crossing again after charity paid', async () => {
+    await settle('RC-4', '2024-06-05', STAY);
+    // Charity brings the year's residual (43 200) back under the cap (23 200); the next stay crosses again (34 000).
+    await hub.db.charityAid.create({
+      data: {
+        personId: person.id,
+        clientId: (await hub.client('CHARITY', '33')).clientId,
+        amount: '20000.00',
+        paidOn: new Date('2024-06-20'),
+        reference: 'RC-CHARITY',
+      },
+    });
+    await settle('RC-5', '2024-07-05', STAY);
+    expect((await crossings()).map((alert) => alert.benefit!.claimId)).toEqual(['RC-3']);
+  });
+
+  it('raises it again the next year when the residual crosses again', async () => {
+    await settle('RC-6', '2025-02-05', BIG);
+    const alerts = await crossings();
+    expect(alerts.map((alert) => [alert.year, alert.benefit!.claimId, alert.amount.toFixed(2)])).toEqual([
+      [2024, 'RC-3', '32400.00'],
+      [2025, 'RC-6', '31000.00'],
+    ]);
+  });
+
+  it('raises nothing for a person under no rule set with 动态清零', async () => {
+    const gansu = (await createHousehold(hub.db, '620702', 1)).members[0]!;
+    await certify(hub.db, gansu.id, 'MINIMUM_LIVING', '2023-06-01', { class: 1 });
+    const { token } = await hub.client('MEDICAL_INSURANCE', '62');
+    // gansu-2023 leaves the annual cap to the region.
+    const configured = await hub.requestText(
+      'mutation ($input: RegionConfigInput!) { setRegionConfig(input: $input) { id } }',
+      { input: { regionCode: '62', year: 2024, caps: [{ category: 'MINIMUM_LIVING', amount: '100000.00' }], note: 'test' } },
+      { token, purpose: 'SETTLEMENT' },
+    );
+    expect(configured.errors).toBeUndefined();
+    const { errors } = await hub.requestText(
+      SETTLE,
+      { input: inpatientClaim(gansu.id, 'RC-G', { ...BIG, serviceDate: '2024-05-05' }) },
+      { token, purpose: 'SETTLEMENT' },
+    );
+    expect(errors).toBeUndefined();
+    expect(await hub.db.alert.count({ where: { personId: gansu.id, measure: 'YEAR_RESIDUAL' } })).toBe(0);
+  });
+});
