@@ -183,6 +183,17 @@ export class AccessGuard {
     return this.deps.views.get(principal.agency)!;
   }
 
+  /**
+   * Step 3 for the requests that carry no GraphQL document (`/imports`): the
+   * request rate only; what the request may do is the endpoint's to check
+   * with the policy. Returns the rate limit's headers, or the 429 refusal.
+   */
+  async admitRequest(caller: Caller): Promise<{ headers: Record<string, string> } | Refusal> {
+    const rate = this.rateLimiter ? await this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;
+    if (rate.retryAfter !== null) return { status: 429, error: new RateLimitedError(rate.retryAfter), headers: rate.headers };
+    return { headers: rate.headers };
+  }
+
   /** Step 3: admits an operation, or says why not. `purpose` is the declared one (X-Purpose). */
   async admit(caller: Caller, purpose: string | undefined, request: OperationRequest, transport: Transport): Promise<Admission | Refusal> {
     const rate = this.rateLimiter ? await this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;

@@ -62,6 +62,10 @@ import { StatisticsService } from '../modules/statistics/statistics.service.js';
 import { ResidualRepository } from '../modules/residual/residual.repository.js';
 import { ResidualService } from '../modules/residual/residual.service.js';
 import type { Db } from './prisma.js';
+import { ClientRepository } from '../auth/client.repository.js';
+import { ImportJobRepository } from '../modules/import/import-job.repository.js';
+import { ImportJobService } from '../modules/import/import-job.service.js';
+import { ImportService } from '../modules/import/import.service.js';
 
 /**
  * The repositories, one set per process: they hold no request state.
@@ -70,7 +74,7 @@ import type { Db } from './prisma.js';
  * only, unless the operator allows private ones).
  */
 export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQueue | null = null, webhookTargets = new WebhookTargets()) {
-  return {
+  const repositories = {
     persons: new PersonRepository(db),
     households: new HouseholdRepository(db),
     statuses: new HouseholdStatusRepository(db),
@@ -96,6 +100,15 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     webhookTargets,
     fundInflows: new FundInflowRepository(db),
     documents: new TrustedDocumentRepository(db),
+  };
+  return {
+    ...repositories,
+    /** Imports sent over HTTP, run by the dispatcher's job. */
+    importJobs: new ImportJobService(
+      new ImportJobRepository(db),
+      new ImportService(db, repositories.audit, repositories.exchangeEvents),
+      new ClientRepository(db),
+    ),
   };
 }
 

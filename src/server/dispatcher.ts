@@ -82,6 +82,10 @@ export async function startDispatcher(
     // Throwing hands the job back to graphile-worker's backoff; a dead delivery ends the job (the delivery row is the dead letter).
     if (outcome === 'RETRY') throw new Error(`delivery ${deliveryId} failed; retrying`);
   };
+  const runImport: Task = async (payload, helpers) => {
+    const { importId } = payload as { importId: string };
+    await repositories.importJobs.run(importId, helpers.job.attempts >= helpers.job.max_attempts);
+  };
   const lock = await pool.connect();
   let runner: Runner | null = null;
   let stopped = false;
@@ -98,7 +102,12 @@ export async function startDispatcher(
       pollInterval: options.pollInterval ?? 1_000,
       noHandleSignals: true,
       logger,
-      taskList: { [JOBS.fanOut]: inRequestOf(fanOut), [JOBS.fanOutEvent]: inRequestOf(fanOutEvent), [JOBS.deliver]: inRequestOf(deliver) },
+      taskList: {
+        [JOBS.fanOut]: inRequestOf(fanOut),
+        [JOBS.fanOutEvent]: inRequestOf(fanOutEvent),
+        [JOBS.deliver]: inRequestOf(deliver),
+        [JOBS.runImport]: inRequestOf(runImport),
+      },
     });
     log.info('dispatcher running: alerts go out to webhooks from the outbox');
     return true;

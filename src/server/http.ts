@@ -17,7 +17,10 @@ import { log } from '../shared/log.js';
 import { collectProcessMetrics, httpRequests, registry, setOutboxDepthSource } from '../shared/metrics.js';
 import { requestIdFrom, runInRequest, currentRequest } from '../shared/request-scope.js';
 
-import { AccessGuard, type OperationRequest } from './access-guard.js';
+import { AccessGuard, type Caller, type OperationRequest } from './access-guard.js';
+import type { ImportFormat } from '../modules/import/import.reader.js';
+import { importRefusal, IMPORT_KINDS, isImportKind } from '../modules/import/import.service.js';
+import { isUuid } from '../shared/validate.js';
 import type { RateCounterRepository } from '../auth/rate-counter.repository.js';
 import { TokenThrottle } from '../auth/token-throttle.js';
 import type { HubContext, Repositories } from './context.js';
@@ -51,6 +54,8 @@ export interface HttpDeps {
    * them, every client's requests are limited; without, nothing is (tools).
    */
   counters?: RateCounterRepository;
+  /** The largest file `POST /imports/{kind}` accepts, in bytes (default {@link MAX_IMPORT_BYTES}). */
+  maxImportBytes?: number;
 }
 
 /** A running HTTP server. */
@@ -61,6 +66,8 @@ export interface HubHttpServer {
 }
 
 const MAX_BODY_BYTES = 1_000_000;
+/** The largest import file sent over HTTP: about 500 000 certification rows; larger files go in parts, or by `hub import`. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Serves `/graphql` (and the console), `/dashboard`, `/oauth/token`, `/.well-known/jwks.json`, `/healthz` and
@@ -172,7 +179,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     }
     // The dashboard likewise: a page and its assets; its data comes from /graphql with the token it signs in for.
     if (isDashboardPath(url.pathname) && req.method === 'GET' && (await serveDashboard(res, url.pathname))) return;
-    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    const importPath = /^\/imports\/([^/]+)$/.exec(url.pathname);
+    if (url.pathname !== '/graphql' && !importPath) return sendJson(res, 404, { error: 'not found' });
 
     // The access guard, step by step (access-guard.ts).
     const caller = await guard.identify(req.headers.authorization, req.socket.remoteAddress);
@@ -181,6 +189,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       res.setHeader('WWW-Authenticate', challenge.header);
       return sendJson(res, 401, errorBody(challenge.message, ErrorCode.UNAUTHENTICATED));
     }
+    if (importPath) return handleImport(req, res, caller, decodeURIComponent(importPath[1]!));
     if (req.method !== 'POST' && req.method !== 'GET') {
       res.setHeader('Allow', 'GET, POST');
       return sendJson(res, 405, errorBody('send GraphQL requests with POST (or GET for queries)', ErrorCode.BAD_REQUEST));
@@ -219,6 +228,50 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  /**
+   * `POST /imports/{kind}` (the file as the body: text/csv or application/x-ndjson) → 202 and the import's id;
+   * `GET /imports/{id}` → its status, counts and refused rows, for the client that sent it only (404 for others).
+   */
+  async function handleImport(req: http.IncomingMessage, res: http.ServerResponse, caller: Caller, segment: string): Promise<void> {
+    const admitted = await guard.admitRequest(caller);
+    for (const [key, value] of Object.entries(admitted.headers)) res.setHeader(key, value);
+    if ('error' in admitted) {
+      res.setHeader('Retry-After', String(admitted.error.extensions.retryAfter));
+      return sendJson(res, admitted.status, { errors: [formatRefusal(admitted.error)] });
+    }
+    const { principal } = caller;
+    const importJobs = deps.repositories.importJobs;
+    if (req.method === 'GET') {
+      const job = isUuid(segment) ? await importJobs.read(segment.toLowerCase(), principal.clientId) : null;
+      if (!job) return sendJson(res, 404, errorBody('no import with this id', ErrorCode.NOT_FOUND));
+      return sendJson(res, 200, job);
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'GET, POST');
+      return sendJson(res, 405, errorBody('POST /imports/{kind} sends a file, GET /imports/{id} reads its report', ErrorCode.BAD_REQUEST));
+    }
+    if (!isImportKind(segment)) {
+      return sendJson(res, 404, errorBody(`no kind of import ${JSON.stringify(segment)}: ${IMPORT_KINDS.join(', ')}`, ErrorCode.NOT_FOUND));
+    }
+    const refusal = importRefusal(segment, principal);
+    if (refusal) return sendJson(res, 403, errorBody(refusal, ErrorCode.FORBIDDEN));
+    const format = importFormat(req.headers['content-type']);
+    if (!format) {
+      return sendJson(res, 415, errorBody('send the file as text/csv or application/x-ndjson', ErrorCode.BAD_REQUEST));
+    }
+    const limit = deps.maxImportBytes ?? MAX_IMPORT_BYTES;
+    const content = await readBody(req, limit);
+    if (!content) {
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 413, errorBody(`the file exceeds ${limit} bytes: send it in parts`, ErrorCode.BAD_REQUEST, { maxBytes: limit }));
+    }
+    const queue = deps.repositories.queue;
+    if (!queue) return sendJson(res, 503, errorBody('this hub runs no job queue', ErrorCode.INTERNAL_SERVER_ERROR));
+    const id = await importJobs.submit(principal, segment, format, content, (tx, importId) => queue.enqueueImport(tx, importId));
+    res.setHeader('Location', `/imports/${id}`);
+    return sendJson(res, 202, { id, status: 'QUEUED' });
   }
 
   const subscriptions = deps.pubSub ? attachSubscriptions(server, { guard, repositories: deps.repositories }) : null;
@@ -260,6 +313,7 @@ const ROUTES = new Set([
 /** The route label of a request: one of the hub's paths, or `other` (paths are client-chosen, labels must stay few). */
 function routeOf(url: string | undefined): string {
   const pathname = new URL(url ?? '/', 'http://localhost').pathname;
+  if (pathname.startsWith('/imports/')) return '/imports/{kind|id}';
   return ROUTES.has(pathname) ? pathname : 'other';
 }
 
@@ -364,6 +418,27 @@ function searchRequest(search: URLSearchParams): OperationRequest | Error {
     operationName: search.get('operationName'),
     variables: parsed,
   };
+}
+
+/** The import format a content type names, or null. */
+function importFormat(contentType: string | undefined): ImportFormat | null {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'text/csv') return 'csv';
+  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/json') return 'ndjson';
+  return null;
+}
+
+/** The whole body, or null as soon as it exceeds `limit` bytes (a declared Content-Length over it is refused unread). */
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 async function readJsonBody(req: http.IncomingMessage): Promise<OperationRequest | Error> {

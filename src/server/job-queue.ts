@@ -11,7 +11,12 @@ export const JOBS = {
   deliver: 'deliver_webhook',
   /** Fans an exchange event (a certification, a decision) out to the webhooks of the clients that act on it. */
   fanOutEvent: 'deliver_event',
+  /** Runs a bulk import sent over HTTP (`POST /imports/{kind}`). */
+  runImport: 'run_import',
 } as const;
+
+/** Attempts of one import job: a run cut short (a restart, a lost connection) starts again, idempotently. */
+export const IMPORT_MAX_ATTEMPTS = 3;
 
 /** Puts a webhook delivery (back) on the queue, in the caller's transaction. */
 export interface DeliveryQueue {
@@ -51,6 +56,13 @@ export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
     await tx.$executeRaw`
       SELECT graphile_worker.add_job(${JOBS.fanOutEvent}, json_build_object('eventId', ${eventId}::uuid),
         job_key => ${`event:${eventId}`}, max_attempts => 25)`;
+  }
+
+  /** Puts an import sent over HTTP on the queue, in the caller's transaction; imports run one at a time. */
+  async enqueueImport(tx: Prisma.TransactionClient, importId: string): Promise<void> {
+    await tx.$executeRaw`
+      SELECT graphile_worker.add_job(${JOBS.runImport}, json_build_object('importId', ${importId}::uuid, 'requestId', ${requestId()}::text),
+        queue_name => 'imports', job_key => ${`import:${importId}`}, max_attempts => ${IMPORT_MAX_ATTEMPTS}::int)`;
   }
 
   /**

@@ -92,6 +92,8 @@ export interface TestHubOptions {
   resolve?: Resolve;
   metricsToken?: string;
   corsOrigins?: string[];
+  /** The largest file `POST /imports/{kind}` accepts. */
+  maxImportBytes?: number;
 }
 
 /** Test clients may send query text, whatever their agency's default. */
@@ -131,6 +133,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       metricsToken: options.metricsToken,
       corsOrigins: options.corsOrigins,
       counters,
+      maxImportBytes: options.maxImportBytes,
     },
     0,
     '127.0.0.1',
