@@ -23,6 +23,7 @@ import type { AuthenticationFailure, TokenService } from '../auth/token.service.
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
 import { recordSecurityEvent, SecurityEventKind, withoutValues } from '../modules/audit/audit.events.js';
 import {
+  BadUserInputError,
   ErrorCode,
   HubError,
   QueryTooComplexError,
@@ -33,6 +34,7 @@ import {
 import { log } from '../shared/log.js';
 import { auditAppendDuration } from '../shared/metrics.js';
 import { createContext, type HubContext, type Repositories } from './context.js';
+import { badLiteralValue, badVariableValue, DOCUMENT_RULES } from './input-values.js';
 
 /** The field coordinates (`Type.field`) an operation's document selects. */
 export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
@@ -117,6 +119,8 @@ interface CachedDocument {
   tokens: number;
   /** Validation errors against the agency's view, once validated. */
   invalid?: readonly GraphQLError[];
+  /** The first bad literal value, once looked for (null: none). */
+  badLiteral?: BadUserInputError | null;
 }
 
 const DOCUMENT_ID = /^sha256:[0-9a-f]{64}$/;
@@ -248,12 +252,13 @@ export class AccessGuard {
       throw new Refused(400, coded('name the operation to run (operationName)', ErrorCode.OPERATION_RESOLUTION_FAILURE));
     }
     this.checkOperationType(schema, operation, transport);
-    document.invalid ??= validate(schema, document.document);
+    document.invalid ??= validate(schema, document.document, DOCUMENT_RULES);
     if (document.invalid.length > 0) {
       const error = coded(document.invalid[0]!.message, ErrorCode.GRAPHQL_VALIDATION_FAILED, {}, document.invalid[0]);
       await invalid(error);
       throw new Refused(400, error);
     }
+    document.badLiteral ??= badLiteralValue(schema, document.document);
     const fields = fieldCoordinates(schema, document.document);
     const admission = {
       principal,
@@ -271,6 +276,9 @@ export class AccessGuard {
       personal: operation.operation === 'subscription' || touchesPersonalData(operation),
     };
     if (admission.personal) await this.checkPurpose(admission);
+    // Values last, whether written in the document or sent as variables: the same mistake is the same error either way.
+    const bad = document.badLiteral ?? badVariableValue(schema, document.document, operation, admission.variables);
+    if (bad) await this.refuseInput(admission, bad);
     return admission;
   }
 
@@ -360,6 +368,13 @@ export class AccessGuard {
       const written = await this.audit(context, 'DENIED', error);
       throw new Refused(written ? status : 500, written ? error : WITHHELD);
     }
+  }
+
+  /** Refuses a bad argument value (400); an operation on personal data ends with its FAILED entry, as it did when executed. */
+  private async refuseInput(admission: Omit<Admission, 'headers'>, error: BadUserInputError): Promise<never> {
+    if (!admission.personal) throw new Refused(400, error);
+    const written = await this.audit(this.context(admission), 'FAILED', error);
+    throw new Refused(written ? 400 : 500, written ? error : WITHHELD);
   }
 
   /** The audit entry of a document that did not parse or validate: a FAILED security event of its client. */

@@ -1,22 +1,23 @@
 import { Decimal } from 'decimal.js';
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { formatDate, parseDate } from './dates.js';
 import { formatMoney, isAmount, Money } from './money.js';
 
+// The scalars throw plain errors: graphql-js then reports a bad literal at its node, so the guard can name its argument.
 function stringLiteral(ast: ValueNode, scalar: string): string {
-  if (ast.kind !== Kind.STRING) throw new GraphQLError(`${scalar} must be written as a string`);
+  if (ast.kind !== Kind.STRING) throw new TypeError(`${scalar} must be written as a string`);
   return ast.value;
 }
 
 function parseDateInput(value: unknown): Date {
   const date = typeof value === 'string' ? parseDate(value) : undefined;
-  if (!date) throw new GraphQLError(`Date must be a real calendar date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!date) throw new TypeError(`Date must be a real calendar date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return date;
 }
 
 function parseDecimalInput(value: unknown): Decimal {
   if (typeof value !== 'string' || !isAmount(value)) {
-    throw new GraphQLError(`Decimal must be a string amount with at most two decimals, got ${JSON.stringify(value)}`);
+    throw new TypeError(`Decimal must be a string amount with at most two decimals, got ${JSON.stringify(value)}`);
   }
   return new Money(value);
 }
@@ -37,7 +38,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   serialize: (value) => (value as Date).toISOString(),
   parseValue: (value) => {
     const date = typeof value === 'string' && /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
-    if (!date || Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime must be ISO 8601 with zone, got ${JSON.stringify(value)}`);
+    if (!date || Number.isNaN(date.getTime())) throw new TypeError(`DateTime must be ISO 8601 with zone, got ${JSON.stringify(value)}`);
     return date;
   },
   parseLiteral(ast) {
