@@ -10,7 +10,7 @@ import { resolveRuleSet } from '../policy/rule-set.resolve.js';
 import { activeCategoriesOn } from '../policy/settlement.engine.js';
 import { quoteSubsidy } from '../policy/subsidy.engine.js';
 import type { RegionConfigService } from '../region-config/region-config.service.js';
-import { withPolicyErrors } from '../settlement/settlement.errors.js';
+import { enrollmentArgument, withPolicyErrors } from '../settlement/settlement.errors.js';
 import type { HouseholdStatusRepository } from '../status/household-status.repository.js';
 import type { EnrollmentInput } from './enrollment.input.js';
 import type { EnrollmentRepository } from './enrollment.repository.js';
@@ -82,7 +82,7 @@ export class EnrollmentService {
       const yearStart = `${year}-01-01`;
       const version = await this.regionConfigs.inForce(person.regionCode, yearStart);
       const statuses = await this.statuses.findCurrentByPersonIds([person.id]);
-      subsidy = withPolicyErrors('input.', () => {
+      subsidy = withPolicyErrors(enrollmentArgument, () => {
         // The rule set of the day of decision: contributions for a benefit year are collected in the year before (gansu-2023 一(二)).
         const ruleSet = resolveRuleSet(governingRuleSet(person.regionCode, decidedOn), version?.config ?? {});
         const categories = activeCategoriesOn(statuses, decidedOn, ruleSet);

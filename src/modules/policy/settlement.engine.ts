@@ -176,7 +176,8 @@ function checkInput({ ruleSet, serviceDate, birthDate, ytd, visit }: SettlementI
     checkAmount(ytd[key], `ytd.${key}`);
   if (visit.inPolicyCost.greaterThan(visit.totalCost)) throw new PolicyInputError('visit.inPolicyCost', 'exceeds the total cost');
   if (visit.basicPaid.plus(visit.criticalPaid).plus(visit.otherPaid).greaterThan(visit.totalCost)) {
-    throw new PolicyInputError('visit', 'basic, critical and other insurance together pay more than the total cost');
+    // Named by the first of the payments: the client corrects one of them (or the total), and the reason names all.
+    throw new PolicyInputError('visit.basicPaid', 'basic, critical and other insurance together pay more than the total cost');
   }
 }
 

@@ -21,7 +21,7 @@ import {
 import { configForRuleSet, configInForce, incomeScope, regionConfigJson, type RegionConfigVersion } from '../policy/region-config.js';
 import { governingRuleSet } from '../policy/rule-set.data.js';
 import { assistanceTerms, resolveRuleSet } from '../policy/rule-set.resolve.js';
-import { withPolicyErrors } from '../settlement/settlement.errors.js';
+import { regionConfigArgument, withPolicyErrors } from '../settlement/settlement.errors.js';
 import type {
   CategoryAmountInput,
   CategoryRatioInput,
@@ -255,7 +255,9 @@ function checkRatioFloors(
   // Stand-in thresholds and caps let the lookup reach the ratio even where the region has yet to set them.
   const standIn = Object.fromEntries(ASSISTANCE_CATEGORIES.map((category) => [category, ZERO]));
   const probe = { ...config, thresholds: standIn, caps: standIn };
-  const ruleSet = withPolicyErrors('input.', () => resolveRuleSet(governingRuleSet(regionCode.padEnd(6, '0'), effectiveFrom), probe));
+  const ruleSet = withPolicyErrors(regionConfigArgument, () =>
+    resolveRuleSet(governingRuleSet(regionCode.padEnd(6, '0'), effectiveFrom), probe),
+  );
   for (const [visitType, category, argument] of configured) {
     try {
       assistanceTerms(ruleSet, { category, class: category === 'MINIMUM_LIVING' ? 1 : null }, visitType);

@@ -22,7 +22,7 @@ import { activeCategoriesOn, settle, visitOf, type SettlementResult } from '../p
 import type { RegionConfigService } from '../region-config/region-config.service.js';
 import type { HouseholdStatusRepository } from '../status/household-status.repository.js';
 import { NO_APPLICATION_STORE, type ApplicationSource } from './application.source.js';
-import { withPolicyErrors } from './settlement.errors.js';
+import { visitArgument, withPolicyErrors } from './settlement.errors.js';
 import type { ClaimInput, VisitInput } from './settlement.input.js';
 import type { SettlementRepository, StoredClaim } from './settlement.repository.js';
 import type { SettlementQuote } from './settlement.type.js';
@@ -284,7 +284,7 @@ export class SettlementService {
   ): Priced {
     const serviceDate = formatDate(input.serviceDate);
     const visit = visitOf(input);
-    return withPolicyErrors('input.', () => {
+    return withPolicyErrors(visitArgument, () => {
       const id = isRuleSetId(ruleSetOverride) ? ruleSetOverride : governingRuleSet(person.regionCode, serviceDate);
       const ruleSet = resolveRuleSet(id, version?.config ?? {});
       const categories = activeCategoriesOn(person.statuses, serviceDate, ruleSet);

@@ -133,11 +133,15 @@ describe('settleClaim', () => {
     expect(await hub.db.benefitRecord.count({ where: { personId } })).toBe(0);
   });
 
-  it('names the field at fault for input the engine cannot evaluate, and stores nothing', async () => {
+  it('names the field at fault for input the engine cannot evaluate as the schema names it, and stores nothing', async () => {
     const personId = await holder('620725');
     const response = await settle({ ...stay(personId, 'C-BAD-1'), basicPaid: '6000.00' });
-    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(String(response.errors?.[0]?.extensions?.argument)).toMatch(/^input\./);
+    expect(response.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.basicPaid' });
+    const inPolicy = await settle({ ...stay(personId, 'C-BAD-2'), inPolicyCost: '5000.01' });
+    expect(inPolicy.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.inPolicyCost' });
+    expect(inPolicy.errors?.[0]?.message).toBe('input.inPolicyCost: exceeds the total cost');
+    const early = await settle(stay(personId, 'C-BAD-3', '2010-05-10'));
+    expect(early.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.serviceDate' });
     expect(await hub.db.benefitRecord.count({ where: { personId } })).toBe(0);
   });
 
