@@ -1,6 +1,6 @@
 import type { Client } from '../generated/prisma/client.js';
 import { Agency, type Purpose } from '../generated/prisma/enums.js';
-import { BadUserInputError, HubError } from '../shared/errors.js';
+import { BadUserInputError, ErrorCode, HubError } from '../shared/errors.js';
 import { AGENCY_PURPOSES } from './access-policy.js';
 import { overrideError } from './limits-policy.js';
 import type { ClientRepository, NewClient } from './client.repository.js';
@@ -48,7 +48,7 @@ export interface IssuedSecret {
 /** No client has this id. */
 export class UnknownClientError extends HubError {
   constructor(id: string) {
-    super(`no client has the id ${JSON.stringify(id)}`, 'NOT_FOUND');
+    super(`no client has the id ${JSON.stringify(id)}`, ErrorCode.NOT_FOUND);
   }
 }
 

@@ -52,9 +52,7 @@ export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
   ErrorCode.BAD_REQUEST,
   ErrorCode.OPERATION_RESOLUTION_FAILURE,
-  // Apollo's own persisted-query codes (automatic persisted queries are answered by Apollo itself).
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
+  // No persisted-query codes of Apollo's: the guard answers documentIds and Apollo's persisted-query hashes itself.
 ]);
 
 /** Base of the errors the hub raises on purpose; their message is safe to show. */

@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../shared/errors.js';
 import type { AssistanceCategory, RuleSetId, VisitType } from './policy.types.js';
 
 /** The parameters a rule set may leave to the region's configuration. */
@@ -10,7 +11,7 @@ export type PolicyParameter = 'threshold' | 'ratio' | 'cap' | 'income' | 'subsid
  */
 export class ParameterNotSetError extends Error {
   /** Error code of api-contract.md. */
-  readonly code = 'PARAMETER_NOT_SET' as const;
+  readonly code = ErrorCode.PARAMETER_NOT_SET;
 
   /**
    * @param ruleSet   the rule set the caller settles under (not the ancestor that left the gap)
@@ -38,7 +39,7 @@ export class ParameterNotSetError extends Error {
  */
 export class PolicyInputError extends Error {
   /** Error code of api-contract.md. */
-  readonly code = 'BAD_USER_INPUT' as const;
+  readonly code = ErrorCode.BAD_USER_INPUT;
 
   /**
    * @param field  path of the offending input, e.g. `visit.inPolicyCost`
