@@ -1,7 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Agency, AlertOutcome, AlertStatus } from '../../shared/enums.js';
-import { PageInfo } from '../../shared/page-info.type.js';
+import { CountedConnection } from '../../shared/connection.type.js';
 import { DateTimeScalar, DecimalScalar } from '../../shared/scalars.js';
 
 /** A target agency the alert reached, and how. */
@@ -73,16 +73,6 @@ export class Alert {
   raisedAt!: Date;
 }
 
-/** An alert in a page, with its cursor. */
-@ObjectType()
-export class AlertEdge {
-  @Field(() => Alert)
-  node!: Alert;
-
-  @Field(() => String)
-  cursor!: string;
-}
-
 /** How many alerts of the filter stand at a status. */
 @ObjectType()
 export class AlertStatusCount {
@@ -95,16 +85,7 @@ export class AlertStatusCount {
 
 /** A page of alerts, newest first, with the counts of the whole filter by status. */
 @ObjectType()
-export class AlertConnection {
-  @Field(() => [AlertEdge])
-  edges!: AlertEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-
+export class AlertConnection extends CountedConnection(Alert) {
   @Field(() => [AlertStatusCount])
   countsByStatus!: AlertStatusCount[];
 }

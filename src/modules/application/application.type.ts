@@ -2,7 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ApplicationStatus } from '../../generated/prisma/enums.js';
 import { Agency, AssistanceCategory } from '../../shared/enums.js';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars.js';
-import { PageInfo } from '../../shared/page-info.type.js';
+import { Connection } from '../../shared/connection.type.js';
 
 registerEnumType(ApplicationStatus, {
   name: 'ApplicationStatus',
@@ -56,21 +56,6 @@ export class AssistanceApplication {
   createdAt!: Date;
 }
 
-@ObjectType()
-export class AssistanceApplicationEdge {
-  @Field(() => AssistanceApplication)
-  node!: AssistanceApplication;
-
-  @Field(() => String)
-  cursor!: string;
-}
-
 /** A page of applications, oldest first. */
 @ObjectType()
-export class AssistanceApplicationConnection {
-  @Field(() => [AssistanceApplicationEdge])
-  edges!: AssistanceApplicationEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class AssistanceApplicationConnection extends Connection(AssistanceApplication) {}

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Agency, Purpose } from '../../shared/enums.js';
-import { PageInfo } from '../../shared/page-info.type.js';
+import { Connection } from '../../shared/connection.type.js';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { AuditOutcome } from './audit.chain.js';
 
@@ -88,24 +88,9 @@ export class AuditEntry {
   hash!: string;
 }
 
-@ObjectType()
-export class AuditEntryEdge {
-  @Field(() => AuditEntry)
-  node!: AuditEntry;
-
-  @Field(() => String)
-  cursor!: string;
-}
-
 /** A page of the audit log, newest first. */
 @ObjectType()
-export class AuditEntryConnection {
-  @Field(() => [AuditEntryEdge])
-  edges!: AuditEntryEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class AuditEntryConnection extends Connection(AuditEntry) {}
 
 /** One access to a person's data, as the person's access history shows it. */
 @ObjectType({ description: "An operation that returned or wrote a person's data." })
@@ -135,21 +120,6 @@ export class AccessEvent {
   outcome!: AuditOutcome;
 }
 
-@ObjectType()
-export class AccessEventEdge {
-  @Field(() => AccessEvent)
-  node!: AccessEvent;
-
-  @Field(() => String)
-  cursor!: string;
-}
-
 /** A page of a person's access history, newest first. */
 @ObjectType()
-export class AccessEventConnection {
-  @Field(() => [AccessEventEdge])
-  edges!: AccessEventEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class AccessEventConnection extends Connection(AccessEvent) {}

@@ -2,7 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { AssistanceCategory, BenefitKind, Referral, VisitType } from '../../shared/enums.js';
 import { ExplanationStep } from '../settlement/explanation.type.js';
-import { PageInfo } from '../../shared/page-info.type.js';
+import { CountedConnection } from '../../shared/connection.type.js';
 import { DateScalar, DecimalScalar } from '../../shared/scalars.js';
 
 /** One settled visit with the payment of each layer (domain.md §5). */
@@ -72,27 +72,9 @@ export class BenefitRecord {
   reason!: string | null;
 }
 
-@ObjectType()
-export class BenefitEdge {
-  @Field(() => BenefitRecord)
-  node!: BenefitRecord;
-
-  @Field(() => String)
-  cursor!: string;
-}
-
 /** A page of a person's benefit records, newest service date first. */
 @ObjectType()
-export class BenefitConnection {
-  @Field(() => [BenefitEdge])
-  edges!: BenefitEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
+export class BenefitConnection extends CountedConnection(BenefitRecord, { name: 'Benefit' }) {}
 
 /** A person's sums for one calendar year. */
 @ObjectType({ description: "A person's yearly sums over settled visits (burden)." })

@@ -1,5 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../../shared/page-info.type.js';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { CountedConnection } from '../../shared/connection.type.js';
 import { Purpose } from '../../shared/enums.js';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars.js';
 
@@ -32,24 +32,6 @@ export class SharingGrant {
   revokedAt!: Date | null;
 }
 
-@ObjectType()
-export class SharingGrantEdge {
-  @Field(() => SharingGrant)
-  node!: SharingGrant;
-
-  @Field(() => String)
-  cursor!: string;
-}
-
 /** A page of a partner's active referrals or consents, in id order. */
 @ObjectType()
-export class SharingGrantConnection {
-  @Field(() => [SharingGrantEdge])
-  edges!: SharingGrantEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
+export class SharingGrantConnection extends CountedConnection(SharingGrant) {}
