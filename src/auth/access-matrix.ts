@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { isInputObjectType, isObjectType } from 'graphql';
-import { PAGE } from '../shared/cursor.js';
+import { PAGE } from '../shared/pagination.js';
 import { AGENCIES, AGENCY_PURPOSES, fieldAccess, ROW_SCOPE, STRUCTURAL_TYPES } from './access-policy.js';
 import { AGENCY_LIMITS, DEFAULT_LIST_BOUND, LIMIT_NAMES, LIST_BOUNDS } from './limits-policy.js';
 

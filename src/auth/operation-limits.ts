@@ -18,7 +18,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { PAGE } from '../shared/cursor.js';
+import { PAGE } from '../shared/pagination.js';
 import { QueryTooComplexError } from '../shared/errors.js';
 import { DEFAULT_LIST_BOUND, LIST_BOUNDS, type ClientLimits } from './limits-policy.js';
 

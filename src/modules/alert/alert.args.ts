@@ -23,7 +23,7 @@ export class AlertsArgs {
   @Field(() => AlertFilter, { nullable: true })
   filter?: AlertFilter | null;
 
-  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' })
+  @Field(() => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Principal } from '../../auth/principal.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { CursorList } from '../../shared/pagination.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors.js';
 import { requireMonth, requireRegionPrefix, requireUuid } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
@@ -9,7 +9,7 @@ import type { AlertsArgs } from './alert.args.js';
 import type { AlertRepository } from './alert.repository.js';
 import type { Alert, AlertConnection } from './alert.type.js';
 
-const CURSOR = 'alert';
+const ALERTS = new CursorList('alert');
 /**
  * Lists alerts within the client's reach and moves them through their
  * lifecycle: raised → delivered → under review → closed with an outcome. Only
@@ -27,15 +27,16 @@ export class AlertService {
 
   /** A page of the alerts within reach and the filter, with counts by status; the persons returned are audited. */
   async list({ filter, first, after }: AlertsArgs): Promise<AlertConnection> {
-    const size = pageSize(first);
-    const afterId = after == null ? null : decodeCursor(CURSOR, after);
+    const request = ALERTS.request(first, after);
     const where: Prisma.AlertWhereInput = { AND: [this.scope, this.filterWhere(filter ?? {})] };
-    const [rows, counts] = await Promise.all([this.repository.page(where, size + 1, afterId), this.repository.countsByStatus(where)]);
-    const edges = rows.slice(0, size).map((node) => ({ node, cursor: encodeCursor(CURSOR, node.id) }));
-    this.audit.record({ personIds: edges.map((edge) => edge.node.personId) });
+    const [rows, counts] = await Promise.all([
+      this.repository.page(where, request.take, request.after),
+      this.repository.countsByStatus(where),
+    ]);
+    const page = ALERTS.page(rows, request.size, (alert) => alert.id);
+    this.audit.record({ personIds: page.edges.map((edge) => edge.node.personId) });
     return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      ...page,
       totalCount: counts.reduce((sum, c) => sum + c.count, 0),
       countsByStatus: counts,
     };

@@ -31,7 +31,7 @@ export class ApplicationResolver {
   applications(
     @Ctx() ctx: HubContext,
     @Arg('status', () => ApplicationStatus, { nullable: true }) status?: ApplicationStatus | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' }) first?: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<AssistanceApplicationConnection> {
     return ctx.applications.list(status, first, after);

@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Principal } from '../../auth/principal.js';
 import { APPLICATION_DECIDER } from '../../auth/access-policy.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { CursorList } from '../../shared/pagination.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { requireUuid } from '../../shared/validate.js';
 import type { ApplicationStatus } from '../../generated/prisma/enums.js';
@@ -12,7 +12,7 @@ import type { ApplicationInput } from './application.input.js';
 import type { ApplicationRepository } from './application.repository.js';
 import type { ApplicationDecision, AssistanceApplication } from './application.type.js';
 
-const CURSOR = 'application';
+const APPLICATIONS = new CursorList('application');
 
 /**
  * Applications for assistance (依申请, domain.md §3): medical insurance or
@@ -92,12 +92,10 @@ export class ApplicationService {
 
   /** The applications in the caller's rows that its agency decides or submitted, oldest first. */
   async list(status: ApplicationStatus | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-    const size = pageSize(first);
-    const afterId = after == null ? null : decodeCursor(CURSOR, after);
+    const { size, after: afterId } = APPLICATIONS.request(first, after);
     const rows = await this.repository.page(this.principal.agency, this.scope, status ?? null, size, afterId);
-    const page = rows.slice(0, size);
-    this.audit.record({ personIds: page.map((a) => a.personId) });
-    const edges = page.map((node) => ({ node, cursor: encodeCursor(CURSOR, node.id) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+    const page = APPLICATIONS.page(rows, size, (application) => application.id);
+    this.audit.record({ personIds: page.edges.map((edge) => edge.node.personId) });
+    return page;
   }
 }

@@ -27,7 +27,7 @@ export class AuditLogArgs {
   @Field(() => AuditFilter, { nullable: true })
   filter?: AuditFilter | null;
 
-  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' })
+  @Field(() => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
@@ -40,7 +40,7 @@ export class AccessHistoryArgs {
   @Field(() => ID)
   personId!: string;
 
-  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' })
+  @Field(() => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })

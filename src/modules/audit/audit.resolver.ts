@@ -11,13 +11,13 @@ export interface AuditQueryContext {
 /** The auditor's queries over the audit log. Who may call them is the access policy's business, not this class's. */
 @Resolver()
 export class AuditResolver {
-  @Query(() => AuditEntryConnection, { description: 'The audit log, newest first (first: 1–100, default 20).' })
+  @Query(() => AuditEntryConnection, { description: 'The audit log, newest first (first: 1–1000, default 20).' })
   auditLog(@Ctx() ctx: AuditQueryContext, @Args(() => AuditLogArgs) { filter, first, after }: AuditLogArgs): Promise<AuditEntryConnection> {
     return ctx.audit.log(filter, first, after);
   }
 
   @Query(() => AccessEventConnection, {
-    description: "Who returned or wrote a person's data, when and for which purpose; newest first (first: 1–100, default 20).",
+    description: "Who returned or wrote a person's data, when and for which purpose; newest first (first: 1–1000, default 20).",
   })
   accessHistory(
     @Ctx() ctx: AuditQueryContext,

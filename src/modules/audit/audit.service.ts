@@ -1,12 +1,12 @@
-import { encodeCursor, pageSize } from '../../shared/cursor.js';
 import { BadUserInputError } from '../../shared/errors.js';
+import { CursorList, seqKey, type Page } from '../../shared/pagination.js';
 import { requireUuid } from '../../shared/validate.js';
 import type { AuditFilter } from './audit.args.js';
 import type { AuditCriteria, AuditPageRow, AuditRepository } from './audit.repository.js';
 import type { AccessEventConnection, AuditEntryConnection } from './audit.type.js';
 
-const LOG_CURSOR = 'audit';
-const ACCESS_CURSOR = 'access';
+const LOG = new CursorList('audit', seqKey);
+const ACCESS = new CursorList('access', seqKey);
 
 /**
  * The auditor's view of the log, bound to one reader's jurisdiction (a
@@ -36,7 +36,7 @@ export class AuditQueryService {
       outcome: filter?.outcome ?? null,
       jurisdiction: this.jurisdiction,
     };
-    return this.page(LOG_CURSOR, criteria, first, after, ({ seq, ...entry }) => ({
+    return this.page(LOG, criteria, first, after, ({ seq, ...entry }) => ({
       ...entry,
       seq: seq.toString(),
       keyId: entry.keyId ?? null,
@@ -49,7 +49,7 @@ export class AuditQueryService {
   /** Who returned or wrote this person's data, when and for which purpose. */
   accessHistory(personId: string, first: number | null | undefined, after: string | null | undefined): Promise<AccessEventConnection> {
     const criteria: AuditCriteria = { personId: requireUuid(personId, 'personId'), jurisdiction: this.jurisdiction };
-    return this.page(ACCESS_CURSOR, criteria, first, after, (entry) => ({
+    return this.page(ACCESS, criteria, first, after, (entry) => ({
       at: entry.at,
       clientId: entry.clientId,
       clientName: entry.clientName,
@@ -62,25 +62,16 @@ export class AuditQueryService {
   }
 
   private async page<T>(
-    kind: string,
+    list: CursorList<bigint>,
     criteria: AuditCriteria,
     first: number | null | undefined,
     after: string | null | undefined,
     toNode: (row: AuditPageRow) => T,
-  ): Promise<{ edges: { node: T; cursor: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> {
-    const size = pageSize(first);
-    const beforeSeq = after == null ? null : decodeSeqCursor(kind, after);
-    const rows = await this.repository.page(criteria, size + 1, beforeSeq);
-    const edges = rows.slice(0, size).map((row) => ({ node: toNode(row), cursor: encodeCursor(kind, row.seq.toString()) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+  ): Promise<Page<T>> {
+    // Newest first: the page goes on below the seq of its `after`.
+    const request = list.request(first, after);
+    const rows = await this.repository.page(criteria, request.take, request.after);
+    const { edges, pageInfo } = list.page(rows, request.size, (row) => row.seq);
+    return { edges: edges.map(({ node, cursor }) => ({ node: toNode(node), cursor })), pageInfo };
   }
-}
-
-/** The seq in a cursor of `kind`; BAD_USER_INPUT otherwise. */
-function decodeSeqCursor(kind: string, cursor: string): bigint {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const key = text.startsWith(`${kind}:`) ? text.slice(kind.length + 1) : '';
-  // At most 18 digits: always within PostgreSQL's bigint.
-  if (!/^[1-9]\d{0,17}$/.test(key)) throw new BadUserInputError('after is not a cursor of this list', 'after');
-  return BigInt(key);
 }

@@ -17,7 +17,7 @@ export class PersonsArgs {
   @Field(() => PersonFilter, { nullable: true })
   filter?: PersonFilter | null;
 
-  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' })
+  @Field(() => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
@@ -30,7 +30,7 @@ export class BenefitsArgs {
   @Field(() => Int, { nullable: true })
   year?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' })
+  @Field(() => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })

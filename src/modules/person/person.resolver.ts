@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../../server/context.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { CursorList } from '../../shared/pagination.js';
 import { maxMoney, ZERO } from '../../shared/money.js';
 import { DateScalar } from '../../shared/scalars.js';
 import { requireYear } from '../../shared/validate.js';
@@ -12,7 +12,7 @@ import { PersonConnection } from './person.connection.js';
 import { BenefitsArgs, PersonLookupArgs, PersonsArgs } from './person.args.js';
 import { Person } from './person.type.js';
 
-const BENEFIT_CURSOR = 'benefit';
+const BENEFITS = new CursorList('benefit');
 
 /** Maps the Person queries and relations onto the person service and the per-request loaders. */
 @Resolver(() => Person)
@@ -22,7 +22,7 @@ export class PersonResolver {
     return ctx.persons.lookup(id, idNumber);
   }
 
-  @Query(() => PersonConnection, { description: 'Persons in id order, a page at a time (first: 1–100, default 20).' })
+  @Query(() => PersonConnection, { description: 'Persons in id order, a page at a time (first: 1–1000, default 20).' })
   persons(@Ctx() ctx: HubContext, @Args(() => PersonsArgs) { filter, first, after }: PersonsArgs): Promise<PersonConnection> {
     return ctx.persons.list(filter, first, after);
   }
@@ -59,15 +59,13 @@ export class PersonResolver {
     @Ctx() ctx: HubContext,
     @Args(() => BenefitsArgs) { year, first, after }: BenefitsArgs,
   ): Promise<BenefitConnection> {
-    const size = pageSize(first);
+    const { size, after: afterId } = BENEFITS.request(first, after);
     const checkedYear = year == null ? null : requireYear(year);
-    const afterId = after == null ? null : decodeCursor(BENEFIT_CURSOR, after);
     const [rows, totalCount] = await Promise.all([
       ctx.loaders.benefitPageByPerson({ year: checkedYear, first: size, afterId }).load(person.id),
       ctx.loaders.benefitCountByPerson(checkedYear).load(person.id),
     ]);
-    const edges = rows.slice(0, size).map((node) => ({ node, cursor: encodeCursor(BENEFIT_CURSOR, node.id) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+    return { ...BENEFITS.page(rows, size, (benefit) => benefit.id), totalCount };
   }
 
   @FieldResolver(() => Burden, { nullable: true, description: 'Sums over the settled visits of a calendar year (zeros when none).' })

@@ -1,6 +1,6 @@
 import { CURSOR_PERSON } from '../../auth/schema-views.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { CursorList } from '../../shared/pagination.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { today } from '../../shared/dates.js';
 import { requireIdNumber, requireRegionPrefix, requireUuid } from '../../shared/validate.js';
@@ -11,7 +11,7 @@ import type { PersonFilter } from './person.input.js';
 import type { PersonRepository } from './person.repository.js';
 import type { Person } from './person.type.js';
 
-const CURSOR_KIND = 'person';
+const PERSONS = new CursorList('person');
 
 /** Looks persons up and lists them, validating what clients send. */
 export class PersonService {
@@ -43,22 +43,19 @@ export class PersonService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<PersonConnection> {
-    const size = pageSize(first);
-    const afterId = after == null ? null : decodeCursor(CURSOR_KIND, after);
+    const request = PERSONS.request(first, after);
     const regionPrefix = filter?.regionPrefix == null ? null : requireRegionPrefix(filter.regionPrefix, 'filter.regionPrefix');
     const activeOn = filter?.activeOn ?? (filter?.category ? today() : null);
     const { rows, totalCount } = await this.repository.page(
       { regionPrefix, category: filter?.category, activeOn },
-      size,
-      afterId,
+      request.size,
+      request.after,
       this.scope,
     );
-    const page = rows.slice(0, size);
-    for (const person of page) this.loaders.personById.prime(person.id, person);
-    const edges = page.map((node) => ({ node, cursor: encodeCursor(CURSOR_KIND, node.id) }));
-    const pageInfo = { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null };
+    const { edges, pageInfo } = PERSONS.page(rows, request.size, (person) => person.id);
+    for (const { node } of edges) this.loaders.personById.prime(node.id, node);
     // The endCursor encodes the last person's id: reading it names that person in the audit entry.
-    Object.defineProperty(pageInfo, CURSOR_PERSON, { value: page.at(-1)?.id, enumerable: false });
+    Object.defineProperty(pageInfo, CURSOR_PERSON, { value: edges.at(-1)?.node.id, enumerable: false });
     return { edges, pageInfo, totalCount };
   }
 }

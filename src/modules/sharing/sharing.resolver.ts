@@ -29,7 +29,7 @@ export class SharingResolver {
   @Query(() => SharingGrantConnection, { description: 'Your active referrals (a charity), in id order: the persons you may serve today.' })
   referrals(
     @Ctx() ctx: HubContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' }) first?: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<SharingGrantConnection> {
     return ctx.sharing.activeOwn('REFERRAL', first, after);
@@ -40,7 +40,7 @@ export class SharingResolver {
   })
   consents(
     @Ctx() ctx: HubContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–100 (default 20).' }) first?: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–1000 (default 20).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<SharingGrantConnection> {
     return ctx.sharing.activeOwn('CONSENT', first, after);

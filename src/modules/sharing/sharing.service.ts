@@ -5,13 +5,16 @@ import { requireUuid } from '../../shared/validate.js';
 import type { SharingGrantInput } from './sharing.input.js';
 import type { GrantKind, SharingRepository } from './sharing.repository.js';
 import type { SharingGrant, SharingGrantConnection } from './sharing.type.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { CursorList } from '../../shared/pagination.js';
 import { today } from '../../shared/dates.js';
 
 const PARTNER = {
   REFERRAL: { agency: 'CHARITY', purpose: 'CHARITY_AID' },
   CONSENT: { agency: 'INSURER', purpose: 'CLAIM_COORDINATION' },
 } as const;
+
+/** The pages of active grants, one cursor kind per grant kind. */
+const GRANTS: Record<GrantKind, CursorList> = { REFERRAL: new CursorList('referral'), CONSENT: new CursorList('consent') };
 
 /**
  * Creates and ends referrals and consents. The writer's own rows bound what it
@@ -63,13 +66,11 @@ export class SharingService {
    * insurer): exactly the persons in its rows today. Audited as a read of them.
    */
   async activeOwn(kind: GrantKind, first: number | null | undefined, after: string | null | undefined): Promise<SharingGrantConnection> {
-    const size = pageSize(first);
-    const cursorKind = kind === 'REFERRAL' ? 'referral' : 'consent';
-    const afterId = after == null ? null : decodeCursor(cursorKind, after);
+    const list = GRANTS[kind];
+    const { size, after: afterId } = list.request(first, after);
     const { rows, totalCount } = await this.repository.activePage(kind, this.writerClientId, today(), size, afterId);
-    const page = rows.slice(0, size);
-    this.audit.record({ personIds: page.map((grant) => grant.personId) });
-    const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorKind, node.id) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+    const page = list.page(rows, size, (grant) => grant.id);
+    this.audit.record({ personIds: page.edges.map((edge) => edge.node.personId) });
+    return { ...page, totalCount };
   }
 }

@@ -21,7 +21,7 @@ export class WebhookResolver {
   webhookDeliveries(
     @Ctx() ctx: HubContext,
     @Arg('status', () => DeliveryStatus, { nullable: true }) status: DeliveryStatus | null,
-    @Arg('first', () => Int, { nullable: true, description: '1–100 (default 20).' }) first: number | null,
+    @Arg('first', () => Int, { nullable: true, description: '1–1000 (default 20).' }) first: number | null,
   ): Promise<WebhookDeliveryRecord[]> {
     return ctx.webhooks.deliveries(status ?? null, first ?? null);
   }

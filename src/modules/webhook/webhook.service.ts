@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../auth/principal.js';
 import type { DeliveryStatus } from '../../generated/prisma/enums.js';
 import { CapReachedError, NotFoundError } from '../../shared/errors.js';
-import { pageSize } from '../../shared/cursor.js';
+import { pageSize } from '../../shared/pagination.js';
 import { requireUuid } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import type { DeliveryQueue } from '../../server/job-queue.js';

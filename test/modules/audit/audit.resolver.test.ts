@@ -175,7 +175,8 @@ describe('auditLog', () => {
       return errors?.map((e) => [e.extensions.code, e.extensions.argument]);
     };
     expect(await code({ first: 0 })).toEqual([['BAD_USER_INPUT', 'first']]);
-    expect(await code({ first: 101 })).toEqual([['BAD_USER_INPUT', 'first']]);
+    expect(await code({ first: 1001 })).toEqual([['BAD_USER_INPUT', 'first']]);
+    expect(await code({ first: 1000 })).toBeUndefined();
     expect(await code({ after: 'garbage' })).toEqual([['BAD_USER_INPUT', 'after']]);
     expect(await code({ after: Buffer.from('access:3').toString('base64url') })).toEqual([['BAD_USER_INPUT', 'after']]);
     expect(await code({ filter: { personId: 'x' } })).toEqual([['BAD_USER_INPUT', 'filter.personId']]);

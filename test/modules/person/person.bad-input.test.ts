@@ -61,15 +61,28 @@ describe('bad input', () => {
     expect(onlyError(benefits).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
   });
 
-  it('refuses page sizes beyond the maximum and below one', async () => {
-    expect(onlyError(await hub.request(PersonsNestedDocument, { first: 101, year: 2024 })).extensions).toEqual({
+  it('refuses page sizes beyond the maximum of 1 000 and below one', async () => {
+    expect(onlyError(await hub.request(PersonBenefitsPageDocument, { id: personId, first: 1001 })).extensions).toEqual({
       code: 'BAD_USER_INPUT',
       argument: 'first',
     });
-    expect(onlyError(await hub.request(PersonsNestedDocument, { first: 0, year: 2024 })).extensions).toEqual({
+    const persons = (first: number) => hub.requestText('query ($first: Int) { persons(first: $first) { totalCount } }', { first });
+    expect(onlyError(await persons(1001)).extensions).toEqual({
       code: 'BAD_USER_INPUT',
       argument: 'first',
     });
+    expect(onlyError(await persons(0)).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'first',
+    });
+  });
+
+  it('serves a page of 1 000, for agencies that sync their rows', async () => {
+    const page = await hub.request(PersonBenefitsPageDocument, { id: personId, first: 1000 });
+    expect(page.errors).toBeUndefined();
+    expect(page.data?.person?.benefits?.pageInfo.hasNextPage).toBe(false);
+    const persons = await hub.requestText('{ persons(first: 1000) { totalCount edges { node { id } } } }');
+    expect(persons.errors).toBeUndefined();
   });
 
   it('refuses an id that is not an id, and a lookup by neither or both keys', async () => {
