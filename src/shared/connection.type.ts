@@ -12,8 +12,8 @@ import { PageInfo } from './page-info.type.js';
  *
  * `name` defaults to the node class's name (`Alert` → `AlertEdge`).
  */
-export function Connection<T extends object>(node: ClassType<T>, name: string = node.name) {
-  @ObjectType(`${name}Edge`)
+export function Connection<T extends object>(node: ClassType<T>, options: ConnectionOptions = {}) {
+  @ObjectType(`${options.name ?? node.name}Edge`, options.edgeDescription ? { description: options.edgeDescription } : {})
   class NodeEdge {
     @Field(() => node)
     node!: T;
@@ -25,6 +25,9 @@ export function Connection<T extends object>(node: ClassType<T>, name: string = 
   // No type of its own in the schema: nothing returns the base, only the subclasses that name it.
   @ObjectType()
   abstract class NodeConnection {
+    /** The edge type, for a resolver of fields on it (`@Resolver(() => XConnection.Edge)`). */
+    static readonly Edge = NodeEdge;
+
     @Field(() => [NodeEdge])
     edges!: NodeEdge[];
 
@@ -34,10 +37,20 @@ export function Connection<T extends object>(node: ClassType<T>, name: string = 
   return NodeConnection;
 }
 
+/** How a connection names its edge type and describes it. */
+export interface ConnectionOptions {
+  /** The prefix of `<name>Edge`; the node class's name when not given. */
+  name?: string;
+  edgeDescription?: string;
+}
+
 /** {@link Connection} with `totalCount`: all the rows of the list, not just this page. */
-export function CountedConnection<T extends object>(node: ClassType<T>, options: { name?: string; totalCountDescription?: string } = {}) {
+export function CountedConnection<T extends object>(
+  node: ClassType<T>,
+  options: ConnectionOptions & { totalCountDescription?: string } = {},
+) {
   @ObjectType()
-  abstract class CountedNodeConnection extends Connection(node, options.name) {
+  abstract class CountedNodeConnection extends Connection(node, options) {
     @Field(() => Int, options.totalCountDescription ? { description: options.totalCountDescription } : {})
     totalCount!: number;
   }

@@ -40,7 +40,7 @@ export class HouseholdResidualResolver {
 export class ResidualOverCapResolver {
   @Query(() => ResidualOverCapConnection, {
     description:
-      'The persons in your rows whose residual in `year` (what remains after every layer, 动态清零) is above the person cap, in id order (first: 1–100, default 20).',
+      'The persons in your rows whose residual in `year` (what remains after every layer, 动态清零) is above the person cap, in id order (first: 1–1000, default 20).',
   })
   residualsOverCap(
     @Ctx() ctx: HubContext,

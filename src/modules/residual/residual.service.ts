@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../shared/cursor.js';
+import { CursorList } from '../../shared/pagination.js';
 import { formatMoney, minMoney, Money } from '../../shared/money.js';
 import { requireYear } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
@@ -14,7 +14,7 @@ import type { ExplanationStep } from '../policy/policy.types.js';
 import type { ResidualRepository } from './residual.repository.js';
 import type { HouseholdResidual, PersonResidual, ResidualOverCapConnection } from './residual.type.js';
 
-const CURSOR_KIND = 'residual';
+const OVER_CAP = new CursorList('residual');
 // The candidates' records are read this many persons at a time: three statements per batch.
 const BATCH = 500;
 
@@ -57,8 +57,7 @@ export class ResidualService {
    */
   async overCap(year: number, first: number | null | undefined, after: string | null | undefined): Promise<ResidualOverCapConnection> {
     const checked = requireYear(year);
-    const size = pageSize(first);
-    const afterId = after == null ? null : decodeCursor(CURSOR_KIND, after);
+    const { size, after: afterId } = OVER_CAP.request(first, after);
     const rules = residualRuleSets();
     if (rules.length === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const lowest = rules.map(({ rule }) => new Money(rule.personCap)).reduce((a, b) => minMoney(a, b));
@@ -74,14 +73,9 @@ export class ResidualService {
       over.push(...members.map((member) => personResidual(member, checked)).filter(overPersonCap));
     }
     const rest = afterId === null ? over : over.filter((person) => person.personId > afterId);
-    const page = rest.slice(0, size);
-    this.audit?.record({ personIds: page.map((person) => person.personId) });
-    const edges = page.map((person) => ({ node: present(person), cursor: encodeCursor(CURSOR_KIND, person.personId) }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rest.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: over.length,
-    };
+    const { edges, pageInfo } = OVER_CAP.page(rest, size, (person) => person.personId);
+    this.audit?.record({ personIds: edges.map((edge) => edge.node.personId) });
+    return { edges: edges.map(({ node, cursor }) => ({ node: present(node), cursor })), pageInfo, totalCount: over.length };
   }
 
   /** The residual of a person the caller may already see. */

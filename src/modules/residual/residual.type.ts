@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../../shared/page-info.type.js';
+import { CountedConnection } from '../../shared/connection.type.js';
 import { DecimalScalar } from '../../shared/scalars.js';
 import type { ExplanationStep } from '../policy/policy.types.js';
 
@@ -83,25 +83,15 @@ export class HouseholdResidual {
   explanation!: ResidualStep[];
 }
 
-/** One person over the person cap, with the residual that puts them there. */
-@ObjectType({ description: 'A person whose residual in the year is above the person cap (动态清零): the city fund covers the excess.' })
-export class ResidualOverCapEdge {
-  @Field(() => PersonResidual)
-  node!: PersonResidual;
-
-  @Field(() => String)
-  cursor!: string;
-}
-
 /** A page of the persons over the person cap, in person id order. */
 @ObjectType({ description: 'A page of the persons over the person cap in a year, in person id order.' })
-export class ResidualOverCapConnection {
-  @Field(() => [ResidualOverCapEdge])
-  edges!: ResidualOverCapEdge[];
+export class ResidualOverCapConnection extends CountedConnection(PersonResidual, {
+  name: 'ResidualOverCap',
+  edgeDescription: 'A person whose residual in the year is above the person cap (动态清零): the city fund covers the excess.',
+  totalCountDescription: 'All persons in your rows over the cap in the year, not just this page.',
+}) {}
 
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { description: 'All persons in your rows over the cap in the year, not just this page.' })
-  totalCount!: number;
-}
+/** One person over the person cap, with the residual that puts them there. */
+export const ResidualOverCapEdge = ResidualOverCapConnection.Edge;
+/** An edge of {@link ResidualOverCapConnection}. */
+export type ResidualOverCapEdge = InstanceType<typeof ResidualOverCapEdge>;
