@@ -282,9 +282,14 @@ describe('a dispatcher killed between commit and delivery', () => {
   it('delivers every committed alert after a restart, each delivery processed once by the receiver', async () => {
     receiver.setMode('stall');
     const first = await spawnDispatcher();
-    const before = receiver.received.length;
     const inFlight = await raiseAlert('W-KILL-1');
-    await receiver.waitFor(before + 1);
+    // Wait for a POST of this alert, not for any POST: a late delivery left over from an
+    // earlier test must not let the kill happen before this alert's POST hangs.
+    await until(
+      () => Promise.resolve(receiver.received.filter((post) => post.body.includes(inFlight)).length),
+      (count) => count >= 1,
+      15_000,
+    );
     // Killed while a POST hangs: the job stays locked by a dead worker, the receiver never answered.
     await kill(first);
     // Committed while no dispatcher runs: only the outbox knows of it.
