@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runQuote } from '../../src/cli/quote.command.js';
-import { policyCaseFiles } from '../fixtures/policy-cases.js';
+import { allCaseFiles, hubCaseFiles, policyCaseFiles } from '../fixtures/policy-cases.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hub-quote-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -37,8 +37,9 @@ async function quote(files: string[]) {
 }
 
 describe('runQuote', () => {
-  it('prints one line per case file, in order, with the expected values, and returns 0', async () => {
-    const files = policyCaseFiles();
+  it('prints one line per case file, shared and the hub’s own (residual ones included), in order, with the expected values, and returns 0', async () => {
+    const files = allCaseFiles();
+    expect(files.length).toBe(policyCaseFiles().length + hubCaseFiles().length);
     const { status, out, err } = await quote(files);
     expect(err).toEqual([]);
     expect(status).toBe(0);
