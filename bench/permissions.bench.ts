@@ -5,7 +5,10 @@
  *   noshield — the agency's view and masking without graphql-shield, no audit;
  *   views  — the agency's view with graphql-shield and masking, no audit;
  *   on     — view, shield and the audit entry (the guard's limits and purpose check: bench/guard.bench.ts).
- * Prints p50/p95 per variant; asserts nothing.
+ * Prints p50/p95 per variant, then the audit's cost per operation (on − views)
+ * and what keying the chain adds to it: the chain hash of an entry naming the
+ * page's 100 persons, HMAC-SHA256 against plain SHA-256 (bench/audit.bench.ts
+ * alone), in the same run. Asserts nothing.
  *
  *   node --import tsx bench/permissions.bench.ts [--persons N] [--iterations N]
  */
@@ -20,6 +23,7 @@ import { accessPlugin } from '../src/server/access.plugin.js';
 import { createContext, createRepositories, type HubContext } from '../src/server/context.js';
 import { AuditKeyRing } from '../src/modules/audit/audit.keys.js';
 import { buildHubSchema } from '../src/server/schema.js';
+import { formatChainHashing, measureChainHashing } from './audit-chain.js';
 import { withSeededDatabase } from './support.js';
 
 const { values } = parseArgs({ options: { persons: { type: 'string', default: '20000' }, iterations: { type: 'string', default: '60' } } });
@@ -75,5 +79,13 @@ await withSeededDatabase(Number(values.persons), async ({ db }) => {
       `${name.padEnd(8)} p50 ${p50.toFixed(1)} ms  p95 ${p(list, 0.95).toFixed(1)} ms  (${(((p50 - base) / base) * 100).toFixed(1)} % vs off)`,
     );
   }
+  const audit = p(times.get('on')!, 0.5) - p(times.get('views')!, 0.5);
+  console.log(`audit per operation (on − views, p50): ${audit.toFixed(2)} ms`);
+  const hashing = measureChainHashing({ personIds: 100 });
+  console.log(formatChainHashing(hashing));
+  const added = (hashing.keyedMicros - hashing.plainMicros) / 1000;
+  console.log(
+    `keying adds ${(added * 1000).toFixed(1)} µs per entry: ${((added / p(times.get('on')!, 0.5)) * 100).toFixed(3)} % of an audited operation's p50`,
+  );
   for (const v of variants) await v.apollo.stop();
 });
