@@ -120,6 +120,15 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Person.enrollments': ENROLLMENT_READERS,
   ...fields('Enrollment', ['year', 'scheme', 'status'], ENROLLMENT_READERS),
   ...fields('Enrollment', ['id', 'personalContribution', 'subsidyAmount', 'subsidyCategory', 'ruleSet'], grant(CASEWORK)),
+  // What a new certification earned an enrolled person: the subsidy's history, for the agencies that read the subsidy.
+  'Enrollment.subsidyDecisions': grant(CASEWORK),
+  ...fields(
+    'SubsidyDecision',
+    ['id', 'certificationId', 'decidedOn', 'previousAmount', 'amount', 'difference', 'category', 'ruleSet', 'createdAt'],
+    grant(CASEWORK),
+  ),
+  // Explanations are medical insurance's, as for settlements.
+  'SubsidyDecision.explanation': grant(['MEDICAL_INSURANCE']),
   'Person.benefits': BENEFIT_READERS,
   // `kind` with the visit itself: whoever sees visits must tell a reversal from a second visit.
   ...fields('BenefitRecord', ['id', 'serviceDate', 'visitType', 'kind'], BENEFIT_READERS),

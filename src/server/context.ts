@@ -47,6 +47,7 @@ import { StoredApplications } from '../modules/application/application.source.js
 import { EventStore } from '../modules/event/event.store.js';
 import { EventRepository } from '../modules/event/event.repository.js';
 import { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { SubsidyDecisionRepository } from '../modules/enrollment/subsidy-decision.repository.js';
 import { RegionConfigRepository } from '../modules/region-config/region-config.repository.js';
 import { RegionConfigService } from '../modules/region-config/region-config.service.js';
 import { SettlementRepository } from '../modules/settlement/settlement.repository.js';
@@ -79,6 +80,7 @@ export function createRepositories(db: Db, auditKeys: AuditKeyRing, queue: JobQu
     households: new HouseholdRepository(db),
     statuses: new HouseholdStatusRepository(db),
     enrollments: new EnrollmentRepository(db),
+    subsidyDecisions: new SubsidyDecisionRepository(db),
     benefits: new BenefitRepository(db),
     audit: new AuditRepository(db, auditKeys),
     sharing: new SharingRepository(db),
@@ -131,7 +133,7 @@ export function createLoaders(
     ...createPersonLoaders(repositories.persons, scope),
     ...createHouseholdLoaders(repositories.households, scope),
     ...createStatusLoaders(repositories.statuses),
-    ...createEnrollmentLoaders(repositories.enrollments),
+    ...createEnrollmentLoaders(repositories.enrollments, repositories.subsidyDecisions),
     ...createBenefitLoaders(repositories.benefits),
   };
 }

@@ -6,6 +6,8 @@ import { runInRequest } from '../shared/request-scope.js';
 import type { Repositories } from './context.js';
 import { JOBS, type JobQueue } from './job-queue.js';
 import { WebhookDispatcher, type DispatchOptions } from '../modules/webhook/webhook.dispatch.js';
+import { SubsidyDecisionService } from '../modules/enrollment/subsidy-decision.service.js';
+import { CertificationFollowUp } from '../modules/status/certification.follow-up.js';
 
 /** A running dispatcher. */
 export interface Dispatcher {
@@ -37,8 +39,9 @@ function inRequestOf(task: Task): Task {
 }
 
 /**
- * Starts the outbox dispatcher on graphile-worker: it fans alerts out to
- * webhooks and delivers them, with graphile-worker's retries and backoff.
+ * Starts the outbox dispatcher on graphile-worker: it fans alerts and events
+ * out to webhooks and delivers them, with graphile-worker's retries and
+ * backoff, and runs the hub's follow-up of new certifications.
  * One dispatcher runs at a time (a second stands by until the first stops or
  * dies); at start it frees the jobs a killed one left locked, which
  * graphile-worker would otherwise hold for four hours.
@@ -59,6 +62,18 @@ export async function startDispatcher(
     repositories.webhookTargets,
     options,
   );
+  const followUp = new CertificationFollowUp(
+    new SubsidyDecisionService(
+      repositories.subsidyDecisions,
+      repositories.enrollments,
+      repositories.statuses,
+      repositories.persons,
+      repositories.regionConfigs,
+    ),
+  );
+  const followCertification: Task = async (payload) => {
+    await followUp.run((payload as { statusId: string }).statusId);
+  };
   const fanOut: Task = async (payload) => {
     await dispatcher.fanOut((payload as { alertId: string }).alertId);
   };
@@ -107,6 +122,7 @@ export async function startDispatcher(
         [JOBS.fanOutEvent]: inRequestOf(fanOutEvent),
         [JOBS.deliver]: inRequestOf(deliver),
         [JOBS.runImport]: inRequestOf(runImport),
+        [JOBS.followCertification]: inRequestOf(followCertification),
       },
     });
     log.info('dispatcher running: alerts go out to webhooks from the outbox');

@@ -13,6 +13,8 @@ export const JOBS = {
   fanOutEvent: 'deliver_event',
   /** Runs a bulk import sent over HTTP (`POST /imports/{kind}`). */
   runImport: 'run_import',
+  /** What the hub itself does on a new certification: the subsidy decision, supplementary assistance. */
+  followCertification: 'follow_certification',
 } as const;
 
 /** Attempts of one import job: a run cut short (a restart, a lost connection) starts again, idempotently. */
@@ -63,6 +65,13 @@ export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
     await tx.$executeRaw`
       SELECT graphile_worker.add_job(${JOBS.runImport}, json_build_object('importId', ${importId}::uuid, 'requestId', ${requestId()}::text),
         queue_name => 'imports', job_key => ${`import:${importId}`}, max_attempts => ${IMPORT_MAX_ATTEMPTS}::int)`;
+  }
+
+  /** Puts the hub's own follow-up of a certification version on the queue, once, in the caller's transaction. */
+  async enqueueFollowUp(tx: Prisma.TransactionClient, statusId: string): Promise<void> {
+    await tx.$executeRaw`
+      SELECT graphile_worker.add_job(${JOBS.followCertification}, json_build_object('statusId', ${statusId}::uuid, 'requestId', ${requestId()}::text),
+        job_key => ${`certification:${statusId}`}, max_attempts => 25)`;
   }
 
   /**

@@ -70,6 +70,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Enrollment.subsidyAmount': /*             */ 'F F F - - - - - - -',
   'Enrollment.subsidyCategory': /*           */ 'F F F - - - - - - -',
   'Enrollment.ruleSet': /*                   */ 'F F F - - - - - - -',
+  'Enrollment.subsidyDecisions': /*          */ 'F F F - - - - - - -',
 
   // HEALTH: dates and visit type only; diagnosis only MEDICAL_INSURANCE and HEALTH.
   'BenefitRecord.id': /*                     */ 'F F F F - F - - - -',
@@ -149,6 +150,7 @@ const BODIES: Readonly<Record<string, string>> = {
   'Person.household': 'person(id: $id) { household { __typename } }',
   'Person.statuses': 'person(id: $id) { statuses { __typename } }',
   'Person.enrollments': 'person(id: $id) { enrollments { __typename } }',
+  'Enrollment.subsidyDecisions': 'person(id: $id) { enrollments { subsidyDecisions { id } } }',
   'Person.benefits': 'person(id: $id) { benefits(year: 2024) { totalCount } }',
   'Person.burden': 'person(id: $id) { burden(year: 2024) { __typename } }',
   'Person.alerts': 'person(id: $id) { alerts { id } }',
@@ -228,7 +230,7 @@ beforeAll(async () => {
       transitionUntil: day('2100-06-30'),
     },
   });
-  await hub.db.householdStatus.create({
+  const minimumLiving = await hub.db.householdStatus.create({
     data: {
       personId: head.id,
       category: 'MINIMUM_LIVING',
@@ -267,7 +269,7 @@ beforeAll(async () => {
   await hub.db.householdStatus.create({
     data: { personId: second!.id, category: 'AT_RISK_MONITORED', certifiedBy: 'RURAL_REVITALIZATION', validFrom: day('2023-01-01') },
   });
-  await hub.db.enrollment.create({
+  const enrollment = await hub.db.enrollment.create({
     data: {
       personId: head.id,
       year: 2024,
@@ -277,6 +279,20 @@ beforeAll(async () => {
       subsidyAmount: '310.00',
       subsidyCategory: 'MINIMUM_LIVING',
       ruleSet: 'gansu-2023',
+    },
+  });
+  // The decision a certification earned that enrollment, so that `subsidyDecisions` has a value.
+  await hub.db.subsidyDecision.create({
+    data: {
+      enrollmentId: enrollment.id,
+      statusId: minimumLiving.id,
+      decidedOn: day('2024-03-01'),
+      previousAmount: '250.00',
+      amount: '310.00',
+      difference: '60.00',
+      category: 'MINIMUM_LIVING',
+      ruleSet: 'gansu-2023',
+      explanation: [],
     },
   });
   const settled = await recordBenefit(hub.db, head.id, 'M-1', '2024-02-01', { total: '1000.10', oop: '100.05' });

@@ -31,6 +31,8 @@ export interface EventDraft {
 /** Puts an event's fan-out on the queue, in the caller's transaction. */
 export interface EventOutbox {
   enqueueEvent(tx: Prisma.TransactionClient, eventId: string): Promise<void>;
+  /** The hub's own follow-up of a new certification version (subsidy decision, supplementary assistance). */
+  enqueueFollowUp(tx: Prisma.TransactionClient, statusId: string): Promise<void>;
 }
 
 /**
@@ -74,8 +76,11 @@ export class EventStore {
           subjectId: event.applicationId,
           targetClientId: event.submittedByClientId,
         })),
-      certified: async (tx, event) =>
-        void (await this.record(tx, { kind: 'certification.granted', personId: event.personId, subjectId: event.statusId })),
+      certified: async (tx, event) => {
+        await this.record(tx, { kind: 'certification.granted', personId: event.personId, subjectId: event.statusId });
+        // Committed with the certification, like its event: the subsidy decision cannot be lost between the two.
+        await this.outbox?.enqueueFollowUp(tx, event.statusId);
+      },
       revoked: async (tx, event) =>
         void (await this.record(tx, { kind: 'certification.revoked', personId: event.personId, subjectId: event.statusId })),
     };

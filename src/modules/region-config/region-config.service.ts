@@ -117,6 +117,21 @@ function byCategory<T extends { category: AssistanceCategory }, V>(
 }
 
 /**
+ * The version governing a 6-digit region on a date, as the engine reads it
+ * (see {@link RegionConfigService.inForce}); for the hub's own jobs, which
+ * act for no client.
+ */
+export async function regionConfigInForce(
+  repository: RegionConfigRepository,
+  regionCode: string,
+  date: IsoDate,
+): Promise<(RegionConfigVersion & { row: RegionConfigRow }) | null> {
+  const versions = (await repository.versionsCovering(regionCode, Number(date.slice(0, 4)))).map(versionOf);
+  const ruleSet = governingOrNull(regionCode, date);
+  return ruleSet ? configForRuleSet(versions, regionCode, date, ruleSet) : configInForce(versions, regionCode, date);
+}
+
+/**
  * Region configuration: the parameters a rule set leaves to the pooling
  * region, stored as versions per region and year with an effective date, set
  * by medical-insurance clients within their jurisdiction and audited.
@@ -132,10 +147,8 @@ export class RegionConfigService {
    * The version governing a 6-digit region on a date, as the engine reads it under the governing rule set (the
    * province's income where the rule set uses it); null when the region has configured nothing for that year.
    */
-  async inForce(regionCode: string, date: IsoDate): Promise<(RegionConfigVersion & { row: RegionConfigRow }) | null> {
-    const versions = (await this.repository.versionsCovering(regionCode, Number(date.slice(0, 4)))).map(versionOf);
-    const ruleSet = governingOrNull(regionCode, date);
-    return ruleSet ? configForRuleSet(versions, regionCode, date, ruleSet) : configInForce(versions, regionCode, date);
+  inForce(regionCode: string, date: IsoDate): Promise<(RegionConfigVersion & { row: RegionConfigRow }) | null> {
+    return regionConfigInForce(this.repository, regionCode, date);
   }
 
   /** The version in force for a region (or prefix) on `on`, default the end of `year`, as the API shows it. */

@@ -50,6 +50,11 @@ export class HouseholdStatusRepository {
     });
   }
 
+  /** A version by id when it is current (not superseded by a correction); null otherwise. */
+  findCurrent(id: string) {
+    return this.db.householdStatus.findFirst({ where: { id, ...CURRENT_VERSION } });
+  }
+
   /** The persons' current versions (what the policy engine reads), oldest first. */
   findCurrentByPersonIds(personIds: readonly string[]) {
     return this.db.householdStatus.findMany({
