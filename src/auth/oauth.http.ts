@@ -38,7 +38,8 @@ const invalidClient = () => new OAuthError(401, 'invalid_client', 'client authen
  * parameters come as a form or as JSON; the client authenticates with
  * `client_id` and `client_secret` in them or with HTTP Basic, not both.
  * With a `throttle`, requests are limited per address and failures per
- * client id, and hashing is bounded (token-throttle.ts): 429 with Retry-After.
+ * client id, and hashing is bounded (token-throttle.ts): 429 with Retry-After,
+ * told to `onThrottled` (which tallies them) instead of `onFailure`.
  * `scope` (RFC 6749 §3.3) narrows the token to some of the client's purposes;
  * one the client was not granted is 400 `invalid_scope`, after authentication.
  */
@@ -48,6 +49,7 @@ export async function handleTokenRequest(
   tokens: TokenService,
   onFailure: (failure: TokenRequestFailure) => Promise<void> = async () => {},
   throttle?: TokenThrottle,
+  onThrottled: (failure: TokenRequestFailure) => void = () => {},
 ): Promise<void> {
   let claimedClientId: string | undefined;
   try {
@@ -55,8 +57,13 @@ export async function handleTokenRequest(
       res.setHeader('Allow', 'POST');
       throw new OAuthError(405, 'invalid_request', 'the token endpoint accepts POST only');
     }
-    // Every request counts against its address before anything is read or hashed.
     if (throttle) {
+      // A full hashing line refuses at once, before any statement: the cheapest refusal comes first.
+      if (throttle.full()) {
+        for (const [name, value] of Object.entries(busyHeaders(throttle))) res.setHeader(name, value);
+        throw tooMany({ retryAfter: 1, reason: 'the token endpoint is busy' });
+      }
+      // Every other request counts against its address before anything is read or hashed.
       const { headers, refusal } = await throttle.admitAddress(req.socket.remoteAddress ?? 'unknown');
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       if (refusal) throw tooMany(refusal);
@@ -87,10 +94,10 @@ export async function handleTokenRequest(
     sendJson(res, 200, issued);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
-    // A throttled request is not audited: a flood must not turn into a flood of audit appends (they share one lock).
-    if (error.status !== 429) {
-      await onFailure({ reason: `${error.code}: ${error.message}`, ...(claimedClientId && { clientId: claimedClientId }) });
-    }
+    const failure = { reason: `${error.code}: ${error.message}`, ...(claimedClientId && { clientId: claimedClientId }) };
+    // A throttled request is tallied, not audited one by one: a flood must not turn into a flood of audit appends (they share one lock).
+    if (error.status === 429) onThrottled(failure);
+    else await onFailure(failure);
     // A client that tried HTTP authentication is told how it may (RFC 6749 §5.2). Not one that sent its
     // credentials in the body: a browser would answer the challenge with its own password dialog (the console).
     if (error.status === 401 && req.headers.authorization !== undefined)
@@ -108,6 +115,12 @@ export async function handleTokenRequest(
 function scopeRefused(error: unknown): never {
   if (error instanceof InvalidScopeError) throw new OAuthError(400, 'invalid_scope', error.message);
   throw error;
+}
+
+/** The RateLimit headers of a busy refusal: the address's policy, nothing left for the next second. */
+function busyHeaders(throttle: TokenThrottle): Record<string, string> {
+  const { requests, windowSeconds } = throttle.addressPolicy;
+  return { 'RateLimit-Policy': `"token";q=${requests};w=${windowSeconds}`, RateLimit: '"token";r=0;t=1' };
 }
 
 /** 429 with Retry-After (RFC 6585); the OAuth error stays one RFC 6749 knows. */

@@ -10,6 +10,8 @@ export interface CounterState {
 
 // Every this many hits, a process drops the counters whose window ended a day ago.
 const PRUNE_EVERY = 1_000;
+// Keys a process remembers as over their limit (see RateCounterRepository.knownOver).
+const MAX_REMEMBERED = 10_000;
 
 /**
  * The counters of the rate limits and quotas, in PostgreSQL (`rate_counter`)
@@ -19,6 +21,14 @@ const PRUNE_EVERY = 1_000;
  */
 export class RateCounterRepository {
   private sincePrune = 0;
+  /**
+   * Keys known to be over their limit in their current window, with the end
+   * of that window: a count only rises within a fixed window, so once over is
+   * over until it turns, in every process. A refusal of such a key is
+   * answered from memory, without a statement: a flood past its limit costs
+   * the database nothing.
+   */
+  private readonly over = new Map<string, number>();
 
   /** `pool` should be one of the limiter's own, so that a flood of requests cannot starve the counting of the next one. */
   constructor(
@@ -53,6 +63,28 @@ export class RateCounterRepository {
       start,
     ]);
     return { hits: rows[0]?.hits ?? 0, resetSeconds };
+  }
+
+  /**
+   * Whether `key` is known over its limit in its current window of
+   * `windowSeconds` (see {@link markOver}): the state to answer with, read
+   * from memory, or null when it must be counted.
+   */
+  knownOver(key: string, windowSeconds: number): { resetSeconds: number } | null {
+    const until = this.over.get(key);
+    if (until === undefined) return null;
+    const { start, resetSeconds } = this.window(windowSeconds);
+    if (until === start.getTime() + windowSeconds * 1000) return { resetSeconds };
+    this.over.delete(key);
+    return null;
+  }
+
+  /** Remembers that `key` went over its limit in its current window of `windowSeconds`, until that window turns. */
+  markOver(key: string, windowSeconds: number): void {
+    const { start } = this.window(windowSeconds);
+    // Bounded: past MAX_REMEMBERED the oldest is forgotten (and counted in the database again).
+    if (this.over.size >= MAX_REMEMBERED && !this.over.has(key)) this.over.delete(this.over.keys().next().value!);
+    this.over.set(key, start.getTime() + windowSeconds * 1000);
   }
 
   /** The current window of this length: windows start at multiples of their length since the epoch (UTC days for 86 400 s). */

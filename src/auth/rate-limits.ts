@@ -24,13 +24,24 @@ export function rateLimitHeaders(policy: string, quota: number, windowSeconds: n
 /**
  * Requests per client and window (its `requests` per `windowSeconds`),
  * counted in PostgreSQL: one statement per request, on the limiter's pool.
+ * A client past its limit is refused from memory until its window turns (no
+ * statement): a flood of refused requests costs the database nothing.
  */
 export class ClientRateLimiter {
   constructor(private readonly counters: RateCounterRepository) {}
 
   /** Counts one request of the client; over its limit, `retryAfter` says when it may send again. */
   async consume(clientId: string, limits: Pick<ClientLimits, 'requests' | 'windowSeconds'>): Promise<RateDecision> {
-    const { hits, resetSeconds } = await this.counters.hit(`requests:${clientId}`, limits.windowSeconds);
+    const key = `requests:${clientId}`;
+    const known = this.counters.knownOver(key, limits.windowSeconds);
+    if (known) {
+      return {
+        headers: rateLimitHeaders('requests', limits.requests, limits.windowSeconds, limits.requests + 1, known.resetSeconds),
+        retryAfter: known.resetSeconds,
+      };
+    }
+    const { hits, resetSeconds } = await this.counters.hit(key, limits.windowSeconds);
+    if (hits > limits.requests) this.counters.markOver(key, limits.windowSeconds);
     return {
       headers: rateLimitHeaders('requests', limits.requests, limits.windowSeconds, hits, resetSeconds),
       retryAfter: hits > limits.requests ? resetSeconds : null,

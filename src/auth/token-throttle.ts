@@ -49,10 +49,25 @@ export class TokenThrottle {
     private readonly options: TokenThrottleOptions = TOKEN_THROTTLE_DEFAULTS,
   ) {}
 
+  /** The limit of token requests per address. */
+  get addressPolicy(): TokenThrottleOptions['perAddress'] {
+    return this.options.perAddress;
+  }
+
   /** Counts a token request from `address`; the headers go on the answer, whatever it is. */
   async admitAddress(address: string): Promise<{ headers: Record<string, string>; refusal: ThrottleRefusal | null }> {
     const { requests, windowSeconds } = this.options.perAddress;
-    const { hits, resetSeconds } = await this.counters.hit(`token-address:${address}`, windowSeconds);
+    const key = `token-address:${address}`;
+    // An address past its limit is refused from memory until its window turns: no statement for the rest of its flood.
+    const known = this.counters.knownOver(key, windowSeconds);
+    if (known) {
+      return {
+        headers: rateLimitHeaders('token', requests, windowSeconds, requests + 1, known.resetSeconds),
+        refusal: { retryAfter: known.resetSeconds, reason: 'too many token requests from this address' },
+      };
+    }
+    const { hits, resetSeconds } = await this.counters.hit(key, windowSeconds);
+    if (hits > requests) this.counters.markOver(key, windowSeconds);
     return {
       headers: rateLimitHeaders('token', requests, windowSeconds, hits, resetSeconds),
       refusal: hits > requests ? { retryAfter: resetSeconds, reason: 'too many token requests from this address' } : null,
@@ -62,13 +77,30 @@ export class TokenThrottle {
   /** A refusal when the client id is locked after too many failures. */
   async locked(clientId: string): Promise<ThrottleRefusal | null> {
     const { max, windowSeconds } = this.options.failuresPerClient;
-    const { hits, resetSeconds } = await this.counters.peek(failureKey(clientId), windowSeconds);
-    return hits >= max ? { retryAfter: resetSeconds, reason: 'too many failed authentications for this client' } : null;
+    const key = failureKey(clientId);
+    const reason = 'too many failed authentications for this client';
+    const known = this.counters.knownOver(key, windowSeconds);
+    if (known) return { retryAfter: known.resetSeconds, reason };
+    const { hits, resetSeconds } = await this.counters.peek(key, windowSeconds);
+    if (hits < max) return null;
+    this.counters.markOver(key, windowSeconds);
+    return { retryAfter: resetSeconds, reason };
   }
 
   /** Counts a failed authentication of the client id. */
   async failed(clientId: string): Promise<void> {
-    await this.counters.hit(failureKey(clientId), this.options.failuresPerClient.windowSeconds);
+    const { max, windowSeconds } = this.options.failuresPerClient;
+    const { hits } = await this.counters.hit(failureKey(clientId), windowSeconds);
+    if (hits >= max) this.counters.markOver(failureKey(clientId), windowSeconds);
+  }
+
+  /**
+   * Whether the hashing line is full: a request that would only be refused
+   * as busy is refused before anything else is done for it (no statement,
+   * no hash), so a flood past the line costs the hub nearly nothing.
+   */
+  full(): boolean {
+    return this.running >= this.options.concurrentHashes && this.waiting.length >= this.options.queuedHashes;
   }
 
   /** Runs `hash` when a hashing slot is free; null (refuse, retry in a second) when the line is full. */

@@ -32,6 +32,7 @@ import { pendingMigrations } from './migrate.js';
 import type { PubSub } from './pubsub.js';
 import { attachSubscriptions } from './subscriptions.js';
 import { recordSecurityEvent, SecurityEventKind, type SecurityEvent } from '../modules/audit/audit.events.js';
+import { SecurityTally } from '../modules/audit/security-tally.js';
 
 /** What the HTTP server needs from the rest of the process. */
 export interface HttpDeps {
@@ -85,6 +86,13 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     counters: deps.counters,
   });
   const throttle = deps.counters && new TokenThrottle(deps.counters);
+  // Throttled token requests (429) are audited as tallies per client id or address and minute (security-tally.ts).
+  const tokenRefusals = new SecurityTally({
+    write: async (event) => {
+      const client = event.clientId ? await deps.tokens.describeClient(event.clientId) : undefined;
+      await securityEvent({ ...event, ...client });
+    },
+  });
   const apollos = new Map<Agency, ApolloServer<HubContext>>();
   for (const [agency, schema] of views) {
     const apollo = new ApolloServer<HubContext>({
@@ -169,6 +177,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
           });
         },
         throttle,
+        (refused) => tokenRefusals.note({ kind: SecurityEventKind.TOKEN_REQUEST_FAILED, ...refused, address: req.socket.remoteAddress }),
       );
     }
     if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
@@ -290,6 +299,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       await subscriptions?.dispose();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The refusals tallied in the window that did not end: written, not lost.
+      await tokenRefusals.close();
       await Promise.all([...apollos.values()].map((apollo) => apollo.stop()));
     },
   };

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenThrottle, TOKEN_THROTTLE_DEFAULTS } from '../../src/auth/token-throttle.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
@@ -68,6 +68,38 @@ describe('the token endpoint’s throttle', () => {
     expect(hashed).toBe(2);
     expect(answers.every((a) => a.headers['ratelimit-policy'] === '"token";q=30;w=60')).toBe(true);
     expect(answers.map((a) => /r=(\d+)/.exec(a.headers.ratelimit as string)![1])).toEqual(['1', '0', '0', '0']);
+  });
+
+  it('refuses an address past its limit without counting it further, and audits its refusals as a tally, not one by one', async () => {
+    await hub.counters.hit('token-address:127.0.4.1', 60, 30);
+    hashed = 0;
+    const answers = [];
+    for (let i = 0; i < 6; i += 1) answers.push(await tokenRequest('127.0.4.1', crypto.randomUUID(), 'guess'));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(429));
+    expect(answers.every((a) => a.headers['retry-after'] !== undefined && a.headers.ratelimit !== undefined)).toBe(true);
+    expect(hashed).toBe(0);
+    const { rows } = await hub.pool.query('SELECT hits FROM rate_counter WHERE key = $1', ['token-address:127.0.4.1']);
+    expect(rows).toEqual([{ hits: 31 }]);
+    // The first refusal reaches the auditors at once; the others are counted into one entry when the minute ends.
+    const entries = () =>
+      hub.pool.query<{ error: string }>(
+        `SELECT error FROM audit_entry WHERE event = 'TOKEN_REQUEST_FAILED' AND address LIKE '%127.0.4.1' ORDER BY seq`,
+      );
+    await vi.waitFor(async () => expect((await entries()).rows).toHaveLength(1));
+    expect((await entries()).rows[0]!.error).toContain('too many token requests from this address');
+  });
+});
+
+describe('TokenThrottle.full', () => {
+  it('says the hashing line is full once one secret is hashing and 16 wait, so that the next is refused before any statement', async () => {
+    const throttle = new TokenThrottle(hub.counters, TOKEN_THROTTLE_DEFAULTS);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const running = Array.from({ length: 17 }, () => throttle.hashing(() => held));
+    expect(throttle.full()).toBe(true);
+    release();
+    await Promise.all(running);
+    expect(throttle.full()).toBe(false);
   });
 });
 

@@ -203,6 +203,17 @@ describe('rate limits', () => {
     expect((await hub.requestText('{ viewer { agency } }')).status).toBe(200);
   });
 
+  it('refuses a client past its limit from memory until its window turns: the flood adds nothing to its counter', async () => {
+    const limited = await hub.client('MEDICAL_INSURANCE', '6207', undefined, { requests: 2, windowSeconds: 3600 });
+    const answers = [];
+    for (let i = 0; i < 8; i += 1) answers.push(await hub.requestText('{ viewer { agency } }', {}, { token: limited.token }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429, 429, 429, 429, 429, 429]);
+    expect(answers.slice(2).every((a) => a.errors![0]!.extensions!.code === 'RATE_LIMITED')).toBe(true);
+    // One statement counted the request that went over; the five after it were refused without one.
+    const { rows } = await hub.pool.query('SELECT hits FROM rate_counter WHERE key = $1', [`requests:${limited.clientId}`]);
+    expect(rows).toEqual([{ hits: 3 }]);
+  });
+
   it('counts in PostgreSQL, so hits from another hub process count too', async () => {
     const limited = await hub.client('MEDICAL_INSURANCE', '6207', undefined, { requests: 5, windowSeconds: 3600 });
     // Another process on the same database: a counter of its own on the same table.
