@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Decimal } from 'decimal.js';
 import type { Agency } from '../../generated/prisma/enums.js';
 import type { Db } from '../../server/prisma.js';
 import { MEASURES, type MeasureSource, type StatisticsMeasure, type ValueDimension } from './statistics.measures.js';
@@ -164,16 +165,176 @@ function factsSql(measure: StatisticsMeasure): string {
   return sources[spec.source]();
 }
 
+/**
+ * How a measure of the BENEFIT group reads the summaries (migration
+ * `statistics_summaries`): which facts (`B` settled visits, `S` enrollment
+ * subsidies), the condition that counts a person behind a cell (as `factsSql`'s
+ * `pid`), and its sums over `stat_amount`'s columns (as `factsSql`'s amount,
+ * numerator and denominator).
+ */
+interface SummarySpec {
+  sources: readonly ('B' | 'S')[];
+  condition: string;
+  amount: string;
+  numerator: string;
+  denominator: string;
+}
+
+const OUTFLOW: SummarySpec = {
+  sources: ['B', 'S'],
+  condition: 'PAID_OUT',
+  amount: 'assistance + tilt + subsidy',
+  numerator: '-(assistance + tilt + subsidy)',
+  denominator: '0',
+};
+
+/** The measures whose families come from the summaries; the others are computed from the rows. */
+const SUMMARIES: Partial<Record<StatisticsMeasure, SummarySpec>> = {
+  ASSISTED_PERSONS: { sources: ['B'], condition: 'ASSISTED', amount: '0', numerator: '0', denominator: '0' },
+  ASSISTANCE_PAID: { sources: ['B'], condition: 'ASSISTANCE', amount: 'assistance', numerator: '0', denominator: '0' },
+  TILT_PAID: { sources: ['B'], condition: 'TILT', amount: 'tilt', numerator: '0', denominator: '0' },
+  OUT_OF_POCKET: { sources: ['B'], condition: 'NET', amount: 'oop - covered', numerator: '0', denominator: '0' },
+  PROTECTION_RATE: {
+    sources: ['B'],
+    condition: 'IN_POLICY',
+    amount: '0',
+    numerator: 'insured + assistance + tilt + covered',
+    denominator: 'in_policy',
+  },
+  BURDEN_RATE: { sources: ['B'], condition: 'TOTAL', amount: '0', numerator: 'oop - covered', denominator: 'total_cost' },
+  SUBSIDY_PAID: { sources: ['S'], condition: 'SUBSIDY', amount: 'subsidy', numerator: '0', denominator: '0' },
+  FUND_OUTFLOW: OUTFLOW,
+  // The outflows from the summaries, the inflows (a few rows a month) from their table.
+  CARRY_OVER_RATE: OUTFLOW,
+};
+
+/** The summaries' column of each dimension (the month as text, as `factsSql` gives it). */
+const SUMMARY_COLUMN: Partial<Record<ValueDimension, string>> = {
+  CATEGORY: 'category',
+  MONTH: 'month_text',
+  VISIT_TYPE: 'visit_type',
+};
+
+/** Whether a measure's families are read from the summaries (and so answer in milliseconds at any size). */
+export function usesSummaries(measure: StatisticsMeasure): boolean {
+  return SUMMARIES[measure] !== undefined;
+}
+
 /** Reads statistics families and keeps what was published. */
 export class StatisticsRepository {
-  constructor(private readonly db: Db) {}
+  /** `summaries: false` computes every family from the rows (the benchmark's baseline, and the tests' cross-check). */
+  constructor(
+    private readonly db: Db,
+    private readonly options: { summaries?: boolean } = {},
+  ) {}
 
   /**
-   * Every cell of a family in one statement: GROUPING SETS over each region
+   * Every cell of a family: from the summaries for the BENEFIT group's
+   * measures (kept current by triggers on every write), else from the rows.
+   */
+  async family(query: FamilyQuery): Promise<FamilyRow[]> {
+    const summary = this.options.summaries === false ? undefined : SUMMARIES[query.measure];
+    if (!summary) return this.familyFromRows(query);
+    const outflows = await this.familyFromSummaries(query, summary);
+    if (query.measure !== 'CARRY_OVER_RATE') return outflows;
+    // Inflows count no person; a cell is in the family when either side has a row, as in factsSql's union.
+    const inflows = await this.familyFromRows({ ...query, measure: 'FUND_INFLOW' });
+    const cells = new Map(outflows.map((row) => [cellKey(row), { ...row }]));
+    for (const row of inflows) {
+      const cell = cells.get(cellKey(row));
+      if (!cell) cells.set(cellKey(row), { ...row });
+      else {
+        cell.amount = sumText(cell.amount, row.amount);
+        cell.numerator = sumText(cell.numerator, row.numerator);
+        cell.denominator = sumText(cell.denominator, row.denominator);
+        cell.persons += row.persons;
+      }
+    }
+    return [...cells.values()];
+  }
+
+  /**
+   * A family from the summaries: the sums from `stat_amount` and the persons
+   * from `stat_persons`, each in one statement with GROUPING SETS over the
+   * region levels and the dimension, counted up to `asOf`'s month. Persons
+   * add up over counties because each person lives in one: a node's persons
+   * are the sum of its counties'.
+   */
+  private async familyFromSummaries(query: FamilyQuery, spec: SummarySpec): Promise<FamilyRow[]> {
+    const month = Number(query.asOf.slice(5, 7));
+    const regionColumns = query.levels.map((level) => `r${level}`);
+    const regionSelect = query.levels.map((level) => `, left(region, ${level}) AS r${level}`).join('');
+    const dimensionColumns = query.dimensions.map((dimension) => {
+      const column = SUMMARY_COLUMN[dimension];
+      if (!column) throw new Error(`${query.measure} has no summary column for ${dimension}`);
+      return column;
+    });
+    const sets: string[] = [];
+    for (const region of [null, ...regionColumns]) {
+      for (const dimension of [null, ...dimensionColumns]) sets.push(`(${[region, dimension].filter(Boolean).join(', ')})`);
+    }
+    const grouped = [...regionColumns, ...dimensionColumns];
+    const where = `year = $2 AND from_month <= $3 AND region LIKE $1 || '%' AND (NOT $4::boolean OR rural)`;
+    const amounts = await this.db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT ${grouped.length ? `${grouped.join(', ')}, GROUPING(${grouped.join(', ')}) AS grouping,` : '0 AS grouping,'}
+        coalesce(sum(${spec.amount}), 0)::text AS amount, coalesce(sum(${spec.numerator}), 0)::text AS numerator,
+        coalesce(sum(${spec.denominator}), 0)::text AS denominator
+      FROM (SELECT *, month::text AS month_text${regionSelect} FROM stat_amount WHERE ${where} AND source = ANY($5::text[])) f
+      GROUP BY GROUPING SETS (${sets.join(', ')})
+      HAVING sum(records) > 0`,
+      query.root,
+      query.year,
+      month,
+      query.ruralOnly,
+      spec.sources,
+    );
+    const personSets = [null, ...regionColumns].map((region) => `(${[region, 'dimension', 'value'].filter(Boolean).join(', ')})`);
+    const persons = await this.db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT ${regionColumns.length ? `${regionColumns.join(', ')}, GROUPING(${regionColumns.join(', ')}) AS grouping,` : '0 AS grouping,'}
+        dimension, value, sum(persons)::int AS persons
+      FROM (SELECT *${regionSelect} FROM stat_persons WHERE ${where} AND condition = $5 AND dimension = ANY($6::text[])) f
+      GROUP BY GROUPING SETS (${personSets.join(', ')})`,
+      query.root,
+      query.year,
+      month,
+      query.ruralOnly,
+      spec.condition,
+      ['', ...query.dimensions],
+    );
+    const counted = new Map<string, number>();
+    for (const row of persons) {
+      const region = regionOf(Number(row.grouping), regionColumns, regionColumns.length, row, query.root);
+      const dimension = row.dimension === '' ? null : (row.dimension as ValueDimension);
+      counted.set(cellKey({ region, dimension, value: dimension ? String(row.value) : null }), Number(row.persons));
+    }
+    return amounts.map((row) => {
+      const bits = Number(row.grouping);
+      const region = regionOf(bits, regionColumns, grouped.length, row, query.root);
+      let dimension: ValueDimension | null = null;
+      let value: string | null = null;
+      query.dimensions.forEach((candidate, index) => {
+        if (((bits >> (grouped.length - 1 - regionColumns.length - index)) & 1) === 0) {
+          dimension = candidate;
+          value = String(row[dimensionColumns[index]!]);
+        }
+      });
+      const cell = { region, dimension, value };
+      return {
+        ...cell,
+        persons: counted.get(cellKey(cell)) ?? 0,
+        amount: String(row.amount),
+        numerator: String(row.numerator),
+        denominator: String(row.denominator),
+      };
+    });
+  }
+
+  /**
+   * Every cell of a family from the rows, in one statement: GROUPING SETS over each region
    * level crossed with each dimension (and alone), so PostgreSQL aggregates
    * and only the cells come back.
    */
-  async family(query: FamilyQuery): Promise<FamilyRow[]> {
+  async familyFromRows(query: FamilyQuery): Promise<FamilyRow[]> {
     const regionColumns = query.levels.map((level) => `r${level}`);
     const dimensionColumns = query.dimensions.map((dimension) => DIMENSION_COLUMN[dimension]);
     const sets: string[] = [];
@@ -228,4 +389,23 @@ export class StatisticsRepository {
     });
     return { id: row.id, digest };
   }
+}
+
+/** A cell's coordinates as one string. */
+function cellKey(cell: { region: string; dimension: ValueDimension | null; value: string | null }): string {
+  return `${cell.region}|${cell.dimension ?? ''}|${cell.value ?? ''}`;
+}
+
+/** The region node of a GROUPING SETS row: the deepest region column it groups by, else the root. */
+function regionOf(bits: number, regionColumns: string[], width: number, row: Record<string, unknown>, root: string): string {
+  let region = root;
+  regionColumns.forEach((column, index) => {
+    if (((bits >> (width - 1 - index)) & 1) === 0) region = String(row[column]);
+  });
+  return region;
+}
+
+/** Two decimal strings added exactly (cents). */
+function sumText(a: string, b: string): string {
+  return new Decimal(a).plus(b).toString();
 }
