@@ -50,11 +50,12 @@ export function alertDrafts(
 }
 
 /**
- * The draft of the alert raised when a settlement on `serviceDate` carries the person's 动态清零 residual over the
- * person cap: once per person and year, whatever crosses again later that year (a partner's payment may bring the
- * residual back under the cap); the next year can raise it again.
+ * The draft of the alert raised when a settlement on `serviceDate` of `personId` carries a 动态清零 residual over a
+ * cap: once per `subject` (the person, or for the household cap the household's id) and year, whatever crosses
+ * again later that year (a partner's payment may bring the residual back under the cap); the next year can raise it
+ * again.
  */
-export function residualAlertDraft(personId: string, serviceDate: IsoDate, crossing: ResidualCrossing): AlertDraft {
+export function residualAlertDraft(personId: string, serviceDate: IsoDate, crossing: ResidualCrossing, subject = personId): AlertDraft {
   const year = Number(serviceDate.slice(0, 4));
   return {
     personId,
@@ -67,6 +68,6 @@ export function residualAlertDraft(personId: string, serviceDate: IsoDate, cross
     targets: crossing.targets,
     year,
     month: serviceDate.slice(0, 7),
-    dedupeKey: `${crossing.ruleId}:${personId}:${year}`,
+    dedupeKey: `${crossing.ruleId}:${subject}:${year}`,
   };
 }

@@ -215,6 +215,24 @@ export interface ResidualCrossing {
 }
 
 /**
+ * The alert of a household's crossing of the household cap between `before` and `after` (the same household and
+ * year without and with a new record), or null when it did not cross. The caller raises it once per household and year.
+ */
+export function householdCrossing(before: HouseholdResidual, after: HouseholdResidual): ResidualCrossing | null {
+  const ruleSet = after.members.find((member) => member.ruleSet !== null)?.ruleSet ?? null;
+  if (ruleSet === null || !crossed(before, after, after.cap)) return null;
+  return {
+    ruleId: `${ruleSet}/residual-household-cap`,
+    ruleSet,
+    citation: RULE_SETS[ruleSet].residual!.citation,
+    measure: RESIDUAL_MEASURE,
+    threshold: after.cap!,
+    amount: after.residual,
+    targets: ['CIVIL_AFFAIRS'],
+  };
+}
+
+/**
  * The alert of a person's crossing of the person cap between `before` and `after` (the same person and year without
  * and with a new record), or null when the residual did not cross. The caller raises it once per person and year.
  */

@@ -45,6 +45,27 @@ export class ResidualRepository {
   }
 
   /**
+   * The members of the person's household, in id order, and the household's id; the person alone when in none.
+   * `client` is the settlement's transaction.
+   */
+  async householdOf(personId: string, client: Client = this.db): Promise<{ householdId: string | null; memberIds: string[] }> {
+    const rows = await client.$queryRaw<{ id: string; householdId: string }[]>`
+      SELECT p.id::text AS id, p.household_id::text AS "householdId" FROM person p
+      WHERE p.household_id = (SELECT household_id FROM person WHERE id = ${personId}::uuid) ORDER BY p.id`;
+    if (rows.length === 0) return { householdId: null, memberIds: [personId] };
+    return { householdId: rows[0]!.householdId, memberIds: rows.map((row) => row.id) };
+  }
+
+  /**
+   * Serialises, until the transaction ends, the settlements of a household's members in a year that read the
+   * household's residual: each then sees what the one before committed, so that a crossing made of two members'
+   * claims settled at once is not missed by both.
+   */
+  async lockHouseholdYear(tx: Prisma.TransactionClient, householdId: string, year: number): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`residual-household:${householdId}:${year}`}, 0))`;
+  }
+
+  /**
    * The year's records of each person (current status versions, settled claims net of reversals, partner payments);
    * `client` is a transaction's when the caller must see what it has just written.
    */

@@ -12,7 +12,7 @@ import type { AuditWriter } from '../audit/audit.writer.js';
 import type { BenefitRow } from '../benefit/benefit.repository.js';
 import type { PersonRepository } from '../person/person.repository.js';
 import { alertsForSettlement, type Alert } from '../policy/monitoring.engine.js';
-import { personResidual, residualCrossing } from '../policy/residual.engine.js';
+import { householdCrossing, householdResidual, personResidual, residualCrossing } from '../policy/residual.engine.js';
 import type { ResidualRepository } from '../residual/residual.repository.js';
 import type { Applications } from '../policy/policy.types.js';
 import type { RegionConfigVersion } from '../policy/region-config.js';
@@ -170,8 +170,7 @@ export class SettlementService {
           reason: null,
         });
         const drafts = alertDrafts(person.id, priced.ruleSet.id, priced.serviceDate, input.claimId, priced.alerts);
-        const crossing = await this.residualAlert(tx, priced, input.claimId);
-        if (crossing) drafts.push(crossing);
+        drafts.push(...(await this.residualAlerts(tx, priced, input.claimId)));
         await this.alertStore.insert(
           tx,
           drafts.map((draft) => ({ ...draft, benefitId: record.id })),
@@ -188,17 +187,30 @@ export class SettlementService {
   }
 
   /**
-   * The alert of this settlement's carrying the person's residual (动态清零) over the person cap, or null: the
-   * person's year is read in the settlement's transaction (under the person-year lock, with the new record) and
-   * computed with and without the new claim.
+   * The alerts of this settlement's carrying the person's residual (动态清零) over the person cap, and the household's
+   * over the household cap: the household's year is read in the settlement's transaction (under the person-year
+   * lock and the household-year lock, with the new record) and computed with and without the new claim.
    */
-  private async residualAlert(tx: Prisma.TransactionClient, priced: Priced, claimId: string): Promise<AlertDraft | null> {
-    if (!this.residuals || !RULE_SETS[priced.ruleSet.id].residual) return null;
-    const [member] = await this.residuals.membersOf([priced.person.id], priced.year, tx);
-    const after = personResidual(member!, priced.year);
-    const before = personResidual({ ...member!, visits: member!.visits.filter((visit) => visit.claimId !== claimId) }, priced.year);
-    const crossing = residualCrossing(before, after);
-    return crossing && residualAlertDraft(priced.person.id, priced.serviceDate, crossing);
+  private async residualAlerts(tx: Prisma.TransactionClient, priced: Priced, claimId: string): Promise<AlertDraft[]> {
+    if (!this.residuals || !RULE_SETS[priced.ruleSet.id].residual) return [];
+    const personId = priced.person.id;
+    const { householdId, memberIds } = await this.residuals.householdOf(personId, tx);
+    if (householdId) await this.residuals.lockHouseholdYear(tx, householdId, priced.year);
+    const after = await this.residuals.membersOf(memberIds, priced.year, tx);
+    const before = after.map((member) =>
+      member.personId === personId ? { ...member, visits: member.visits.filter((visit) => visit.claimId !== claimId) } : member,
+    );
+    const mine = (members: typeof after) =>
+      personResidual(
+        members.find((member) => member.personId === personId)!,
+        priced.year,
+      );
+    const drafts: AlertDraft[] = [];
+    const person = residualCrossing(mine(before), mine(after));
+    if (person) drafts.push(residualAlertDraft(personId, priced.serviceDate, person));
+    const household = householdId && householdCrossing(householdResidual(before, priced.year), householdResidual(after, priced.year));
+    if (household) drafts.push(residualAlertDraft(personId, priced.serviceDate, household, householdId!));
+    return drafts;
   }
 
   /**

@@ -14,10 +14,10 @@ const STAY: VisitOverrides = { totalCost: '30000.00', inPolicyCost: '20000.00', 
 // A bigger one: base 30 000 − 18 000 − 2 000 = 10 000, assistance 9 000, out-of-pocket 60 000 − 20 000 − 9 000 = 31 000.
 const BIG: VisitOverrides = { totalCost: '60000.00', inPolicyCost: '30000.00', basicPaid: '18000.00', criticalPaid: '2000.00' };
 
-async function settle(claimId: string, serviceDate: string, amounts: VisitOverrides): Promise<void> {
+async function settle(claimId: string, serviceDate: string, amounts: VisitOverrides, who: { id: string } = person): Promise<void> {
   const { errors } = await hub.requestText(
     SETTLE,
-    { input: inpatientClaim(person.id, claimId, { ...amounts, serviceDate }) },
+    { input: inpatientClaim(who.id, claimId, { ...amounts, serviceDate }) },
     { token: insurance.token, purpose: 'SETTLEMENT' },
   );
   expect(errors).toBeUndefined();
@@ -101,5 +101,37 @@ describe('the 动态清零 crossing alert', () => {
     );
     expect(errors).toBeUndefined();
     expect(await hub.db.alert.count({ where: { personId: gansu.id, measure: 'YEAR_RESIDUAL' } })).toBe(0);
+  });
+});
+
+describe('the 动态清零 household crossing alert', () => {
+  it('raises one alert when the members’ residuals cross 50 000 together, none of them over 30 000, and no second one', async () => {
+    const family = await createHousehold(hub.db, '330402', 3, 'URBAN');
+    const [a, b, c] = family.members.map(({ id }) => ({ id })) as [{ id: string }, { id: string }, { id: string }];
+    for (const member of family.members) await certify(hub.db, member.id, 'MINIMUM_LIVING', '2023-06-01', { class: 1 });
+    // 21 600 + 21 600 + 10 800 = 54 000: the third member's first stay carries the household over the cap.
+    for (const [index, member] of [a, a, b, b].entries()) await settle(`HH-${index}`, `2024-0${index + 3}-05`, STAY, member);
+    const household = () =>
+      hub.db.alert.findMany({ where: { rule: 'jiaxing-2023/residual-household-cap', personId: { in: [a.id, b.id, c.id] } } });
+    expect(await household()).toEqual([]);
+    await settle('HH-C1', '2024-08-05', STAY, c);
+    await settle('HH-C2', '2024-09-05', STAY, c);
+    const alerts = await household();
+    expect(
+      alerts.map((alert) => [alert.personId, alert.threshold.toFixed(2), alert.amount.toFixed(2), alert.dedupeKey, alert.targets]),
+    ).toEqual([[c.id, '50000.00', '54000.00', `jiaxing-2023/residual-household-cap:${family.household.id}:2024`, ['CIVIL_AFFAIRS']]]);
+    expect(await hub.db.alert.count({ where: { rule: RULE, personId: { in: [a.id, b.id, c.id] } } })).toBe(0);
+  });
+
+  it('raises it once when two members’ claims settled at the same time cross only together', async () => {
+    const family = await createHousehold(hub.db, '330402', 2, 'URBAN');
+    const [a, b] = family.members.map(({ id }) => ({ id })) as [{ id: string }, { id: string }];
+    for (const member of family.members) await certify(hub.db, member.id, 'MINIMUM_LIVING', '2023-06-01', { class: 1 });
+    for (const [index, member] of [a, a, b, b].entries()) await settle(`HT-${index}`, `2024-0${index + 3}-05`, STAY, member);
+    // 43 200 so far; each small stay adds 5 200 (10 000 − 3 000 − 90 % of 2 000): 48 400 alone, 53 600 together.
+    const SMALL: VisitOverrides = { totalCost: '10000.00', inPolicyCost: '5000.00', basicPaid: '3000.00' };
+    await Promise.all([settle('HT-A', '2024-08-05', SMALL, a), settle('HT-B', '2024-08-05', SMALL, b)]);
+    const alerts = await hub.db.alert.findMany({ where: { rule: 'jiaxing-2023/residual-household-cap', personId: { in: [a.id, b.id] } } });
+    expect(alerts.map((alert) => alert.amount.toFixed(2))).toEqual(['53600.00']);
   });
 });
