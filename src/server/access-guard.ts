@@ -23,7 +23,6 @@ import type { AuthenticationFailure, TokenService } from '../auth/token.service.
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
 import { recordSecurityEvent, SecurityEventKind, withoutValues } from '../modules/audit/audit.events.js';
 import {
-  BadUserInputError,
   ErrorCode,
   HubError,
   QueryTooComplexError,
@@ -120,7 +119,7 @@ interface CachedDocument {
   /** Validation errors against the agency's view, once validated. */
   invalid?: readonly GraphQLError[];
   /** The first bad literal value, once looked for (null: none). */
-  badLiteral?: BadUserInputError | null;
+  badLiteral?: GraphQLError | null;
 }
 
 const DOCUMENT_ID = /^sha256:[0-9a-f]{64}$/;
@@ -259,6 +258,10 @@ export class AccessGuard {
       throw new Refused(400, error);
     }
     document.badLiteral ??= badLiteralValue(schema, document.document);
+    if (document.badLiteral?.extensions.code === ErrorCode.GRAPHQL_VALIDATION_FAILED) {
+      await invalid(document.badLiteral);
+      throw new Refused(400, document.badLiteral);
+    }
     const fields = fieldCoordinates(schema, document.document);
     const admission = {
       principal,
@@ -278,6 +281,10 @@ export class AccessGuard {
     if (admission.personal) await this.checkPurpose(admission);
     // Values last, whether written in the document or sent as variables: the same mistake is the same error either way.
     const bad = document.badLiteral ?? badVariableValue(schema, document.document, operation, admission.variables);
+    if (bad?.extensions.code === ErrorCode.GRAPHQL_VALIDATION_FAILED) {
+      await invalid(bad);
+      throw new Refused(400, bad);
+    }
     if (bad) await this.refuseInput(admission, bad);
     return admission;
   }
@@ -371,7 +378,7 @@ export class AccessGuard {
   }
 
   /** Refuses a bad argument value (400); an operation on personal data ends with its FAILED entry, as it did when executed. */
-  private async refuseInput(admission: Omit<Admission, 'headers'>, error: BadUserInputError): Promise<never> {
+  private async refuseInput(admission: Omit<Admission, 'headers'>, error: GraphQLError): Promise<never> {
     if (!admission.personal) throw new Refused(400, error);
     const written = await this.audit(this.context(admission), 'FAILED', error);
     throw new Refused(written ? 400 : 500, written ? error : WITHHELD);

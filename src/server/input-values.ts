@@ -15,7 +15,7 @@ import {
   type OperationDefinitionNode,
   type ValueNode,
 } from 'graphql';
-import { BadUserInputError } from '../shared/errors.js';
+import { BadUserInputError, ErrorCode } from '../shared/errors.js';
 
 /**
  * Where each value of a document sits, named as the schema names it: the
@@ -75,8 +75,15 @@ function reasonOf(error: GraphQLError): string {
   return error.originalError && !(error.originalError instanceof GraphQLError) ? error.originalError.message : error.message;
 }
 
-function badInput(argument: string, reason: string): BadUserInputError {
-  return new BadUserInputError(`${argument}: ${reason}`, argument);
+/**
+ * The error of a bad value at `argument`. An input field the client's schema
+ * does not have is GRAPHQL_VALIDATION_FAILED, as any name the schema lacks
+ * (an agency's view hides fields, and asking for one is a security event);
+ * any other bad value is BAD_USER_INPUT. Either names the argument path.
+ */
+function badInput(argument: string, reason: string, unknownField = false): GraphQLError {
+  if (!unknownField) return new BadUserInputError(`${argument}: ${reason}`, argument);
+  return new GraphQLError(`${argument}: ${reason}`, { extensions: { argument, code: ErrorCode.GRAPHQL_VALIDATION_FAILED } });
 }
 
 /** graphql-js's rules less the one on values: a bad value is the client's input, not a document the schema lacks. */
@@ -90,7 +97,7 @@ export const DOCUMENT_RULES = specifiedRules.filter((rule) => rule !== ValuesOfC
  * {@link DOCUMENT_RULES}. The same value sent as a variable gets the same
  * code, argument and reason ({@link badVariableValue}).
  */
-export function badLiteralValue(schema: GraphQLSchema, document: DocumentNode): BadUserInputError | null {
+export function badLiteralValue(schema: GraphQLSchema, document: DocumentNode): GraphQLError | null {
   const literal = validate(schema, document, [ValuesOfCorrectTypeRule])[0];
   if (!literal) return null;
   const node = literal.nodes?.[0];
@@ -98,7 +105,7 @@ export function badLiteralValue(schema: GraphQLSchema, document: DocumentNode): 
   const missing = MISSING_FIELD.exec(literal.message)?.[1];
   // A missing required field is reported at its object; a variable's path names the field itself.
   const argument = missing && node?.kind === Kind.OBJECT ? `${at}.${missing}` : at;
-  return badInput(argument, node?.kind === Kind.NULL ? 'must not be null' : reasonOf(literal));
+  return badInput(argument, node?.kind === Kind.NULL ? 'must not be null' : reasonOf(literal), UNKNOWN_FIELD.test(literal.message));
 }
 
 /**
@@ -112,7 +119,7 @@ export function badVariableValue(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): BadUserInputError | null {
+): GraphQLError | null {
   // The paths are looked up only for a value at fault: an operation with good values pays the coercion alone.
   const usedAt = (name: string) => argumentPaths(document).variables.get(name) ?? `$${name}`;
   for (const definition of operation.variableDefinitions ?? []) {
@@ -126,12 +133,13 @@ export function badVariableValue(
         return badInput(usedAt(name), given ? 'must not be null' : 'is required');
       continue;
     }
-    let found: BadUserInputError | null = null;
+    let found: GraphQLError | null = null;
     coerceInputValue(variables[name], type, (path, _value, error) => {
       if (found) return;
-      const field = (MISSING_FIELD.exec(error.message) ?? UNKNOWN_FIELD.exec(error.message))?.[1];
+      const unknown = UNKNOWN_FIELD.exec(error.message)?.[1];
+      const field = MISSING_FIELD.exec(error.message)?.[1] ?? unknown;
       // graphql-js reports a missing or unknown field at its object; the path goes down to the field, as a literal's does.
-      found = badInput(joinPath(usedAt(name), field ? [...path, field] : path), reasonOf(error));
+      found = badInput(joinPath(usedAt(name), field ? [...path, field] : path), reasonOf(error), unknown !== undefined);
     });
     if (found) return found;
   }

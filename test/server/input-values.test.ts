@@ -68,19 +68,20 @@ describe('a bad argument value', () => {
     ).toEqual([expected, expected, expected]);
   });
 
-  it('answers the same for an amount, an enum value, a missing field, a null and an unknown field, either way', async () => {
+  it('answers the same for an amount, an enum value, a missing field, a null and a field the schema lacks, either way', async () => {
     const visit = inpatientVisit(personId);
     const { diagnosis: _left, ...withoutDiagnosis } = visit;
-    const cases: [Record<string, unknown>, string][] = [
-      [{ ...visit, totalCost: '12.345' }, 'input.totalCost'],
-      [{ ...visit, visitType: 'SURGERY' }, 'input.visitType'],
-      [withoutDiagnosis, 'input.diagnosis'],
-      [{ ...visit, inProvince: null }, 'input.inProvince'],
-      [{ ...visit, ward: 'A' }, 'input.ward'],
+    // A field the schema lacks is a name it does not have, as in a selection: a validation failure (and a security event).
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ ...visit, totalCost: '12.345' }, 'input.totalCost', 'BAD_USER_INPUT'],
+      [{ ...visit, visitType: 'SURGERY' }, 'input.visitType', 'BAD_USER_INPUT'],
+      [withoutDiagnosis, 'input.diagnosis', 'BAD_USER_INPUT'],
+      [{ ...visit, inProvince: null }, 'input.inProvince', 'BAD_USER_INPUT'],
+      [{ ...visit, ward: 'A' }, 'input.ward', 'GRAPHQL_VALIDATION_FAILED'],
     ];
-    for (const [input, argument] of cases) {
+    for (const [input, argument, code] of cases) {
       const [asLiteral, asVariable] = await quoteThreeWays(input);
-      const extensions = { code: 'BAD_USER_INPUT', argument };
+      const extensions = { code, argument };
       expect(
         asLiteral!.errors?.map((e) => e.extensions),
         argument,
