@@ -25,6 +25,7 @@ import { WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
 import { FundInflowResolver } from '../modules/finance/fund-inflow.resolver.js';
 import { StatisticsResolver } from '../modules/statistics/statistics.resolver.js';
+import { composeSupergraph, subgraphSdls } from '../federation/supergraph.js';
 import { PubSub } from './pubsub.js';
 
 /** The committed SDL, for partners and for codegen. */
@@ -43,8 +44,37 @@ export function emittedFiles(schema: GraphQLSchema): Record<string, string> {
     files[path.join(ROOT, 'schema', 'agencies', `${agency}.graphql`)] = printHubSchema(agencyView(schema, agency));
   }
   files[path.join(ROOT, 'docs', 'access-matrix.md')] = renderAccessMatrix(schema);
+  const subgraphs = subgraphSdls(schema, HUB_RESOLVERS);
+  for (const [name, sdl] of Object.entries(subgraphs)) files[path.join(ROOT, 'schema', 'subgraphs', `${name}.graphql`)] = sdl;
+  files[path.join(ROOT, 'schema', 'supergraph.graphql')] = composeSupergraph(subgraphs).supergraphSdl;
   return files;
 }
+
+/** Every resolver class of the hub; `src/federation/subgraphs.ts` gives each one subgraph. */
+export const HUB_RESOLVERS = [
+  PersonResolver,
+  PersonRegistrationResolver,
+  CertificationResolver,
+  CertificationCheckResolver,
+  PartnerPaymentResolver,
+  ApplicationResolver,
+  HouseholdResolver,
+  PersonResidualResolver,
+  HouseholdResidualResolver,
+  ResidualOverCapResolver,
+  ViewerResolver,
+  AuditResolver,
+  SharingResolver,
+  RegionConfigResolver,
+  SettlementResolver,
+  EnrollmentResolver,
+  AlertResolver,
+  PersonAlertsResolver,
+  AlertSubscriptionResolver,
+  WebhookResolver,
+  StatisticsResolver,
+  FundInflowResolver,
+] as const;
 
 /**
  * Builds the hub's whole GraphQL schema from the module resolvers. Its
@@ -53,30 +83,7 @@ export function emittedFiles(schema: GraphQLSchema): Record<string, string> {
  */
 export function buildHubSchema(pubSub: PubSub = new PubSub()): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [
-      PersonResolver,
-      PersonRegistrationResolver,
-      CertificationResolver,
-      CertificationCheckResolver,
-      PartnerPaymentResolver,
-      ApplicationResolver,
-      HouseholdResolver,
-      PersonResidualResolver,
-      HouseholdResidualResolver,
-      ResidualOverCapResolver,
-      ViewerResolver,
-      AuditResolver,
-      SharingResolver,
-      RegionConfigResolver,
-      SettlementResolver,
-      EnrollmentResolver,
-      AlertResolver,
-      PersonAlertsResolver,
-      AlertSubscriptionResolver,
-      WebhookResolver,
-      StatisticsResolver,
-      FundInflowResolver,
-    ],
+    resolvers: HUB_RESOLVERS,
     pubSub,
     validate: false,
   });
