@@ -68,6 +68,7 @@ export const ENTITY_OWNERS: Readonly<Record<string, Subgraph>> = {
   Enrollment: 'insurance',
   BenefitRecord: 'insurance',
   RegionConfig: 'insurance',
+  SubsidyDecision: 'insurance',
   FundInflow: 'insurance',
   Alert: 'monitoring',
   Webhook: 'monitoring',
