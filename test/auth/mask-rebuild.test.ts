@@ -268,6 +268,8 @@ function sample(type: GraphQLInputType, probe: string | null): string | null {
         return 'true';
       case 'Date':
         return '"2024-06-01"';
+      case 'Decimal':
+        return '"1.00"';
       default:
         return null;
     }
@@ -275,16 +277,27 @@ function sample(type: GraphQLInputType, probe: string | null): string | null {
   return null;
 }
 
-/** Every String argument of the view's root query fields, or String field of their input objects, by coordinate. */
-function stringArguments(view: GraphQLSchema): { root: GraphQLField<unknown, unknown>; arg: GraphQLArgument; inputField?: string }[] {
-  const found: { root: GraphQLField<unknown, unknown>; arg: GraphQLArgument; inputField?: string }[] = [];
-  for (const root of Object.values(view.getQueryType()?.getFields() ?? {})) {
-    for (const arg of root.args) {
-      const named = getNamedType(arg.type);
-      if (named.name === 'String' || named.name === 'ID') found.push({ root, arg });
-      else if (isInputObjectType(named)) {
-        for (const f of Object.values(named.getFields())) {
-          if (getNamedType(f.type).name === 'String') found.push({ root, arg, inputField: f.name });
+/** A String argument of a root field, or a String field of an input object it takes. */
+interface StringArgument {
+  operation: 'query' | 'mutation';
+  root: GraphQLField<unknown, unknown>;
+  arg: GraphQLArgument;
+  inputField?: string;
+}
+
+/** Every String argument of the view's root query fields (and, with `mutations`, root mutation fields), or String field of their input objects. */
+function stringArguments(view: GraphQLSchema, mutations = false): StringArgument[] {
+  const found: StringArgument[] = [];
+  const roots = [['query', view.getQueryType()] as const, ...(mutations ? [['mutation', view.getMutationType()] as const] : [])];
+  for (const [operation, type] of roots) {
+    for (const root of Object.values(type?.getFields() ?? {})) {
+      for (const arg of root.args) {
+        const named = getNamedType(arg.type);
+        if (named.name === 'String' || named.name === 'ID') found.push({ operation, root, arg });
+        else if (isInputObjectType(named)) {
+          for (const f of Object.values(named.getFields())) {
+            if (getNamedType(f.type).name === 'String') found.push({ operation, root, arg, inputField: f.name });
+          }
         }
       }
     }
@@ -292,12 +305,25 @@ function stringArguments(view: GraphQLSchema): { root: GraphQLField<unknown, unk
   return found;
 }
 
-/** A root read with one String argument (or input field) set to `value`, the others to samples, selecting scalars and a page. */
-function probeQuery(entry: ReturnType<typeof stringArguments>[number], value: string): string | null {
+/**
+ * An operation on one root field with one String argument (or input field) set
+ * to `value`, the other required ones to samples, selecting scalars and a page.
+ */
+function probeQuery(entry: StringArgument, value: string): string | null {
   const parts: string[] = [];
   for (const arg of entry.root.args) {
-    if (arg === entry.arg) {
-      parts.push(`${arg.name}: ${entry.inputField ? `{ ${entry.inputField}: ${JSON.stringify(value)} }` : JSON.stringify(value)}`);
+    if (arg === entry.arg && !entry.inputField) parts.push(`${arg.name}: ${JSON.stringify(value)}`);
+    else if (arg === entry.arg) {
+      const input = getNamedType(arg.type);
+      if (!isInputObjectType(input)) return null;
+      const fields = [`${entry.inputField}: ${JSON.stringify(value)}`];
+      for (const f of Object.values(input.getFields())) {
+        if (f.name === entry.inputField || !isNonNullType(f.type)) continue;
+        const literal = sample(f.type, null);
+        if (literal === null) return null;
+        fields.push(`${f.name}: ${literal}`);
+      }
+      parts.push(`${arg.name}: { ${fields.join(', ')} }`);
     } else if (isNonNullType(arg.type)) {
       const literal = sample(arg.type, null);
       if (literal === null) return null;
@@ -315,7 +341,7 @@ function probeQuery(entry: ReturnType<typeof stringArguments>[number], value: st
     const page = nodeType && isObjectType(nodeType) ? ` edges { cursor node { ${scalarSelection(nodeType).join(' ')} } }` : '';
     selection = `{ __typename ${scalars.join(' ')}${page} }`;
   }
-  return `{ ${entry.root.name}${parts.length ? `(${parts.join(', ')})` : ''} ${selection} }`;
+  return `${entry.operation} { ${entry.root.name}${parts.length ? `(${parts.join(', ')})` : ''} ${selection} }`;
 }
 
 /** Every object of the answer that has an `id` of a test person, with what was selected of it. */
@@ -427,9 +453,10 @@ describe('masks that stay masks: every masked coordinate of every agency, from t
       expect(probes, 'String arguments probed').toBeGreaterThan(0);
     });
 
-    it('may confirm a guess through an argument taking the whole value only within its quota of misses', async () => {
+    it('may confirm a guess through an argument taking the whole value, a read or a write, only within its quota of misses', async () => {
       const view = agencyView(schema, agency);
-      const lookups = stringArguments(view).filter((e) => (e.inputField ?? e.arg.name) === field);
+      // A write naming its person by the value answers NOT_FOUND or not for a guess: a lookup as well.
+      const lookups = stringArguments(view, true).filter((e) => (e.inputField ?? e.arg.name) === field);
       if (lookups.length === 0) return; // No argument of this agency's view takes the value: nothing to meter.
       const client = await clientWithRows(agency);
       const quota = limitsOf(agency).missedIdLookups;
@@ -455,7 +482,9 @@ describe('masks that stay masks: every masked coordinate of every agency, from t
       // Past the quota even the right value is refused, through every lookup of the view: no confirmation left.
       for (const other of lookups) {
         const answer = await hub.requestText(probeQuery(other, value)!, undefined, { token: client.token, purpose });
-        expect(answer.errors?.[0]?.extensions?.code, `${other.root.name}(${other.inputField ?? other.arg.name})`).toBe('QUOTA_EXCEEDED');
+        expect(answer.errors?.[0]?.extensions?.code, `${other.operation} ${other.root.name}(${other.inputField ?? other.arg.name})`).toBe(
+          'QUOTA_EXCEEDED',
+        );
       }
     });
   });
