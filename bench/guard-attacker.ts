@@ -102,8 +102,9 @@ async function subscriptionFlood(orders: Orders): Promise<void> {
         { query },
         { next: () => {}, error: () => done('subscription refused'), complete: () => done('subscription completed') },
       );
-      // One that was taken stays live (until the socket closes); the next goes on after a moment.
-      setTimeout(() => done('subscription live'), 200).unref();
+      // One that was taken stays live (until the socket closes); the next goes on after a while
+      // (longer than a refusal is held, HUB_REFUSAL_DELAY_MS, so that a held refusal is not counted live).
+      setTimeout(() => done('subscription live'), 1_500).unref();
     });
   }
   await client.dispose();

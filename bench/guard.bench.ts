@@ -20,7 +20,7 @@
  *
  * Prints figures; asserts nothing.
  *
- *   npm run bench:guard -- [--persons N] [--iterations N] [--samples N]
+ *   npm run bench:guard -- [--persons N] [--iterations N] [--samples N] [--refusal-delay MS]
  */
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -49,6 +49,7 @@ const { values } = parseArgs({
     persons: { type: 'string', default: '20000' },
     iterations: { type: 'string', default: '40' },
     samples: { type: 'string', default: '200' },
+    'refusal-delay': { type: 'string', default: '1000' },
   },
 });
 const iterations = Number(values.iterations);
@@ -95,7 +96,9 @@ await withSeededDatabase(Number(values.persons), async ({ dir, db, pool }) => {
     max: 4,
   });
   const counters = new RateCounterRepository(limiterPool);
-  const guarded = await startHttpServer({ schema, repositories, pool, tokens, keys, counters, pubSub }, 0, '127.0.0.1');
+  // Refusals held as `hub start` holds them (HUB_REFUSAL_DELAY_MS), unless --refusal-delay says otherwise.
+  const refusalDelayMs = Number(values['refusal-delay']);
+  const guarded = await startHttpServer({ schema, repositories, pool, tokens, keys, counters, pubSub, refusalDelayMs }, 0, '127.0.0.1');
   const bare = await startHttpServer({ schema, repositories, pool, tokens, keys }, 0, '127.0.0.1');
 
   const query = await readFile(new URL('../test/operations/persons.graphql', import.meta.url), 'utf8');

@@ -50,6 +50,7 @@ export async function handleTokenRequest(
   onFailure: (failure: TokenRequestFailure) => Promise<void> = async () => {},
   throttle?: TokenThrottle,
   onThrottled: (failure: TokenRequestFailure) => void = () => {},
+  tarpit?: { hold(retryAfterSeconds: number): Promise<void> },
 ): Promise<void> {
   let claimedClientId: string | undefined;
   try {
@@ -96,8 +97,11 @@ export async function handleTokenRequest(
     if (!(error instanceof OAuthError)) throw error;
     const failure = { reason: `${error.code}: ${error.message}`, ...(claimedClientId && { clientId: claimedClientId }) };
     // A throttled request is tallied, not audited one by one: a flood must not turn into a flood of audit appends (they share one lock).
-    if (error.status === 429) onThrottled(failure);
-    else await onFailure(failure);
+    if (error.status === 429) {
+      onThrottled(failure);
+      // Held a moment (tarpit.ts): a flood that ignores Retry-After waits anyway.
+      await tarpit?.hold(error.retryAfter ?? 1);
+    } else await onFailure(failure);
     // A client that tried HTTP authentication is told how it may (RFC 6749 §5.2). Not one that sent its
     // credentials in the body: a browser would answer the challenge with its own password dialog (the console).
     if (error.status === 401 && req.headers.authorization !== undefined)

@@ -25,6 +25,7 @@ export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, me
   ['HUB_WEBHOOK_ALLOW_PRIVATE', '0', '1: webhooks may target loopback and private addresses (development only; refused in production)'],
   ['HUB_WEBHOOK_TIMEOUT_MS', '10000', 'milliseconds one webhook POST may take'],
   ['HUB_STATEMENT_TIMEOUT_MS', '10000', 'milliseconds one SQL statement of a request may run before PostgreSQL cancels it'],
+  ['HUB_REFUSAL_DELAY_MS', '1000', 'milliseconds a 429 answer is held before it is sent, so that a flood waits (0–10000; 0: none)'],
 ];
 
 /** Per command: its usage lines (`hub <command> --help`). */

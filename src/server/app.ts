@@ -76,6 +76,7 @@ export async function startHub(config: HubConfig, options: { demoData?: boolean 
         metricsToken: config.metricsToken,
         corsOrigins: config.corsOrigins,
         counters: new RateCounterRepository(limiterPool),
+        refusalDelayMs: config.refusalDelayMs,
       },
       config.port,
     );

@@ -44,6 +44,8 @@ export interface HubConfig {
   checkpointUrl: string | undefined;
   /** Milliseconds any one SQL statement of a request may run before PostgreSQL cancels it (HUB_STATEMENT_TIMEOUT_MS, default 10 000). */
   statementTimeoutMs: number;
+  /** Milliseconds a 429 answer is held before it is sent, so that a flood waits out its own refusals (HUB_REFUSAL_DELAY_MS, default 1 000; 0: none). */
+  refusalDelayMs: number;
 }
 
 /** A configuration the hub refuses to run with; the message names the variable. */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { pr
     checkpointFile: env.HUB_AUDIT_CHECKPOINT_FILE ? path.resolve(env.HUB_AUDIT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: checkpointUrl(env.HUB_AUDIT_CHECKPOINT_URL),
     statementTimeoutMs: integer(env, 'HUB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    refusalDelayMs: integer(env, 'HUB_REFUSAL_DELAY_MS', 1_000, 0, 10_000),
   };
 }
 

@@ -31,6 +31,7 @@ import { operationLabel } from '../shared/metrics.js';
 import { pendingMigrations } from './migrate.js';
 import type { PubSub } from './pubsub.js';
 import { attachSubscriptions } from './subscriptions.js';
+import { Tarpit } from './tarpit.js';
 import { recordSecurityEvent, SecurityEventKind, type SecurityEvent } from '../modules/audit/audit.events.js';
 import { SecurityTally } from '../modules/audit/security-tally.js';
 
@@ -57,6 +58,12 @@ export interface HttpDeps {
   counters?: RateCounterRepository;
   /** The largest file `POST /imports/{kind}` accepts, in bytes (default {@link MAX_IMPORT_BYTES}). */
   maxImportBytes?: number;
+  /**
+   * Milliseconds a 429 answer is held before it is sent (HUB_REFUSAL_DELAY_MS;
+   * default 0 here, 1 000 in `hub start`): a flood that does not wait for its
+   * Retry-After is slowed to one request per connection and delay (tarpit.ts).
+   */
+  refusalDelayMs?: number;
 }
 
 /** A running HTTP server. */
@@ -86,6 +93,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     counters: deps.counters,
   });
   const throttle = deps.counters && new TokenThrottle(deps.counters);
+  const tarpit = new Tarpit(deps.refusalDelayMs ?? 0);
   // Throttled token requests (429) are audited as tallies per client id or address and minute (security-tally.ts).
   const tokenRefusals = new SecurityTally({
     write: async (event) => {
@@ -178,6 +186,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
         },
         throttle,
         (refused) => tokenRefusals.note({ kind: SecurityEventKind.TOKEN_REQUEST_FAILED, ...refused, address: req.socket.remoteAddress }),
+        tarpit,
       );
     }
     if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
@@ -214,7 +223,11 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       const scope = currentRequest();
       if (scope) scope.operation = { name: operationLabel(declaredName(request)), agency: caller.principal.agency, outcome: 'rejected' };
       for (const [key, value] of Object.entries(admission.headers)) res.setHeader(key, value);
-      if (admission.status === 429) res.setHeader('Retry-After', String(admission.error.extensions.retryAfter));
+      if (admission.status === 429) {
+        const retryAfter = Number(admission.error.extensions.retryAfter);
+        res.setHeader('Retry-After', String(retryAfter));
+        await tarpit.hold(retryAfter);
+      }
       return sendJson(res, admission.status, { errors: [formatRefusal(admission.error)] });
     }
     for (const [key, value] of Object.entries(admission.headers)) res.setHeader(key, value);
@@ -283,7 +296,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     return sendJson(res, 202, { id, status: 'QUEUED' });
   }
 
-  const subscriptions = deps.pubSub ? attachSubscriptions(server, { guard, repositories: deps.repositories }) : null;
+  const subscriptions = deps.pubSub ? attachSubscriptions(server, { guard, repositories: deps.repositories, tarpit }) : null;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -297,6 +310,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       setOutboxDepthSource(null, depth);
       // Upgraded sockets are no longer the HTTP server's: neither closeIdleConnections nor close() ends them.
       await subscriptions?.dispose();
+      tarpit.releaseAll();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // The refusals tallied in the window that did not end: written, not lost.

@@ -21,6 +21,7 @@ import { log } from '../shared/log.js';
 import { WITHHELD, type AccessGuard, type Caller, type OperationRequest } from './access-guard.js';
 import type { HubContext, Repositories } from './context.js';
 import { formatError } from './errors.js';
+import type { Tarpit } from './tarpit.js';
 
 /** The context of a subscription and of each of its events: a request's, plus the repositories its checks and records need. */
 export interface SubscriptionContext extends HubContext {
@@ -32,6 +33,8 @@ export interface SubscriptionDeps {
   /** The access guard, shared with the HTTP endpoint (with it, each agency's schema view). */
   guard: AccessGuard;
   repositories: Repositories;
+  /** Holds refusals of subscribes that ignore their Retry-After (rate limits and caps) a moment before answering. */
+  tarpit?: Tarpit;
 }
 
 /** Serving subscriptions, until disposed. */
@@ -112,7 +115,10 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
         const { caller, authorization, purpose } = connection;
         // The guard's steps 2–3 (view, rate, document, limits, operation type, purpose); a purpose refusal is audited there.
         const admission = await deps.guard.admit(caller, purpose, payload as OperationRequest, 'ws');
-        if (!('schema' in admission)) return [admission.error];
+        if (!('schema' in admission)) {
+          if (admission.status === 429) await deps.tarpit?.hold(Number(admission.error.extensions.retryAfter));
+          return [admission.error];
+        }
         const { schema, operation, fields } = admission;
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], admission.variables);
         if (coerced.errors) return coerced.errors.map((error) => requestError(error, ErrorCode.BAD_USER_INPUT));
@@ -130,7 +136,11 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
         };
         // Checked and taken in one step, with no await in between: concurrent subscribes cannot overrun a cap.
         const refusal = caps.take(connection, key, id);
-        if (refusal) return [refusal];
+        if (refusal) {
+          // A subscribe past a cap is answered after a moment: a loop of them cannot spin.
+          if (refusal.extensions.code === ErrorCode.QUOTA_EXCEEDED) await deps.tarpit?.hold(1);
+          return [refusal];
+        }
         live.release = once(() => caps.give(connection, key));
         return {
           schema,

@@ -92,6 +92,8 @@ export interface TestHubOptions {
   resolve?: Resolve;
   metricsToken?: string;
   corsOrigins?: string[];
+  /** Milliseconds a 429 answer is held (HUB_REFUSAL_DELAY_MS); default 0, so that tests of limits run fast. */
+  refusalDelayMs?: number;
   /** The largest file `POST /imports/{kind}` accepts. */
   maxImportBytes?: number;
 }
@@ -132,6 +134,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       pubSub,
       metricsToken: options.metricsToken,
       corsOrigins: options.corsOrigins,
+      ...(options.refusalDelayMs !== undefined && { refusalDelayMs: options.refusalDelayMs }),
       counters,
       maxImportBytes: options.maxImportBytes,
     },
