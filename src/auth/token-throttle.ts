@@ -15,6 +15,13 @@ export interface TokenThrottleOptions {
   concurrentHashes: number;
   /** Requests waiting for a hash (default 16); past them a request is refused at once, not queued. */
   queuedHashes: number;
+  /**
+   * The share of one core's time hashing may take (default 0.25): after a
+   * hash that took d ms, the slot rests d·(1/share − 1) ms before the next
+   * starts. So a flood of failures, whatever the ids it names, costs the hub
+   * at most a quarter of a core, however slow the machine hashes.
+   */
+  hashingShare: number;
 }
 
 /** The defaults of {@link TokenThrottleOptions}. */
@@ -23,6 +30,7 @@ export const TOKEN_THROTTLE_DEFAULTS: TokenThrottleOptions = {
   failuresPerClient: { max: 10, windowSeconds: 900 },
   concurrentHashes: 1,
   queuedHashes: 16,
+  hashingShare: 0.25,
 };
 
 /** A refusal of the token endpoint: 429 with Retry-After. */
@@ -111,13 +119,19 @@ export class TokenThrottle {
     } else {
       this.running += 1;
     }
+    const started = performance.now();
     try {
       return await hash();
     } finally {
-      // The slot passes to the next in line, or is freed.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
+      // The slot rests in proportion to the hash, then passes to the next in line, or is freed.
+      const rest = (performance.now() - started) * (1 / this.options.hashingShare - 1);
+      const pass = () => {
+        const next = this.waiting.shift();
+        if (next) next();
+        else this.running -= 1;
+      };
+      if (rest >= 1) setTimeout(pass, rest);
+      else pass();
     }
   }
 }

@@ -104,6 +104,22 @@ describe('TokenThrottle.full', () => {
 });
 
 describe('TokenThrottle.hashing', () => {
+  it('rests the slot after each hash in proportion to it, so that hashing takes at most its share of a core', async () => {
+    const throttle = new TokenThrottle(hub.counters, { ...TOKEN_THROTTLE_DEFAULTS, hashingShare: 0.5 });
+    const spans: { start: number; end: number }[] = [];
+    const hash = async () => {
+      const start = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      spans.push({ start, end: performance.now() });
+      return true;
+    };
+    await Promise.all([1, 2, 3].map(() => throttle.hashing(hash)));
+    // A share of one half: each hash is followed by a rest as long as it (timers never fire early).
+    for (let i = 1; i < spans.length; i += 1) {
+      expect(spans[i]!.start - spans[i - 1]!.end).toBeGreaterThanOrEqual(spans[i - 1]!.end - spans[i - 1]!.start - 1);
+    }
+  });
+
   it('hashes one secret at a time, lines up 16 more and refuses the rest at once', async () => {
     const throttle = new TokenThrottle(hub.counters, TOKEN_THROTTLE_DEFAULTS);
     let running = 0;
