@@ -152,6 +152,8 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
       'category',
       'providerBorne',
       'reason',
+      'supplementsId',
+      'certificationId',
     ],
     BENEFIT_AMOUNTS,
   ),

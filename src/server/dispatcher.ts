@@ -8,6 +8,8 @@ import { JOBS, type JobQueue } from './job-queue.js';
 import { WebhookDispatcher, type DispatchOptions } from '../modules/webhook/webhook.dispatch.js';
 import { SubsidyDecisionService } from '../modules/enrollment/subsidy-decision.service.js';
 import { CertificationFollowUp } from '../modules/status/certification.follow-up.js';
+import { SupplementService } from '../modules/settlement/supplement.service.js';
+import { StoredApplications } from '../modules/application/application.source.js';
 
 /** A running dispatcher. */
 export interface Dispatcher {
@@ -69,6 +71,13 @@ export async function startDispatcher(
       repositories.statuses,
       repositories.persons,
       repositories.regionConfigs,
+    ),
+    new SupplementService(
+      repositories.settlements,
+      repositories.statuses,
+      repositories.persons,
+      repositories.regionConfigs,
+      new StoredApplications(repositories.applications),
     ),
   );
   const followCertification: Task = async (payload) => {

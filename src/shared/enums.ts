@@ -35,7 +35,10 @@ registerEnumType(Referral, {
   description: 'LOCAL: designated provider of the insured region; REFERRED: referred per rules within the province.',
 });
 
-registerEnumType(BenefitKind, { name: 'BenefitKind', description: 'A settlement, or the reversal (冲销) that cancels one.' });
+registerEnumType(BenefitKind, {
+  name: 'BenefitKind',
+  description: 'A settlement, the reversal (冲销) that cancels one, or supplementary assistance (补充救助) added to one.',
+});
 registerEnumType(AlertStatus, {
   name: 'AlertStatus',
   description: 'Where a high-cost alert stands: raised → delivered → under review → closed.',

@@ -94,6 +94,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'BenefitRecord.providerBorne': /*          */ 'F F F - - F - - - -',
   'BenefitRecord.explanation': /*            */ 'F - - - - - - - - -',
   'BenefitRecord.reason': /*                 */ 'F F F - - F - - - -',
+  'BenefitRecord.supplementsId': /*          */ 'F F F - - F - - - -',
+  'BenefitRecord.certificationId': /*        */ 'F F F - - F - - - -',
 
   'Burden.year': /*                          */ 'F F F - F F - - - -',
   'Burden.visits': /*                        */ 'F F F - F F - - - -',
@@ -296,7 +298,35 @@ beforeAll(async () => {
     },
   });
   const settled = await recordBenefit(hub.db, head.id, 'M-1', '2024-02-01', { total: '1000.10', oop: '100.05' });
-  await recordBenefit(hub.db, head.id, 'M-2', '2024-07-01', { total: '2000.20', oop: '200.15' });
+  const visit2 = await recordBenefit(hub.db, head.id, 'M-2', '2024-07-01', { total: '2000.20', oop: '200.15' });
+  // Supplementary assistance to M-2 on the 低保 certification, so that `supplementsId` and `certificationId` have values.
+  await hub.db.benefitRecord.create({
+    data: {
+      claimId: 'S-M-2',
+      personId: head.id,
+      serviceDate: visit2.serviceDate,
+      year: 2024,
+      visitType: visit2.visitType,
+      referral: visit2.referral,
+      inProvince: true,
+      diagnosis: visit2.diagnosis,
+      otherPaid: '0.00',
+      tiltPaid: '0.00',
+      ruleSet: visit2.ruleSet,
+      category: 'MINIMUM_LIVING',
+      reason: 'supplementary assistance for claim M-2',
+      kind: 'SUPPLEMENT',
+      totalCost: '0.00',
+      inPolicyCost: '0.00',
+      basicPaid: '0.00',
+      criticalPaid: '0.00',
+      assistancePaid: '0.05',
+      outOfPocket: '-0.05',
+      explanation: [{ step: 'supplement', amount: '0.05', detail: 'test record', citation: 'test' }],
+      supplementsId: visit2.id,
+      certificationId: minimumLiving.id,
+    },
+  });
   await hub.db.alert.create({
     data: {
       personId: head.id,

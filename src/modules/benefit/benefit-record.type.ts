@@ -59,7 +59,10 @@ export class BenefitRecord {
   @Field(() => AssistanceCategory, { nullable: true })
   category!: AssistanceCategory | null;
 
-  @Field(() => BenefitKind, { description: 'SETTLEMENT, or REVERSAL: the same claim with every amount negated.' })
+  @Field(() => BenefitKind, {
+    description:
+      'SETTLEMENT; REVERSAL: the same claim with every amount negated; SUPPLEMENT: supplementary assistance a certification dated back adds to a settled visit.',
+  })
   kind!: BenefitKind;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Out-of-catalog cost above the provider’s limit, borne by the provider.' })
@@ -68,8 +71,17 @@ export class BenefitRecord {
   @Field(() => [ExplanationStep], { nullable: true, description: 'How the hub computed the amounts, step by step, with citations.' })
   explanation!: ExplanationStep[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Why a reversal was made.' })
+  @Field(() => String, { nullable: true, description: 'Why a reversal or supplement was made.' })
   reason!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'SUPPLEMENT: the settled visit (BenefitRecord) it adds to.' })
+  supplementsId!: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'SUPPLEMENT: the certification (HouseholdStatus version) that raised the visit’s assistance.',
+  })
+  certificationId!: string | null;
 }
 
 /** A page of a person's benefit records, newest service date first. */

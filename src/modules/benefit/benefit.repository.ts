@@ -29,6 +29,8 @@ export interface BenefitRow {
   providerBorne: Decimal;
   explanation: ExplanationStep[] | null;
   reason: string | null;
+  supplementsId: string | null;
+  certificationId: string | null;
 }
 
 /** A person's yearly sums; `visits` counts settlements not reversed. */
@@ -54,7 +56,7 @@ export const BENEFIT_COLUMNS = Prisma.sql`id, claim_id AS "claimId", person_id A
   total_cost AS "totalCost", in_policy_cost AS "inPolicyCost", basic_paid AS "basicPaid",
   critical_paid AS "criticalPaid", other_paid AS "otherPaid", assistance_paid AS "assistancePaid",
   tilt_paid AS "tiltPaid", out_of_pocket AS "outOfPocket", rule_set AS "ruleSet", category,
-  kind, provider_borne AS "providerBorne", explanation, reason`;
+  kind, provider_borne AS "providerBorne", explanation, reason, supplements_id AS "supplementsId", certification_id AS "certificationId"`;
 
 /** Reads benefit records. */
 export class BenefitRepository {

@@ -16,7 +16,7 @@ export interface StoredClaim extends BenefitRow {
 }
 
 /** A benefit record to store, a settlement or a reversal: a stored claim's columns and those only a write sets. */
-export interface NewBenefit extends Omit<StoredClaim, 'id' | 'explanation'> {
+export interface NewBenefit extends Omit<StoredClaim, 'id' | 'explanation' | 'supplementsId' | 'certificationId'> {
   providerCode: string | null;
   ruleSetVersion: number | null;
   class: number | null;
@@ -74,5 +74,46 @@ export class SettlementRepository {
     });
     const [row] = await tx.$queryRaw<BenefitRow[]>`SELECT ${BENEFIT_COLUMNS} FROM benefit_record WHERE id = ${id}::uuid`;
     return row!;
+  }
+
+  /**
+   * The person's settled visits with a service date on or after `from`, not
+   * reversed, oldest first: those a certification dated back may raise.
+   */
+  settledVisitsSince(personId: string, from: Date) {
+    return this.db.benefitRecord.findMany({
+      where: { personId, kind: 'SETTLEMENT', serviceDate: { gte: from }, reversedBy: { is: null } },
+      orderBy: [{ serviceDate: 'asc' }, { createdAt: 'asc' }],
+    });
+  }
+
+  /**
+   * The year's accumulators without one visit and its supplements: what the
+   * rest of the year consumed of the cap and the threshold, so that paying
+   * the visit again never overruns them.
+   */
+  async yearToDateWithout(tx: Prisma.TransactionClient, personId: string, year: number, visitId: string): Promise<Accumulators> {
+    const [row] = await tx.$queryRaw<Accumulators[]>`
+      SELECT coalesce(sum(assistance_paid), 0) AS "assistancePaid", coalesce(sum(threshold_applied), 0) AS "thresholdUsed",
+        coalesce(sum(tilt_base), 0) AS "inPolicyOopAfterThreeTiers", coalesce(sum(out_of_pocket), 0) AS "outOfPocket"
+      FROM benefit_record
+      WHERE person_id = ${personId}::uuid AND year = ${year} AND id <> ${visitId}::uuid
+        AND supplements_id IS DISTINCT FROM ${visitId}::uuid`;
+    return row!;
+  }
+
+  /** The supplements of a visit so far, oldest first. */
+  supplementsOf(tx: Prisma.TransactionClient, visitId: string) {
+    return tx.benefitRecord.findMany({ where: { supplementsId: visitId, kind: 'SUPPLEMENT' }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Stores a supplement (SUPPLEMENT); the unique (visit, certification) index refuses a second one. */
+  async insertSupplement(tx: Prisma.TransactionClient, data: Prisma.BenefitRecordUncheckedCreateInput): Promise<{ id: string }> {
+    return tx.benefitRecord.create({ data: { ...data, kind: 'SUPPLEMENT' }, select: { id: true } });
+  }
+
+  /** Runs `work` in a transaction with the settlement's waiting limits. */
+  transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.db.$transaction(work, { maxWait: 10_000, timeout: 20_000 });
   }
 }

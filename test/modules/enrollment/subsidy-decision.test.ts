@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubsidyDecisionService } from '../../../src/modules/enrollment/subsidy-decision.service.js';
+import { StoredApplications } from '../../../src/modules/application/application.source.js';
+import { SupplementService } from '../../../src/modules/settlement/supplement.service.js';
 import { CertificationFollowUp } from '../../../src/modules/status/certification.follow-up.js';
 import { startDispatcher } from '../../../src/server/dispatcher.js';
 import { certify, createHousehold } from '../../support/factory.js';
@@ -76,8 +78,11 @@ beforeAll(async () => {
       clients[`${agency}/${city}`] = await hub.client(agency, city);
     }
   }
-  const { subsidyDecisions, enrollments, statuses, persons, regionConfigs } = hub.repositories;
-  followUp = new CertificationFollowUp(new SubsidyDecisionService(subsidyDecisions, enrollments, statuses, persons, regionConfigs));
+  const { subsidyDecisions, enrollments, statuses, persons, regionConfigs, settlements, applications } = hub.repositories;
+  followUp = new CertificationFollowUp(
+    new SubsidyDecisionService(subsidyDecisions, enrollments, statuses, persons, regionConfigs),
+    new SupplementService(settlements, statuses, persons, regionConfigs, new StoredApplications(applications)),
+  );
 });
 
 afterAll(() => hub.close());
