@@ -109,7 +109,7 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   'Person.residual': grant(CASEWORK),
   ...fields('Household', ['id', 'regionCode', 'members', 'residual'], grant(CASEWORK)),
   // Who is over the 动态清零 cap: medical insurance settles, civil affairs arranges what the city fund covers (issue #14).
-  'Query.residualsOverCap': grant(RESIDUAL_LIST_READERS),
+  ...fields('Query', ['residualsOverCap', 'householdsOverCap'], grant(RESIDUAL_LIST_READERS)),
   'Person.statuses': STATUS_READERS,
   ...fields('HouseholdStatus', ['category', 'validFrom', 'validTo'], STATUS_READERS),
   ...fields(
@@ -207,7 +207,11 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
   ),
   MonitoringRun: grant(['MEDICAL_INSURANCE']),
   ...Object.fromEntries(['PersonResidual', 'HouseholdResidual', 'ResidualStep'].map((type) => [type, grant(CASEWORK)])),
-  ...Object.fromEntries(['ResidualOverCapConnection', 'ResidualOverCapEdge'].map((type) => [type, grant(RESIDUAL_LIST_READERS)])),
+  ...Object.fromEntries(
+    ['ResidualOverCapConnection', 'ResidualOverCapEdge', 'HouseholdResidualOverCapConnection', 'HouseholdResidualOverCapEdge'].map(
+      (type) => [type, grant(RESIDUAL_LIST_READERS)],
+    ),
+  ),
   PersonChange: grant(CASEWORK),
   ...Object.fromEntries(['PersonInput', 'PersonUpdateInput'].map((type) => [type, grant(['MEDICAL_INSURANCE'])])),
   CertificationInput: grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
@@ -263,7 +267,9 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.recordFundInflow': ['FUND_SUPERVISION'],
   'Query.alerts': ['MONITORING_FOLLOW_UP'],
   // The over-cap list serves deciding the fund's cover and following the persons up, not settling a claim.
-  'Query.residualsOverCap': ['ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'],
+  ...Object.fromEntries(
+    ['Query.residualsOverCap', 'Query.householdsOverCap'].map((c) => [c, ['ASSISTANCE_ELIGIBILITY', 'MONITORING_FOLLOW_UP'] as const]),
+  ),
   'Person.alerts': ['MONITORING_FOLLOW_UP'],
   'Mutation.reviewAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],

@@ -10,7 +10,12 @@ import { PartnerPaymentResolver } from '../modules/partner/partner-payment.resol
 import { PersonRegistrationResolver } from '../modules/person/person-registration.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
 import { RegionConfigResolver } from '../modules/region-config/region-config.resolver.js';
-import { HouseholdResidualResolver, PersonResidualResolver, ResidualOverCapResolver } from '../modules/residual/residual.resolver.js';
+import {
+  HouseholdResidualOverCapResolver,
+  HouseholdResidualResolver,
+  PersonResidualResolver,
+  ResidualOverCapResolver,
+} from '../modules/residual/residual.resolver.js';
 import { SettlementResolver } from '../modules/settlement/settlement.resolver.js';
 import { SharingResolver } from '../modules/sharing/sharing.resolver.js';
 import { StatisticsResolver } from '../modules/statistics/statistics.resolver.js';
@@ -47,6 +52,7 @@ export const SUBGRAPH_RESOLVERS: Readonly<Record<Subgraph, readonly ResolverClas
     PersonResidualResolver,
     HouseholdResidualResolver,
     ResidualOverCapResolver,
+    HouseholdResidualOverCapResolver,
     FundInflowResolver,
   ],
   monitoring: [AlertResolver, PersonAlertsResolver, AlertSubscriptionResolver, WebhookResolver],

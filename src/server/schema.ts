@@ -11,7 +11,12 @@ import { AlertSubscriptionResolver } from '../modules/alert/alert.subscription.j
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
-import { HouseholdResidualResolver, PersonResidualResolver, ResidualOverCapResolver } from '../modules/residual/residual.resolver.js';
+import {
+  HouseholdResidualOverCapResolver,
+  HouseholdResidualResolver,
+  PersonResidualResolver,
+  ResidualOverCapResolver,
+} from '../modules/residual/residual.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
 import { PersonRegistrationResolver } from '../modules/person/person-registration.resolver.js';
 import { CertificationResolver } from '../modules/status/certification.resolver.js';
@@ -62,6 +67,7 @@ export const HUB_RESOLVERS = [
   PersonResidualResolver,
   HouseholdResidualResolver,
   ResidualOverCapResolver,
+  HouseholdResidualOverCapResolver,
   ViewerResolver,
   AuditResolver,
   SharingResolver,

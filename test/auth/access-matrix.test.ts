@@ -20,6 +20,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'Query.persons': /*                        */ 'F F F F F F F - - -',
   'Query.household': /*                      */ 'F F F - - - - - - -',
   'Query.residualsOverCap': /*               */ 'F F - - - - - - - -',
+  'Query.householdsOverCap': /*              */ 'F F - - - - - - - -',
 
   'Person.id': /*                            */ 'F F F F F F F - - -',
   'Person.regionCode': /*                    */ 'F F F F F F F - - -',
@@ -149,6 +150,7 @@ const BODIES: Readonly<Record<string, string>> = {
   'Query.persons': 'persons { totalCount }',
   'Query.household': 'household(id: $hid) { __typename }',
   'Query.residualsOverCap': 'residualsOverCap(year: 2024) { totalCount }',
+  'Query.householdsOverCap': 'householdsOverCap(year: 2024) { totalCount }',
   'Person.household': 'person(id: $id) { household { __typename } }',
   'Person.statuses': 'person(id: $id) { statuses { __typename } }',
   'Person.enrollments': 'person(id: $id) { enrollments { __typename } }',
@@ -207,7 +209,9 @@ function ask(agency: Agency, coordinate: string) {
   if (query.includes('$hid')) variables.hid = householdId;
   // Alerts serve the follow-up (FIELD_PURPOSES): asked for under that purpose, as a client would.
   // So does the list over the 动态清零 cap.
-  const purpose = ['Person.alerts', 'Query.residualsOverCap'].includes(coordinate) ? 'MONITORING_FOLLOW_UP' : ownPurpose(agency);
+  const purpose = ['Person.alerts', 'Query.residualsOverCap', 'Query.householdsOverCap'].includes(coordinate)
+    ? 'MONITORING_FOLLOW_UP'
+    : ownPurpose(agency);
   return hub.requestText(query, variables, { token: tokens.get(agency)!, purpose });
 }
 
@@ -414,7 +418,7 @@ function mismatch(agency: Agency, coordinate: string, answer: GraphQLResponse<Re
 describe('the field matrix of access-policy.md §1, over real HTTP', () => {
   it('has one row for every field coordinate of the persons part of the schema, so that no new field slips past', async () => {
     const schema = await buildHubSchema();
-    const coordinates = ['Query.person', 'Query.persons', 'Query.household', 'Query.residualsOverCap'];
+    const coordinates = ['Query.person', 'Query.persons', 'Query.household', 'Query.residualsOverCap', 'Query.householdsOverCap'];
     for (const name of ['Person', 'Household', 'HouseholdStatus', 'Enrollment', 'BenefitRecord', 'Burden', 'PersonFilter']) {
       const type = schema.getType(name);
       expect(isObjectType(type) || isInputObjectType(type), name).toBe(true);
@@ -478,7 +482,9 @@ describe('the field matrix of access-policy.md §1, over real HTTP', () => {
       const granted = COORDINATES.filter((c) => c.startsWith(`${type}.`) && expected(agency, c) !== '-').map((c) => c.split('.')[1]!);
       const listed = (seen[type]?.fields ?? seen[type]?.inputFields ?? []).map((f) => f.name);
       const shown =
-        type === 'Query' ? listed.filter((name) => ['person', 'persons', 'household', 'residualsOverCap'].includes(name)) : listed;
+        type === 'Query'
+          ? listed.filter((name) => ['person', 'persons', 'household', 'residualsOverCap', 'householdsOverCap'].includes(name))
+          : listed;
       expect(shown.sort(), `${agency} ${type}`).toEqual(granted.sort());
       if (type !== 'Query' && granted.length === 0) expect(seen[type], `${agency} ${type}`).toBeNull();
     }

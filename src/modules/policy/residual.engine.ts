@@ -199,6 +199,11 @@ export function overPersonCap(person: PersonResidual): boolean {
   return person.cap !== null && person.residual.greaterThan(person.cap);
 }
 
+/** Whether a household's residual is above the household cap. */
+export function overHouseholdCap(household: HouseholdResidual): boolean {
+  return household.cap !== null && household.residual.greaterThan(household.cap);
+}
+
 /** The measure of the alert raised when a person's residual crosses the person cap. */
 export const RESIDUAL_MEASURE = 'YEAR_RESIDUAL';
 

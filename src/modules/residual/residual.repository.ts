@@ -45,6 +45,36 @@ export class ResidualRepository {
   }
 
   /**
+   * The households whose members' settled out-of-pocket in `year` under the rule sets `ruleSets`, net of reversals,
+   * exceeds `above`, with their members within `scope` (in id order; a household with none left out): two
+   * statements. A household's residual never exceeds that sum, so every household over a cap of at least `above` is
+   * among them.
+   */
+  async householdCandidatesOver(
+    year: number,
+    ruleSets: readonly string[],
+    above: Decimal,
+    scope: Prisma.PersonWhereInput,
+  ): Promise<{ householdId: string; memberIds: string[] }[]> {
+    const groups = await this.db.$queryRaw<{ householdId: string }[]>`
+      SELECT p.household_id::text AS "householdId" FROM benefit_record b JOIN person p ON p.id = b.person_id
+      WHERE b.year = ${year} AND b.rule_set = ANY(${[...ruleSets]}::text[]) AND p.household_id IS NOT NULL
+      GROUP BY p.household_id HAVING sum(b.out_of_pocket) > ${above.toFixed(2)}::numeric ORDER BY p.household_id`;
+    if (groups.length === 0) return [];
+    const members = await this.db.person.findMany({
+      where: { AND: [{ householdId: { in: groups.map((group) => group.householdId) } }, scope] },
+      select: { id: true, householdId: true },
+      orderBy: { id: 'asc' },
+    });
+    return groups
+      .map(({ householdId }) => ({
+        householdId,
+        memberIds: members.filter((member) => member.householdId === householdId).map((member) => member.id),
+      }))
+      .filter((household) => household.memberIds.length > 0);
+  }
+
+  /**
    * The members of the person's household, in id order, and the household's id; the person alone when in none.
    * `client` is the settlement's transaction.
    */

@@ -4,7 +4,14 @@ import { requireYear } from '../../shared/validate.js';
 import { Household } from '../household/household.type.js';
 import { Person } from '../person/person.type.js';
 import { ResidualsOverCapArgs } from './residual.args.js';
-import { HouseholdResidual, PersonResidual, ResidualOverCapConnection, ResidualOverCapEdge } from './residual.type.js';
+import {
+  HouseholdResidual,
+  HouseholdResidualOverCapConnection,
+  HouseholdResidualOverCapEdge,
+  PersonResidual,
+  ResidualOverCapConnection,
+  ResidualOverCapEdge,
+} from './residual.type.js';
 
 /** `Person.residual(year)`: jiaxing's 动态清零 for the casework agencies. */
 @Resolver(() => Person)
@@ -29,6 +36,7 @@ export class HouseholdResidualResolver {
     const checked = requireYear(year);
     const members = await ctx.loaders.membersByHousehold.load(household.id);
     return ctx.residuals.forHousehold(
+      household.id,
       members.map((member) => member.id),
       checked,
     );
@@ -52,5 +60,25 @@ export class ResidualOverCapResolver {
   @FieldResolver(() => Person, { nullable: true, description: 'The person over the cap.' })
   person(@Root() edge: ResidualOverCapEdge, @Ctx() ctx: HubContext): Promise<Person | null> {
     return ctx.loaders.personById.load(edge.node.personId);
+  }
+}
+
+/** `householdsOverCap(year, first, after)`: the households the city fund must cover, for medical insurance and civil affairs. */
+@Resolver(() => HouseholdResidualOverCapEdge)
+export class HouseholdResidualOverCapResolver {
+  @Query(() => HouseholdResidualOverCapConnection, {
+    description:
+      "The households with members in your rows whose residual in `year` (the members' residuals, each within the person cap, 动态清零) is above the household cap, in id order (first: 1–1000, default 20).",
+  })
+  householdsOverCap(
+    @Ctx() ctx: HubContext,
+    @Args(() => ResidualsOverCapArgs) { year, first, after }: ResidualsOverCapArgs,
+  ): Promise<HouseholdResidualOverCapConnection> {
+    return ctx.residuals.householdsOverCap(year, first, after);
+  }
+
+  @FieldResolver(() => Household, { nullable: true, description: 'The household over the cap.' })
+  household(@Root() edge: HouseholdResidualOverCapEdge, @Ctx() ctx: HubContext): Promise<Household | null> {
+    return ctx.loaders.householdById.load(edge.node.householdId);
   }
 }

@@ -5,16 +5,19 @@ import { requireYear } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
 import {
   householdResidual,
+  overHouseholdCap,
   overPersonCap,
   personResidual,
   residualRuleSets,
+  type HouseholdResidual as ComputedHousehold,
   type PersonResidual as Computed,
 } from '../policy/residual.engine.js';
 import type { ExplanationStep } from '../policy/policy.types.js';
 import type { ResidualRepository } from './residual.repository.js';
-import type { HouseholdResidual, PersonResidual, ResidualOverCapConnection } from './residual.type.js';
+import type { HouseholdResidual, HouseholdResidualOverCapConnection, PersonResidual, ResidualOverCapConnection } from './residual.type.js';
 
 const OVER_CAP = new CursorList('residual');
+const HOUSEHOLDS_OVER_CAP = new CursorList('household-residual');
 // The candidates' records are read this many persons at a time: three statements per batch.
 const BATCH = 500;
 
@@ -85,16 +88,67 @@ export class ResidualService {
   }
 
   /** The residual of a household over the members the caller may see. */
-  async forHousehold(memberIds: readonly string[], year: number): Promise<HouseholdResidual> {
-    const computed = householdResidual(await this.repository.membersOf(memberIds, year), year);
+  async forHousehold(householdId: string, memberIds: readonly string[], year: number): Promise<HouseholdResidual> {
+    return presentHousehold(householdId, householdResidual(await this.repository.membersOf(memberIds, year), year));
+  }
+
+  /**
+   * The households with members in the caller's rows whose residual in `year`, over those members (as
+   * `Household.residual` counts it), is above the household cap: a keyset page in household id order. SQL narrows to
+   * the households whose members' settled out-of-pocket under a rule set with 动态清零 exceeds the lowest household
+   * cap; the engine computes each. Every member of the page's households is recorded in the audit entry.
+   */
+  async householdsOverCap(
+    year: number,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<HouseholdResidualOverCapConnection> {
+    const checked = requireYear(year);
+    const { size, after: afterId } = HOUSEHOLDS_OVER_CAP.request(first, after);
+    const rules = residualRuleSets();
+    if (rules.length === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+    const lowest = rules.map(({ rule }) => new Money(rule.householdCap)).reduce((a, b) => minMoney(a, b));
+    const candidates = await this.repository.householdCandidatesOver(
+      checked,
+      rules.map(({ id }) => id),
+      lowest,
+      this.scope,
+    );
+    const over: { householdId: string; computed: ComputedHousehold }[] = [];
+    for (let start = 0; start < candidates.length; start += BATCH) {
+      const batch = candidates.slice(start, start + BATCH);
+      const members = await this.repository.membersOf(
+        batch.flatMap((household) => household.memberIds),
+        checked,
+      );
+      for (const household of batch) {
+        const computed = householdResidual(
+          members.filter((member) => household.memberIds.includes(member.personId)),
+          checked,
+        );
+        if (overHouseholdCap(computed)) over.push({ householdId: household.householdId, computed });
+      }
+    }
+    const rest = afterId === null ? over : over.filter((household) => household.householdId > afterId);
+    const { edges, pageInfo } = HOUSEHOLDS_OVER_CAP.page(rest, size, (household) => household.householdId);
+    this.audit?.record({ personIds: edges.flatMap((edge) => edge.node.computed.members.map((member) => member.personId)) });
     return {
-      year,
-      members: computed.members.map(present),
-      residual: formatMoney(computed.residual),
-      cap: computed.cap === null ? null : formatMoney(computed.cap),
-      excess: formatMoney(computed.excess),
-      fundCovers: formatMoney(computed.fundCovers),
-      explanation: computed.cap === null ? [NOT_APPLICABLE] : [...computed.explanation],
+      edges: edges.map(({ node, cursor }) => ({ node: presentHousehold(node.householdId, node.computed), cursor })),
+      pageInfo,
+      totalCount: over.length,
     };
   }
+}
+
+function presentHousehold(householdId: string, computed: ComputedHousehold): HouseholdResidual {
+  return {
+    householdId,
+    year: computed.year,
+    members: computed.members.map(present),
+    residual: formatMoney(computed.residual),
+    cap: computed.cap === null ? null : formatMoney(computed.cap),
+    excess: formatMoney(computed.excess),
+    fundCovers: formatMoney(computed.fundCovers),
+    explanation: computed.cap === null ? [NOT_APPLICABLE] : [...computed.explanation],
+  };
 }

@@ -61,6 +61,9 @@ export class PersonResidual {
 /** The household's year under 动态清零: members within the person cap, summed, above the household cap. */
 @ObjectType({ description: "A household's year under 动态清零: the members' residuals, the household cap and what the city fund covers." })
 export class HouseholdResidual {
+  @Field(() => ID)
+  householdId!: string;
+
   @Field(() => Int)
   year!: number;
 
@@ -95,3 +98,17 @@ export class ResidualOverCapConnection extends CountedConnection(PersonResidual,
 export const ResidualOverCapEdge = ResidualOverCapConnection.Edge;
 /** An edge of {@link ResidualOverCapConnection}. */
 export type ResidualOverCapEdge = InstanceType<typeof ResidualOverCapEdge>;
+
+/** A page of the households over the household cap, in household id order. */
+@ObjectType({ description: 'A page of the households over the household cap in a year, in household id order.' })
+export class HouseholdResidualOverCapConnection extends CountedConnection(HouseholdResidual, {
+  name: 'HouseholdResidualOverCap',
+  edgeDescription:
+    "A household whose residual in the year (its members' residuals, each within the person cap) is above the household cap (动态清零).",
+  totalCountDescription: 'All households with members in your rows over the cap in the year, not just this page.',
+}) {}
+
+/** One household over the household cap. */
+export const HouseholdResidualOverCapEdge = HouseholdResidualOverCapConnection.Edge;
+/** An edge of {@link HouseholdResidualOverCapConnection}. */
+export type HouseholdResidualOverCapEdge = InstanceType<typeof HouseholdResidualOverCapEdge>;

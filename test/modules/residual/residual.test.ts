@@ -225,3 +225,57 @@ describe('residualsOverCap (动态清零: the persons the city fund must cover)'
     expect(cursor.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
   });
 });
+
+const HOUSEHOLDS = `query ($first: Int, $after: String) {
+  householdsOverCap(year: 2024, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { householdId residual cap excess fundCovers members { personId } } household { id regionCode } }
+  }
+}`;
+interface HouseholdsAnswer {
+  householdsOverCap: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { node: Record<string, unknown> & { members: { personId: string }[] }; household: { id: string; regionCode: string } }[];
+  };
+}
+
+describe('householdsOverCap (动态清零: the households the city fund must cover)', () => {
+  it('lists the households whose residual is above the household cap, and names their members in the audit entry', async () => {
+    const { data, errors } = await hub.requestText(HOUSEHOLDS, {}, { token: insurance.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
+    expect(errors).toBeUndefined();
+    const page = (data as unknown as HouseholdsAnswer).householdsOverCap;
+    // The neighbour's household of one stays within 50 000 (its member is capped at 30 000).
+    expect(page.totalCount).toBe(1);
+    expect(page.pageInfo.hasNextPage).toBe(false);
+    const [edge] = page.edges;
+    expect(edge!.household).toEqual({ id: family.household.id, regionCode: '330402' });
+    expect(edge!.node).toMatchObject({
+      householdId: family.household.id,
+      residual: '58000.00',
+      cap: '50000.00',
+      excess: '8000.00',
+      fundCovers: '13000.00',
+    });
+    const members = family.members.map((member) => member.id).sort();
+    expect(edge!.node.members.map((member) => member.personId).sort()).toEqual(members);
+    const entry = await lastEntry(insurance.clientId);
+    expect([...entry.personIds].sort()).toEqual(members);
+  });
+
+  it('keeps to the client’s rows and denies the other agencies and the settlement purpose', async () => {
+    const outside = await hub.requestText(HOUSEHOLDS, {}, { token: elsewhere.token, purpose: 'ASSISTANCE_ELIGIBILITY' });
+    expect((outside.data as unknown as HouseholdsAnswer).householdsOverCap).toMatchObject({ totalCount: 0, edges: [] });
+    const next = await hub.client('CIVIL_AFFAIRS', '330411');
+    const county = await hub.requestText(HOUSEHOLDS, {}, { token: next.token, purpose: 'MONITORING_FOLLOW_UP' });
+    expect((county.data as unknown as HouseholdsAnswer).householdsOverCap.totalCount).toBe(0);
+    for (const client of [rural, health]) {
+      const { data, errors } = await hub.requestText(HOUSEHOLDS, {}, { token: client.token, purpose: 'MONITORING_FOLLOW_UP' });
+      expect(data).toBeUndefined();
+      expect(errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    const settling = await hub.requestText(HOUSEHOLDS, {}, { token: insurance.token, purpose: 'SETTLEMENT' });
+    expect(settling.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+});
