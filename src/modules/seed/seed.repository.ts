@@ -94,6 +94,14 @@ export class SeedRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   /**
+   * Has the statistics' person summary kept for the years enrolled in (a new
+   * year is built once, for everyone, and counted from the rows until then).
+   */
+  async keepStatisticsYears(): Promise<void> {
+    await this.pool.query('SELECT stat_add_years(ARRAY(SELECT DISTINCT year::int FROM enrollment))');
+  }
+
+  /**
    * Writes one batch in one transaction: a batch is stored whole or not at
    * all. Returns the rows each table took (rows already there are not counted).
    */

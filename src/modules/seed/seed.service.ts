@@ -155,6 +155,7 @@ export async function seed(
     throw error;
   }
   await writing;
+  await repository.keepStatisticsYears();
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }

@@ -215,9 +215,30 @@ const SUMMARY_COLUMN: Partial<Record<ValueDimension, string>> = {
   VISIT_TYPE: 'visit_type',
 };
 
+/**
+ * The PERSON group over `stat_person_month` (one row per person and
+ * month-end, summed): which persons count, and the sums that stand for
+ * factsSql's amount, numerator and denominator.
+ */
+const PERSON_SUMMARIES: Partial<Record<StatisticsMeasure, { where: string; amount: string; numerator: string; denominator: string }>> = {
+  PERSONS: { where: 'true', amount: 'sum(persons)', numerator: '0', denominator: '0' },
+  COVERAGE_RATE: {
+    where: "category <> 'NONE'",
+    amount: '0',
+    numerator: 'sum(persons) FILTER (WHERE enrolled)',
+    denominator: 'sum(persons)',
+  },
+  SUBSIDISED_ENROLLMENT_RATE: {
+    where: "category <> 'NONE' AND enrolled",
+    amount: '0',
+    numerator: 'sum(persons) FILTER (WHERE subsidised)',
+    denominator: 'sum(persons)',
+  },
+};
+
 /** Whether a measure's families are read from the summaries (and so answer in milliseconds at any size). */
 export function usesSummaries(measure: StatisticsMeasure): boolean {
-  return SUMMARIES[measure] !== undefined;
+  return SUMMARIES[measure] !== undefined || PERSON_SUMMARIES[measure] !== undefined;
 }
 
 /** Reads statistics families and keeps what was published. */
@@ -233,6 +254,12 @@ export class StatisticsRepository {
    * measures (kept current by triggers on every write), else from the rows.
    */
   async family(query: FamilyQuery): Promise<FamilyRow[]> {
+    const persons = this.options.summaries === false ? undefined : PERSON_SUMMARIES[query.measure];
+    if (persons) {
+      // Kept for the years enrollments name; another year is counted from the rows.
+      const kept = await this.db.$queryRawUnsafe<unknown[]>('SELECT 1 FROM stat_person_year WHERE year = $1', query.year);
+      if (kept.length > 0) return this.familyFromPersonMonths(query, persons);
+    }
     const summary = this.options.summaries === false ? undefined : SUMMARIES[query.measure];
     if (!summary) return this.familyFromRows(query);
     const outflows = await this.familyFromSummaries(query, summary);
@@ -251,6 +278,51 @@ export class StatisticsRepository {
       }
     }
     return [...cells.values()];
+  }
+
+  /** A PERSON-group family from `stat_person_month`: each person once per month-end, so every cell is a plain sum. */
+  private async familyFromPersonMonths(
+    query: FamilyQuery,
+    spec: { where: string; amount: string; numerator: string; denominator: string },
+  ): Promise<FamilyRow[]> {
+    const regionColumns = query.levels.map((level) => `r${level}`);
+    const regionSelect = query.levels.map((level) => `, left(region, ${level}) AS r${level}`).join('');
+    const dimensionColumns = query.dimensions.map((dimension) => {
+      if (dimension !== 'CATEGORY') throw new Error(`${query.measure} has no summary column for ${dimension}`);
+      return 'category';
+    });
+    const sets: string[] = [];
+    for (const region of [null, ...regionColumns]) {
+      for (const dimension of [null, ...dimensionColumns]) sets.push(`(${[region, dimension].filter(Boolean).join(', ')})`);
+    }
+    const grouped = [...regionColumns, ...dimensionColumns];
+    const rows = await this.db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT ${grouped.length ? `${grouped.join(', ')}, GROUPING(${grouped.join(', ')}) AS grouping,` : '0 AS grouping,'}
+        sum(persons)::int AS persons, coalesce(${spec.amount}, 0)::text AS amount,
+        coalesce(${spec.numerator}, 0)::text AS numerator, coalesce(${spec.denominator}, 0)::text AS denominator
+      FROM (SELECT *${regionSelect} FROM stat_person_month
+            WHERE year = $2 AND month = $3 AND region LIKE $1 || '%' AND (NOT $4::boolean OR rural) AND ${spec.where}) f
+      GROUP BY GROUPING SETS (${sets.join(', ')})
+      HAVING sum(persons) > 0`,
+      query.root,
+      query.year,
+      Number(query.asOf.slice(5, 7)),
+      query.ruralOnly,
+    );
+    return rows.map((row) => {
+      const bits = Number(row.grouping);
+      const region = regionOf(bits, regionColumns, grouped.length, row, query.root);
+      const categorised = dimensionColumns.length > 0 && (bits & 1) === 0;
+      return {
+        region,
+        dimension: categorised ? ('CATEGORY' as const) : null,
+        value: categorised ? String(row.category) : null,
+        persons: Number(row.persons),
+        amount: String(row.amount),
+        numerator: String(row.numerator),
+        denominator: String(row.denominator),
+      };
+    });
   }
 
   /**

@@ -81,13 +81,22 @@ async function storedSummaries() {
     `SELECT year, region, rural, condition, dimension, value, from_month, persons FROM stat_persons WHERE persons <> 0
      ORDER BY year, condition, dimension, region, rural, value, from_month`,
   );
-  return { amounts: amounts.rows, persons: persons.rows };
+  const months = await hub.pool.query(
+    `SELECT year, month, region, rural, category, enrolled, subsidised, persons FROM stat_person_month WHERE persons <> 0
+     ORDER BY year, month, region, rural, category, enrolled, subsidised`,
+  );
+  const years = await hub.pool.query('SELECT year FROM stat_person_year ORDER BY year');
+  return { amounts: amounts.rows, persons: persons.rows, months: months.rows, years: years.rows };
 }
 
 describe('statistics summaries kept current by triggers', () => {
   it('agree with the numbers computed from the rows after the seeder wrote them', async () => {
-    const { rows } = await hub.pool.query('SELECT count(*)::int AS n FROM stat_amount');
+    const { rows } = await hub.pool.query(
+      'SELECT (SELECT count(*) FROM stat_amount)::int AS n, (SELECT count(*) FROM stat_person_month)::int AS m',
+    );
     expect(rows[0].n).toBeGreaterThan(0);
+    expect(rows[0].m).toBeGreaterThan(0);
+    expect(SUMMARISED).toEqual(expect.arrayContaining(['PERSONS', 'COVERAGE_RATE', 'SUBSIDISED_ENROLLMENT_RATE', 'ASSISTANCE_PAID']));
     expect(await expectSummariesToMatchRows()).toBeGreaterThan(1000);
   }, 180_000);
 
@@ -149,6 +158,10 @@ describe('statistics summaries kept current by triggers', () => {
     await hub.pool.query(
       `UPDATE enrollment SET subsidy_amount = subsidy_amount + 50 WHERE coalesce(subsidy_amount, 0) > 0 AND ascii(right(id::text, 1)) % 2 = 0`,
     );
+    await hub.pool.query(`UPDATE enrollment SET status = 'TERMINATED' WHERE status = 'ENROLLED' AND ascii(right(id::text, 1)) % 7 = 0`);
+    await hub.pool.query(
+      `UPDATE household_status SET valid_to = DATE '2024-09-30' WHERE valid_to IS NULL AND ascii(right(id::text, 1)) % 7 = 1`,
+    );
     await hub.pool.query(
       `UPDATE household_status SET valid_from = DATE '2024-06-15' WHERE valid_from < DATE '2024-06-15' AND ascii(right(id::text, 1)) % 3 = 0`,
     );
@@ -160,11 +173,40 @@ describe('statistics summaries kept current by triggers', () => {
     await expectSummariesToMatchRows();
   }, 180_000);
 
+  it('count a year not kept from the rows, keep it from stat_add_years on, and follow its writes', async () => {
+    const persons = (year: number): FamilyQuery => ({
+      measure: 'COVERAGE_RATE',
+      year,
+      asOf: `${year}-12-31`,
+      root: '6207',
+      levels: [6],
+      dimensions: ['CATEGORY'],
+      ruralOnly: false,
+    });
+    await hub.pool.query(
+      `INSERT INTO enrollment (id, person_id, year, scheme, status, personal_contribution, subsidy_amount, subsidy_category, rule_set)
+       SELECT gen_random_uuid(), person_id, 2025, scheme, status, personal_contribution, subsidy_amount, subsidy_category, rule_set
+       FROM enrollment WHERE year = 2024 AND ascii(right(id::text, 1)) % 2 = 0`,
+    );
+    const kept = async () => (await hub.pool.query('SELECT 1 FROM stat_person_year WHERE year = 2025')).rowCount;
+    expect(await kept()).toBe(0);
+    expect(normalised(await summaries.family(persons(2025)))).toEqual(normalised(await summaries.familyFromRows(persons(2025))));
+    const { rows } = await hub.pool.query('SELECT stat_add_years(ARRAY[2025, 2024]) AS added');
+    expect(rows[0].added).toEqual([2025]);
+    expect(await kept()).toBe(1);
+    await hub.pool.query(`UPDATE enrollment SET status = 'SUSPENDED' WHERE year = 2025 AND ascii(right(id::text, 1)) % 3 = 0`);
+    const fromRows = normalised(await summaries.familyFromRows(persons(2025)));
+    expect(fromRows.some((cell) => cell.numerator !== cell.denominator)).toBe(true);
+    expect(normalised(await summaries.family(persons(2025)))).toEqual(fromRows);
+  }, 180_000);
+
   it('hold, after all those writes, exactly what a rebuild from the rows computes', async () => {
     const kept = await storedSummaries();
     await hub.pool.query('SELECT stat_rebuild()');
     const rebuilt = await storedSummaries();
     expect(kept.amounts.length).toBeGreaterThan(0);
+    expect(kept.months.length).toBeGreaterThan(0);
+    expect(kept.years).toContainEqual({ year: 2024 });
     expect(kept).toEqual(rebuilt);
   }, 180_000);
 });
