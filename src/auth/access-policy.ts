@@ -91,6 +91,8 @@ export const FIELD_POLICY: Readonly<Record<string, Grants>> = {
   ...fields('Mutation', ['reviewAlert', 'closeAlert'], grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'])),
   // Pushes: the target agencies subscribe or register webhooks; what reaches them is cut like a query.
   'Subscription.alertRaised': grant(['CIVIL_AFFAIRS', 'RURAL_REVITALIZATION']),
+  // The exchange's events reach medical insurance (certifications) and the submitters of applications.
+  'Subscription.exchangeEvent': grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
   // Medical insurance too: it receives the exchange's certification events (issue #11).
   ...fields('Mutation', ['registerWebhook', 'removeWebhook', 'replayWebhookDelivery'], grant(PUSH_RECEIVERS)),
   'Query.webhookDeliveries': grant(PUSH_RECEIVERS),
@@ -206,6 +208,7 @@ export const TYPE_POLICY: Readonly<Record<string, Grants>> = {
     ['Alert', 'AlertDelivery', 'AlertConnection', 'AlertEdge', 'AlertStatusCount', 'AlertFilter'].map((type) => [type, ALERT_READERS]),
   ),
   MonitoringRun: grant(['MEDICAL_INSURANCE']),
+  ExchangeEvent: grant(['MEDICAL_INSURANCE', 'CIVIL_AFFAIRS']),
   ...Object.fromEntries(['PersonResidual', 'HouseholdResidual', 'ResidualStep'].map((type) => [type, grant(CASEWORK)])),
   ...Object.fromEntries(
     ['ResidualOverCapConnection', 'ResidualOverCapEdge', 'HouseholdResidualOverCapConnection', 'HouseholdResidualOverCapEdge'].map(
@@ -275,6 +278,7 @@ export const FIELD_PURPOSES: Readonly<Record<string, readonly Purpose[]>> = {
   'Mutation.closeAlert': ['MONITORING_FOLLOW_UP'],
   'Mutation.runMonitoring': ['MONITORING_FOLLOW_UP'],
   'Subscription.alertRaised': ['MONITORING_FOLLOW_UP'],
+  'Subscription.exchangeEvent': ['ASSISTANCE_ELIGIBILITY'],
   // Alerts serve the follow-up; certification events and decisions, eligibility.
   ...Object.fromEntries(
     ['Query.webhookDeliveries', 'Mutation.registerWebhook', 'Mutation.removeWebhook', 'Mutation.replayWebhookDelivery'].map((c) => [

@@ -1,5 +1,6 @@
 import { AlertResolver, PersonAlertsResolver } from '../modules/alert/alert.resolver.js';
 import { AlertSubscriptionResolver } from '../modules/alert/alert.subscription.js';
+import { ExchangeEventSubscriptionResolver } from '../modules/event/event.subscription.js';
 import { ApplicationResolver } from '../modules/application/application.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ViewerResolver } from '../modules/client/viewer.resolver.js';
@@ -55,7 +56,7 @@ export const SUBGRAPH_RESOLVERS: Readonly<Record<Subgraph, readonly ResolverClas
     HouseholdResidualOverCapResolver,
     FundInflowResolver,
   ],
-  monitoring: [AlertResolver, PersonAlertsResolver, AlertSubscriptionResolver, WebhookResolver],
+  monitoring: [AlertResolver, PersonAlertsResolver, AlertSubscriptionResolver, ExchangeEventSubscriptionResolver, WebhookResolver],
   partners: [PartnerPaymentResolver, SharingResolver],
   statistics: [StatisticsResolver],
   audit: [AuditResolver],
@@ -79,6 +80,7 @@ export const ENTITY_OWNERS: Readonly<Record<string, Subgraph>> = {
   Alert: 'monitoring',
   Webhook: 'monitoring',
   WebhookDeliveryRecord: 'monitoring',
+  ExchangeEvent: 'monitoring',
   SharingGrant: 'partners',
   CharityAid: 'partners',
   CommercialClaim: 'partners',

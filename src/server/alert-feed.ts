@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ALERT_CHANNEL } from '../modules/alert/alert.store.js';
+import { EVENT_CHANNEL } from '../modules/event/event.store.js';
 import { log } from '../shared/log.js';
 import type { PubSub } from './pubsub.js';
 
 /** The PubSub topic on which the feed publishes the id of every committed alert (`alertRaised` listens on it). */
 export const ALERT_RAISED = 'ALERT_RAISED';
+
+/** The PubSub topic on which the feed publishes the id of every committed exchange event (`exchangeEvent` listens on it). */
+export const EXCHANGE_EVENT = 'EXCHANGE_EVENT';
 
 /** The feed's session as `pg_stat_activity` shows it. */
 export const ALERT_FEED_APPLICATION_NAME = 'hub-alert-feed';
@@ -23,9 +27,9 @@ export interface AlertFeed {
 
 /**
  * Carries the alerts committed by any process to this process's subscribers:
- * a connection of its own LISTENs on ALERT_CHANNEL (a pooled connection would
- * lose its LISTEN when handed back) and publishes each alert id on the
- * ALERT_RAISED topic. When the connection drops it reconnects with a short
+ * a connection of its own LISTENs on ALERT_CHANNEL and EVENT_CHANNEL (a pooled
+ * connection would lose its LISTEN when handed back) and publishes each alert
+ * id on the ALERT_RAISED topic, each exchange event id on EXCHANGE_EVENT. When the connection drops it reconnects with a short
  * backoff; alerts committed meanwhile are not pushed live (NOTIFY is not
  * stored), but stay RAISED for the `alerts` query and the webhook outbox.
  * Resolves once listening, so that nothing committed after it is missed.
@@ -48,10 +52,12 @@ export async function startAlertFeed(databaseUrl: string, pubSub: Pick<PubSub, '
     client.on('error', (error) => log.warn(`alert feed connection failed: ${error.message}`));
     client.on('notification', ({ channel, payload }) => {
       if (channel === ALERT_CHANNEL && payload) pubSub.publish(ALERT_RAISED, payload);
+      if (channel === EVENT_CHANNEL && payload) pubSub.publish(EXCHANGE_EVENT, payload);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${ALERT_CHANNEL}`);
+      await client.query(`LISTEN ${EVENT_CHANNEL}`);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;

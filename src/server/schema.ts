@@ -8,6 +8,7 @@ import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
 import { AlertResolver, PersonAlertsResolver } from '../modules/alert/alert.resolver.js';
 import { AlertSubscriptionResolver } from '../modules/alert/alert.subscription.js';
+import { ExchangeEventSubscriptionResolver } from '../modules/event/event.subscription.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
@@ -77,6 +78,7 @@ export const HUB_RESOLVERS = [
   AlertResolver,
   PersonAlertsResolver,
   AlertSubscriptionResolver,
+  ExchangeEventSubscriptionResolver,
   WebhookResolver,
   StatisticsResolver,
   FundInflowResolver,
