@@ -20,11 +20,20 @@ export interface Dispatcher {
 const DISPATCHER_LOCK = 7_372_011;
 const STANDBY_POLL_MS = 5_000;
 
+/** The request id a job's payload carries (the request that queued it), if any. */
+function requestIdOf(payload: unknown): string | undefined {
+  const given = (payload as { requestId?: unknown } | null | undefined)?.requestId;
+  return typeof given === 'string' ? given : undefined;
+}
+
 // graphile-worker appends the error's stack to a failed job's message: its first line says what failed, and a stack never reaches the log.
-const logger = new Logger((scope) => (level, message) => {
+// It logs a failure after the task's promise settled, outside the task's request scope: the request id comes from the job it passes.
+const logger = new Logger((scope) => (level, message, meta) => {
   if (level !== 'error' && level !== 'warning') return;
+  const requestId = requestIdOf((meta as { job?: { payload?: unknown } } | undefined)?.job?.payload);
   log.warn(`dispatcher${scope.taskIdentifier ? ` ${scope.taskIdentifier}` : ''}: ${message.split('\n')[0]!.replace(/:$/, '')}`, {
     jobId: scope.jobId === undefined ? undefined : String(scope.jobId),
+    ...(requestId && { requestId }),
   });
 });
 
@@ -34,10 +43,7 @@ const logger = new Logger((scope) => (level, message) => {
  * command gets one of its own.
  */
 function inRequestOf(task: Task): Task {
-  return (payload, helpers) => {
-    const given = (payload as { requestId?: unknown } | null)?.requestId;
-    return runInRequest(typeof given === 'string' ? given : `job-${helpers.job.id}`, () => task(payload, helpers));
-  };
+  return (payload, helpers) => runInRequest(requestIdOf(payload) ?? `job-${helpers.job.id}`, () => task(payload, helpers));
 }
 
 /**

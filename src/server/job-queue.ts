@@ -56,7 +56,7 @@ export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
   /** Puts an exchange event on the way to its webhooks (the fan-out job), in the caller's transaction. */
   async enqueueEvent(tx: Prisma.TransactionClient, eventId: string): Promise<void> {
     await tx.$executeRaw`
-      SELECT graphile_worker.add_job(${JOBS.fanOutEvent}, json_build_object('eventId', ${eventId}::uuid),
+      SELECT graphile_worker.add_job(${JOBS.fanOutEvent}, json_build_object('eventId', ${eventId}::uuid, 'requestId', ${requestId()}::text),
         job_key => ${`event:${eventId}`}, max_attempts => 25)`;
   }
 

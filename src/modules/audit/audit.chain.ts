@@ -38,10 +38,12 @@ export interface ChainEntry {
   event?: string | null;
   /** The network address the request came from, for security events. */
   address?: string | null;
+  /** The id of the request that caused the entry, as its log lines carry it. */
+  requestId?: string | null;
 }
 
 /** The fields of the canonical form carried only when set, in this order. */
-const OPTIONAL_FIELDS = ['keyId', 'jurisdiction', 'event', 'address'] as const;
+const OPTIONAL_FIELDS = ['keyId', 'jurisdiction', 'event', 'address', 'requestId'] as const;
 
 /** A stored entry: the entry, its predecessor's hash and its own. */
 export interface ChainRow extends ChainEntry {

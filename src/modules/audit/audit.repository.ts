@@ -1,6 +1,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Agency, Purpose } from '../../generated/prisma/enums.js';
 import type { Db } from '../../server/prisma.js';
+import { currentRequest } from '../../shared/request-scope.js';
 import { GENESIS_HASH, hashEntry, sortedUnique, type AuditOutcome, type ChainRow } from './audit.chain.js';
 import type { AuditKeyRing } from './audit.keys.js';
 
@@ -42,6 +43,8 @@ export interface AuditDraft {
   event?: string | null;
   /** Where the request came from (security events). */
   address?: string | null;
+  /** The request that caused the entry; by default the one being served (none in commands). */
+  requestId?: string | null;
 }
 
 /** A stored entry as `append` wrote it. */
@@ -136,7 +139,8 @@ export class AuditRepository {
       SELECT a.seq, a.at, a.client_id::text AS "clientId", c.name AS "clientName", a.agency::text AS agency, a.jti,
              a.purpose::text AS purpose, a.operation_name AS "operationName", a.document_hash AS "documentHash",
              ${personIds} AS "personIds", COALESCE(a.fields, '{}') AS fields, a.outcome, a.error,
-             a.prev_hash AS "prevHash", a.hash, a.key_id AS "keyId", a.jurisdiction, a.event, a.address
+             a.prev_hash AS "prevHash", a.hash, a.key_id AS "keyId", a.jurisdiction, a.event, a.address,
+             a.request_id AS "requestId"
       FROM audit_entry a LEFT JOIN client c ON c.id = a.client_id
       WHERE ${Prisma.join(conditions, ' AND ')}
       ORDER BY a.seq DESC
@@ -201,6 +205,8 @@ async function appendLocked(tx: AuditTx, draft: AuditDraft, keys: AuditKeyRing):
     jurisdiction: draft.jurisdiction ?? null,
     event: draft.event ?? null,
     address: draft.address == null ? null : storable(draft.address, 64),
+    // Every entry names its request, whoever appends it: a job runs in the scope of the request that queued it.
+    requestId: draft.requestId ?? currentRequest()?.requestId ?? null,
   };
   const row = { ...entry, prevHash, hash: hashEntry(prevHash, entry, key) };
   await tx.auditEntry.create({ data: row, select: { seq: true } });

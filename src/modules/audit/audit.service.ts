@@ -43,6 +43,7 @@ export class AuditQueryService {
       jurisdiction: entry.jurisdiction ?? null,
       event: entry.event ?? null,
       address: entry.address ?? null,
+      requestId: entry.requestId ?? null,
     }));
   }
 

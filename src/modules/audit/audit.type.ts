@@ -75,6 +75,12 @@ export class AuditEntry {
   @Field(() => String, { nullable: true, description: 'The address the request came from.' })
   address!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The id of the request that caused the entry (its X-Request-Id, or generated): the hub’s log lines carry it too.',
+  })
+  requestId!: string | null;
+
   @Field(() => String, { nullable: true, description: 'The id of the HMAC key that hashed this entry (null before the log was keyed).' })
   keyId!: string | null;
 
