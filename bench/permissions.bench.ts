@@ -1,10 +1,11 @@
 /**
  * The cost of the permission layer, same data, same run: the nested
  * `persons(first: 100)` query executed (in process, no HTTP) on
- *   off    — the whole schema, no view, no shield, no purpose check, no audit;
- *   noshield — the agency's view and masking without graphql-shield, no audit;
- *   views  — the agency's view with graphql-shield and masking, no audit;
- *   on     — view, shield and the audit entry (the guard's limits and purpose check: bench/guard.bench.ts).
+ *   off    — the whole schema, no view, no purpose check, no audit;
+ *   views  — the agency's view and masking, no audit;
+ *   on     — view, masking and the audit entry (the guard's limits and purpose check: bench/guard.bench.ts);
+ *   on+cc  — as `on`, with Apollo's cacheControl plugin (its default, a hook on every resolved field), which the hub disables.
+ * Apollo runs as the hub runs it (no cacheControl) but for `on+cc`.
  * Prints p50/p95 per variant, then the audit's cost per operation (on − views)
  * and what keying the chain adds to it: the chain hash of an entry naming the
  * page's 100 persons, HMAC-SHA256 against plain SHA-256 (bench/audit.bench.ts
@@ -14,7 +15,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Principal } from '../src/auth/principal.js';
 import { agencyView } from '../src/auth/schema-views.js';
@@ -43,10 +45,12 @@ await withSeededDatabase(Number(values.persons), async ({ db }) => {
   const guard = new AccessGuard({ tokens: undefined as never, views: new Map(), repositories });
   const query = await readFile(new URL('../test/operations/persons.graphql', import.meta.url), 'utf8');
 
-  const variant = async (name: string, variantSchema: GraphQLSchema, audited: boolean) => {
+  const variant = async (name: string, variantSchema: GraphQLSchema, audited: boolean, cacheControl = false) => {
+    const plugins: ApolloServerPlugin<HubContext>[] = audited ? [accessPlugin(guard)] : [];
+    if (!cacheControl) plugins.push(ApolloServerPluginCacheControlDisabled());
     const apollo = new ApolloServer<HubContext>({
       schema: variantSchema,
-      plugins: audited ? [accessPlugin(guard)] : [],
+      plugins,
       stopOnTerminationSignals: false,
     });
     await apollo.start();
@@ -54,9 +58,9 @@ await withSeededDatabase(Number(values.persons), async ({ db }) => {
   };
   const variants = [
     await variant('off', schema, false),
-    await variant('noshield', agencyView(schema, 'MEDICAL_INSURANCE', { shield: false }), false),
     await variant('views', agencyView(schema, 'MEDICAL_INSURANCE'), false),
     await variant('on', agencyView(schema, 'MEDICAL_INSURANCE'), true),
+    await variant('on+cc', agencyView(schema, 'MEDICAL_INSURANCE'), true, true),
   ];
   const run = async (apollo: ApolloServer<HubContext>) => {
     const started = performance.now();

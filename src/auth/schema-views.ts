@@ -1,14 +1,5 @@
 import { MapperKind, mapSchema, pruneSchema } from '@graphql-tools/utils';
-import {
-  defaultFieldResolver,
-  getNamedType,
-  isObjectType,
-  type GraphQLFieldConfig,
-  type GraphQLFieldResolver,
-  type GraphQLSchema,
-} from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
-import { allow, deny, shield } from 'graphql-shield';
+import { defaultFieldResolver, getNamedType, type GraphQLFieldConfig, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Agency } from '../generated/prisma/enums.js';
 import { fieldAccess, STRUCTURAL_TYPES } from './access-policy.js';
 import { MASKS } from './masking.js';
@@ -21,10 +12,14 @@ interface AuditingContext {
  * One agency's view of the schema, as Hasura builds one per role: only the
  * fields the policy grants exist (introspection shows nothing else, and a
  * query naming another field fails validation), masked fields resolve to
- * their masked form on every path, and graphql-shield denies whatever the
- * policy does not allow (fallbackRule: deny).
+ * their masked form on every path. The view itself is the deny-by-default:
+ * a field it lacks cannot be asked for. The purposes of fields (FIELD_PURPOSES)
+ * are checked by coordinate before execution (purpose.ts, in the access guard),
+ * not per resolved field: graphql-shield, which this view used to carry with
+ * `allow` on every field it has, denied nothing and cost +50 % p50 on the
+ * nested read (`npm run bench:permissions`).
  */
-export function agencyView(schema: GraphQLSchema, agency: Agency, options: { shield?: boolean } = {}): GraphQLSchema {
+export function agencyView(schema: GraphQLSchema, agency: Agency): GraphQLSchema {
   const granted = mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
       config = tracing(config, fieldName, typeName);
@@ -38,10 +33,7 @@ export function agencyView(schema: GraphQLSchema, agency: Agency, options: { shi
     },
     [MapperKind.INPUT_OBJECT_FIELD]: (config, fieldName, typeName) => (fieldAccess(agency, `${typeName}.${fieldName}`) ? config : null),
   });
-  const view = pruneSchema(granted);
-  // `shield: false` exists for bench/permissions.bench.ts, to measure what graphql-shield itself costs.
-  if (options.shield === false) return view;
-  return applyMiddleware(view, shield(shieldRules(view), { fallbackRule: deny, allowExternalErrors: true }));
+  return pruneSchema(granted);
 }
 
 /** The hidden person id of a `pageInfo` whose `endCursor` encodes one (a page of persons). */
@@ -99,14 +91,4 @@ function masked(resolve: GraphQLFieldResolver<unknown, unknown>, mask: (value: s
     const apply = (v: unknown) => (typeof v === 'string' ? mask(v) : v);
     return value instanceof Promise ? value.then(apply) : apply(value);
   };
-}
-
-/** `allow` for every field left in the view; anything else falls back to deny. */
-function shieldRules(view: GraphQLSchema) {
-  const rules: Record<string, Record<string, typeof allow>> = {};
-  for (const type of Object.values(view.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    rules[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allow]));
-  }
-  return rules;
 }

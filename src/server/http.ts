@@ -6,7 +6,7 @@ import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
 import { serveConsole, wantsConsole } from './console.js';
 import { isDashboardPath, serveDashboard } from './dashboard.js';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type pg from 'pg';
 import { handleJwks, handleTokenRequest } from '../auth/oauth.http.js';
@@ -109,7 +109,9 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       includeStacktraceInErrorResponses: false,
       introspection: true,
       // No landing page: Apollo's loads its Sandbox from a CDN; browsers get the hub's own console (console.ts).
-      plugins: [accessPlugin(guard), metricsPlugin, ApolloServerPluginLandingPageDisabled()],
+      // No cacheControl: nothing here is cacheable (answers say `Cache-Control: no-store` below), and its hook on every
+      // resolved field is what makes Apollo wrap every resolver of the schema.
+      plugins: [accessPlugin(guard), metricsPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
       // Documents are the guard's to admit: no automatic persisted queries, which would run a hash the guard never measured.
       persistedQueries: false,
       // The process stops the servers itself, once, on SIGINT or SIGTERM.
@@ -242,6 +244,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       httpGraphQLRequest: { method: 'POST', headers, search: '', body },
       context: async () => guard.context(admission),
     });
+    // Personal data must not be kept by a browser or proxy cache (Apollo's cacheControl plugin said so before it was disabled).
+    res.setHeader('Cache-Control', 'no-store');
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
