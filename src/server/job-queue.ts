@@ -60,6 +60,16 @@ export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
         job_key => ${`event:${eventId}`}, max_attempts => 25)`;
   }
 
+  /** Puts many exchange events on the way to their webhooks, in one statement, in the caller's transaction. */
+  async enqueueEvents(tx: Prisma.TransactionClient, eventIds: readonly string[]): Promise<void> {
+    // add_jobs takes them all at once (add_job one by one costs milliseconds a job); the events are new, so no job key is needed.
+    await tx.$executeRaw`
+      SELECT graphile_worker.add_jobs(array(
+        SELECT json_populate_record(null::graphile_worker.job_spec,
+          json_build_object('identifier', ${JOBS.fanOutEvent}::text, 'payload', json_build_object('eventId', id), 'max_attempts', 25))
+        FROM unnest(${[...eventIds]}::uuid[]) AS id))`;
+  }
+
   /** Puts an import sent over HTTP on the queue, in the caller's transaction; imports run one at a time. */
   async enqueueImport(tx: Prisma.TransactionClient, importId: string): Promise<void> {
     await tx.$executeRaw`
@@ -72,6 +82,17 @@ export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
     await tx.$executeRaw`
       SELECT graphile_worker.add_job(${JOBS.followCertification}, json_build_object('statusId', ${statusId}::uuid, 'requestId', ${requestId()}::text),
         job_key => ${`certification:${statusId}`}, max_attempts => 25)`;
+  }
+
+  /** The follow-ups of many certification versions, keyed as one by one, in one statement. */
+  async enqueueFollowUps(tx: Prisma.TransactionClient, statusIds: readonly string[]): Promise<void> {
+    await tx.$executeRaw`
+      SELECT graphile_worker.add_jobs(array(
+        SELECT json_populate_record(null::graphile_worker.job_spec,
+          json_build_object('identifier', ${JOBS.followCertification}::text,
+            'payload', json_build_object('statusId', id, 'requestId', ${requestId()}::text),
+            'job_key', 'certification:' || id, 'max_attempts', 25))
+        FROM unnest(${[...statusIds]}::uuid[]) AS id))`;
   }
 
   /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importCommand } from '../../src/cli/import.commands.js';
 import { UsageError } from '../../src/cli/usage.js';
+import { JOBS } from '../../src/server/job-queue.js';
 import { ClientRepository } from '../../src/auth/client.repository.js';
 import { ClientService } from '../../src/auth/client.service.js';
 import { loadConfig, type HubConfig } from '../../src/server/config.js';
@@ -107,9 +108,25 @@ describe('hub import statuses', () => {
     const audited = await db.auditEntry.findMany({ where: { operationName: 'hub import statuses' } });
     expect(audited.map((entry) => [entry.clientId, entry.personIds])).toEqual([[clients.civil, [person.id]]]);
 
+    // Each stored certification is an event on its way to medical insurance (row, outbox job), as from certifyStatus.
+    const stored = await db.householdStatus.findMany({ where: { documentNo: { startsWith: 'CLI-' } } });
+    const events = await db.hubEvent.findMany({ where: { subjectId: { in: stored.map((row) => row.id) } } });
+    expect(events.map((event) => [event.kind, event.personId, event.targets, event.purpose])).toEqual([
+      ['certification.granted', person.id, ['MEDICAL_INSURANCE'], 'ASSISTANCE_ELIGIBILITY'],
+      ['certification.granted', person.id, ['MEDICAL_INSURANCE'], 'ASSISTANCE_ELIGIBILITY'],
+    ]);
+    const [{ jobs }] = await db.$queryRaw<{ jobs: number }[]>`
+      SELECT count(*)::int AS jobs FROM graphile_worker.jobs WHERE task_identifier = 'deliver_event'`;
+    expect(jobs).toBe(2);
+    // …and the hub's own follow-up of each (the subsidy decision), committed with it.
+    const followUps = await db.$queryRaw<{ key: string }[]>`
+      SELECT key FROM graphile_worker.jobs WHERE task_identifier = ${JOBS.followCertification} ORDER BY key`;
+    expect(followUps.map((job) => job.key)).toEqual(stored.map((row) => `certification:${row.id}`).sort());
+
     const again = await run('statuses', 'statuses.csv', csv, 'civil');
     expect(again.summary).toMatchObject({ accepted: 0, rejected: 3, unchanged: 2 });
     expect(await db.householdStatus.count({ where: { documentNo: { startsWith: 'CLI-' } } })).toBe(2);
+    expect(await db.hubEvent.count({ where: { kind: 'certification.granted' } })).toBe(2);
   });
 
   it("refuses every row of another agency's categories, and stores none", async () => {

@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Agency, Purpose } from '../../generated/prisma/enums.js';
 import type { ExchangeEvents } from '../status/exchange.events.js';
+import { uuidv7 } from '../../shared/uuid.js';
 
 /** The NOTIFY channel on which every committed event's id is announced (the live feed of subscriptions). */
 export const EVENT_CHANNEL = 'hub_event';
@@ -33,6 +34,10 @@ export interface EventOutbox {
   enqueueEvent(tx: Prisma.TransactionClient, eventId: string): Promise<void>;
   /** The hub's own follow-up of a new certification version (subsidy decision, supplementary assistance). */
   enqueueFollowUp(tx: Prisma.TransactionClient, statusId: string): Promise<void>;
+  /** The same for many events, in one statement. */
+  enqueueEvents(tx: Prisma.TransactionClient, eventIds: readonly string[]): Promise<void>;
+  /** The follow-ups of many certification versions, in one statement. */
+  enqueueFollowUps(tx: Prisma.TransactionClient, statusIds: readonly string[]): Promise<void>;
 }
 
 /**
@@ -64,6 +69,26 @@ export class EventStore {
     return event.id;
   }
 
+  /**
+   * Stores many events in the caller's transaction, in three statements
+   * whatever their number (a bulk import's batch): rows, outbox jobs, NOTIFYs.
+   */
+  async recordMany(tx: Prisma.TransactionClient, drafts: readonly EventDraft[]): Promise<void> {
+    if (drafts.length === 0) return;
+    // One INSERT from arrays: Prisma's createMany binds every value of every row, seconds for a batch of thousands.
+    const ids = drafts.map(() => uuidv7());
+    const route = (draft: EventDraft) => EVENT_ROUTES[draft.kind];
+    await tx.$executeRaw`
+      INSERT INTO hub_event (id, kind, person_id, subject_id, targets, purpose, target_client_id)
+      SELECT id, kind, person_id, subject_id, string_to_array(targets, ',')::"Agency"[], purpose, target_client_id
+      FROM unnest(${ids}::uuid[], ${drafts.map((d) => d.kind)}::text[], ${drafts.map((d) => d.personId)}::uuid[],
+        ${drafts.map((d) => d.subjectId)}::uuid[], ${drafts.map((d) => route(d).targets.join(','))}::text[],
+        ${drafts.map((d) => route(d).purpose)}::"Purpose"[], ${drafts.map((d) => d.targetClientId ?? null)}::uuid[])
+        AS t(id, kind, person_id, subject_id, targets, purpose, target_client_id)`;
+    await this.outbox?.enqueueEvents(tx, ids);
+    await tx.$executeRaw`SELECT pg_notify(${EVENT_CHANNEL}, id) FROM unnest(${ids}::text[]) AS id`;
+  }
+
   /** The exchange's hook point (exchange.events.ts) wired to this store. */
   exchangeEvents(): ExchangeEvents {
     return {
@@ -80,6 +105,17 @@ export class EventStore {
         await this.record(tx, { kind: 'certification.granted', personId: event.personId, subjectId: event.statusId });
         // Committed with the certification, like its event: the subsidy decision cannot be lost between the two.
         await this.outbox?.enqueueFollowUp(tx, event.statusId);
+      },
+      certifiedMany: async (tx, events) => {
+        await this.recordMany(
+          tx,
+          events.map((event) => ({ kind: 'certification.granted', personId: event.personId, subjectId: event.statusId })),
+        );
+        if (events.length > 0)
+          await this.outbox?.enqueueFollowUps(
+            tx,
+            events.map((event) => event.statusId),
+          );
       },
       revoked: async (tx, event) =>
         void (await this.record(tx, { kind: 'certification.revoked', personId: event.personId, subjectId: event.statusId })),

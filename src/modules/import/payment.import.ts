@@ -3,7 +3,7 @@ import { isAmount, parseMoney } from '../../shared/money.js';
 import { checkPayment, PAYMENT_FIELD_NAMES, type CheckedPayment, type PaymentKind } from '../partner/partner-payment.rules.js';
 import { FieldError, fieldsOf } from './import.fields.js';
 import { problem, type Importer, type RowOutcome, type RowProblem } from './import.types.js';
-import { uuidv7 } from './status.import.js';
+import { uuidv7 } from '../../shared/uuid.js';
 
 /** A partner payment that passed the checks, waiting for its batch. */
 export interface StagedPayment {

@@ -2,7 +2,7 @@ import { Gender, Residence } from '../../generated/prisma/enums.js';
 import { checkPerson, type CheckedPerson } from '../person/person.rules.js';
 import { FieldError, fieldsOf } from './import.fields.js';
 import { problem, type Importer, type RowOutcome, type RowProblem } from './import.types.js';
-import { uuidv7 } from './status.import.js';
+import { uuidv7 } from '../../shared/uuid.js';
 
 /** A registration that passed the checks, waiting for its batch. */
 export interface StagedPerson {

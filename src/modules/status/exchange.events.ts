@@ -19,6 +19,11 @@ export interface CertificationEvent {
 export interface ExchangeEvents {
   /** A new certification or a new version of one (an amendment, a correction). */
   certified(tx: Prisma.TransactionClient, event: CertificationEvent): Promise<void>;
+  /**
+   * Many certifications of one transaction (a bulk import's batch): as many
+   * `certified` calls, in a few statements. Without it, a writer calls `certified` for each.
+   */
+  certifiedMany?(tx: Prisma.TransactionClient, events: readonly CertificationEvent[]): Promise<void>;
   /** A certification revoked. */
   revoked(tx: Prisma.TransactionClient, event: CertificationEvent): Promise<void>;
   /** An application submitted: the deciding agency acts on it. */
