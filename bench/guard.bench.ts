@@ -83,7 +83,6 @@ await withSeededDatabase(Number(values.persons), async ({ dir, db, pool }) => {
   // The reader's limit is out of the way: the bench measures time, not refusals.
   const reader = await register('MEDICAL_INSURANCE', { requests: 1_000_000 });
   const bystander = await register('CIVIL_AFFAIRS', { requests: 1_000_000 });
-  const attacker = await register('MEDICAL_INSURANCE');
   // Whose client id the wrong-secret flood of one client id names.
   const victim = await register('MEDICAL_INSURANCE');
   const auditRows = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM audit_entry')).rows[0]!.n);
@@ -174,6 +173,8 @@ await withSeededDatabase(Number(values.persons), async ({ dir, db, pool }) => {
 
   /** Starts `processes` attackers of `attack`, each with `concurrency` requests in flight; `stop` ends them and returns what they were answered. */
   const launch = async (attack: Attack, processes: number, concurrency: number) => {
+    // A client of its own per attack: one attack's spent rate limit must not soften the next.
+    const attacker = await register('MEDICAL_INSURANCE');
     const children = Array.from({ length: processes }, () =>
       fork(fileURLToPath(new URL('./guard-attacker.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
     );
