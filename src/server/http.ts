@@ -59,9 +59,10 @@ export interface HttpDeps {
   /** The largest file `POST /imports/{kind}` accepts, in bytes (default {@link MAX_IMPORT_BYTES}). */
   maxImportBytes?: number;
   /**
-   * Milliseconds a 429 answer is held before it is sent (HUB_REFUSAL_DELAY_MS;
-   * default 0 here, 1 000 in `hub start`): a flood that does not wait for its
-   * Retry-After is slowed to one request per connection and delay (tarpit.ts).
+   * Milliseconds a 429 answer, or a QUERY_TOO_COMPLEX refusal, is held before
+   * it is sent (HUB_REFUSAL_DELAY_MS; default 0 here, 1 000 in `hub start`): a
+   * flood that does not wait for its Retry-After is slowed to one request per
+   * connection and delay (tarpit.ts).
    */
   refusalDelayMs?: number;
 }
@@ -229,6 +230,9 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
         const retryAfter = Number(admission.error.extensions.retryAfter);
         res.setHeader('Retry-After', String(retryAfter));
         await tarpit.hold(retryAfter);
+      } else if (admission.error.extensions.code === ErrorCode.QUERY_TOO_COMPLEX) {
+        // A query over the client's limits is held too: a loop of heavy queries cannot spin within the rate limit.
+        await tarpit.hold(Infinity);
       }
       return sendJson(res, admission.status, { errors: [formatRefusal(admission.error)] });
     }

@@ -18,7 +18,7 @@ export class Tarpit {
     private readonly maxHeld = 2_000,
   ) {}
 
-  /** Waits `delayMs`, but never longer than `retryAfterSeconds` (the client may send again then). */
+  /** Waits `delayMs`, but never longer than `retryAfterSeconds` (the client may send again then; Infinity: no Retry-After). */
   async hold(retryAfterSeconds: number): Promise<void> {
     const ms = Math.min(this.delayMs, Math.max(0, retryAfterSeconds) * 1000);
     if (ms <= 0 || this.held >= this.maxHeld) return;

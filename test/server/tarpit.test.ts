@@ -61,4 +61,11 @@ describe('refusals held over HTTP', () => {
     // A timer never fires early: the answer was held at least the delay.
     expect(refused.ms).toBeGreaterThanOrEqual(390);
   });
+
+  it('holds a query over the client’s limits as well', async () => {
+    const started = performance.now();
+    const answer = await hub.requestText(`{ ${Array.from({ length: 30 }, (_, i) => `a${i}: viewer { agency }`).join(' ')} }`);
+    expect([answer.status, answer.errors![0]!.extensions!.code]).toEqual([400, 'QUERY_TOO_COMPLEX']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+  });
 });
