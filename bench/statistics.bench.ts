@@ -21,6 +21,7 @@
  * settled visit inserted, with and without them.
  */
 import { parseArgs } from 'node:util';
+import type pg from 'pg';
 import type { Principal } from '../src/auth/principal.js';
 import { AuditKeyRing } from '../src/modules/audit/audit.keys.js';
 import { AuditWriter } from '../src/modules/audit/audit.writer.js';
@@ -28,7 +29,7 @@ import { MEASURES, type StatisticsMeasure } from '../src/modules/statistics/stat
 import { StatisticsRepository } from '../src/modules/statistics/statistics.repository.js';
 import { StatisticsService } from '../src/modules/statistics/statistics.service.js';
 import { createRepositories } from '../src/server/context.js';
-import { withSeededDatabase } from './support.js';
+import { withSeededDatabase, type BenchDatabase } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -127,17 +128,18 @@ if (sizes.length > 1) {
 /**
  * What keeping the summaries current costs one write: p50 of inserting one
  * settled visit (a copy of a seeded one, each its own statement), with the
- * summaries' trigger and without it.
+ * summaries' trigger, and without it in a transaction rolled back (so the
+ * summaries stay whole without a rebuild).
  */
-async function insertCost(pool: import('pg').Pool, asOwner: (sql: string) => Promise<void>): Promise<string> {
+async function insertCost(pool: pg.Pool, asOwner: BenchDatabase['asOwner']): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
     "SELECT id FROM benefit_record WHERE kind = 'SETTLEMENT' AND claim_id NOT LIKE '%-copy%' ORDER BY id LIMIT 40",
   );
-  const time = async (ids: string[], tag: string) => {
+  const time = async (client: pg.Pool | pg.Client, ids: string[], tag: string) => {
     const times: number[] = [];
     for (const id of ids) {
       const started = performance.now();
-      await pool.query(
+      await client.query(
         `INSERT INTO benefit_record (id, claim_id, kind, person_id, service_date, year, visit_type, referral, in_province, total_cost,
            in_policy_cost, basic_paid, critical_paid, other_paid, assistance_paid, tilt_paid, out_of_pocket, category, claim_jurisdiction)
          SELECT gen_random_uuid(), left(claim_id, 50) || '-' || $2, kind, person_id, service_date, year, visit_type, referral, in_province,
@@ -152,16 +154,22 @@ async function insertCost(pool: import('pg').Pool, asOwner: (sql: string) => Pro
     return percentile(times, 50);
   };
   const withTrigger = await time(
+    pool,
     rows.slice(0, 20).map((row) => row.id),
     'on',
   );
-  await asOwner('ALTER TABLE benefit_record DISABLE TRIGGER stat_benefit_insert');
-  const without = await time(
-    rows.slice(20).map((row) => row.id),
-    'off',
-  );
-  await asOwner('ALTER TABLE benefit_record ENABLE TRIGGER stat_benefit_insert');
-  // The rows inserted without the trigger are not in the summaries: rebuild, so that the requests count them.
-  await pool.query('SELECT stat_rebuild()');
+  const without = await asOwner(async (client) => {
+    await client.query('BEGIN');
+    try {
+      await client.query('ALTER TABLE benefit_record DISABLE TRIGGER stat_benefit_insert');
+      return await time(
+        client,
+        rows.slice(20).map((row) => row.id),
+        'off',
+      );
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
   return `p50 ${withTrigger.toFixed(1)} ms with the summaries' trigger, ${without.toFixed(1)} ms without`;
 }

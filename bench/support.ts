@@ -13,8 +13,8 @@ export interface BenchDatabase {
   db: Db;
   pool: pg.Pool;
   seeded: SeedReport;
-  /** Runs SQL as the tables' owner (the pool is the serving role's). */
-  asOwner(sql: string): Promise<void>;
+  /** Runs `work` on a connection of the tables' owner (the pool is the serving role's). */
+  asOwner<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
 }
 
 /** The statements that switch the triggers keeping the statistics summaries current (migration statistics_summaries). */
@@ -42,11 +42,11 @@ export async function withSeededDatabase(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hub-bench-'));
   const database = await openEmbeddedDatabase(dir);
   // The serving role owns no table: switching triggers is the owner's.
-  const asOwner = async (sql: string) => {
+  const asOwner = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: database.ownerUrl });
     await client.connect();
     try {
-      await client.query(sql);
+      return await work(client);
     } finally {
       await client.end();
     }
@@ -56,12 +56,12 @@ export async function withSeededDatabase(
     const { db, pool } = createDb(database.url, counter ? { counter } : {});
     try {
       // A bulk load rebuilds the statistics summaries once afterwards rather than keep them current batch by batch.
-      if (options.withoutSummaryTriggers) await asOwner(summaryTriggers('DISABLE'));
+      if (options.withoutSummaryTriggers) await asOwner((client) => client.query(summaryTriggers('DISABLE')));
       const seeded = await seed(pool, { persons, region: '620700', year: 2024, seed: 1 }, (done, total) => {
         if (done === total || done % 20_000 < 5_006) process.stderr.write(`  seeded ${done}/${total}\r`);
       });
       if (options.benefitsPerPerson) await addBenefitCopies(pool, options.benefitsPerPerson);
-      if (options.withoutSummaryTriggers) await asOwner(summaryTriggers('ENABLE'));
+      if (options.withoutSummaryTriggers) await asOwner((client) => client.query(summaryTriggers('ENABLE')));
       await pool.query('ANALYZE');
       await work({ dir, db, pool, seeded, asOwner });
     } finally {
