@@ -33,7 +33,7 @@ export interface BenefitRow {
   certificationId: string | null;
 }
 
-/** A person's yearly sums; `visits` counts settlements not reversed. */
+/** A person's yearly sums; `visits` counts settlements not reversed (a supplement and its reversal are no visit). */
 export interface BurdenRow {
   personId: string;
   visits: number;
@@ -106,7 +106,7 @@ export class BenefitRepository {
     return this.db.$queryRaw<BurdenRow[]>`
       WITH visits AS (
         SELECT person_id,
-          (count(*) FILTER (WHERE kind = 'SETTLEMENT') - count(*) FILTER (WHERE kind = 'REVERSAL'))::int AS visits,
+          (count(*) FILTER (WHERE kind = 'SETTLEMENT') - count(*) FILTER (WHERE kind = 'REVERSAL' AND supplements_id IS NULL))::int AS visits,
           sum(total_cost) AS total_cost, sum(basic_paid) AS basic_paid, sum(critical_paid) AS critical_paid,
           sum(other_paid) AS other_paid, sum(assistance_paid) AS assistance_paid, sum(tilt_paid) AS tilt_paid,
           sum(out_of_pocket) AS out_of_pocket

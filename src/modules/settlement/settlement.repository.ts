@@ -17,6 +17,8 @@ export interface StoredClaim extends BenefitRow {
 
 /** A benefit record to store, a settlement or a reversal: a stored claim's columns and those only a write sets. */
 export interface NewBenefit extends Omit<StoredClaim, 'id' | 'explanation' | 'supplementsId' | 'certificationId'> {
+  /** A supplement's reversal: the visit the supplement added to. */
+  supplementsId?: string | null;
   providerCode: string | null;
   ruleSetVersion: number | null;
   class: number | null;

@@ -232,7 +232,7 @@ export class SettlementService {
       await this.repository.lockPersonYear(tx, original.personId, original.year);
       const existing = await this.repository.findClaim(this.principal.jurisdiction, claimId, 'REVERSAL', tx);
       if (existing) return existing;
-      return this.repository.insert(tx, {
+      const reversal = await this.repository.insert(tx, {
         claimId,
         kind: 'REVERSAL',
         personId: original.personId,
@@ -273,6 +273,53 @@ export class SettlementService {
         settledByClientId: this.principal.clientId,
         claimJurisdiction: this.principal.jurisdiction,
       });
+      // The supplementary assistance paid on the visit goes with it: each supplement gets a reversal of its own.
+      for (const supplement of await this.repository.supplementsOf(tx, original.id)) {
+        await this.repository.insert(tx, {
+          claimId: supplement.claimId,
+          kind: 'REVERSAL',
+          personId: supplement.personId,
+          serviceDate: supplement.serviceDate,
+          year: supplement.year,
+          visitType: supplement.visitType,
+          referral: supplement.referral,
+          inProvince: supplement.inProvince,
+          providerCode: null,
+          diagnosis: supplement.diagnosis,
+          totalCost: supplement.totalCost.negated(),
+          inPolicyCost: supplement.inPolicyCost.negated(),
+          basicPaid: supplement.basicPaid.negated(),
+          criticalPaid: supplement.criticalPaid.negated(),
+          otherPaid: supplement.otherPaid.negated(),
+          assistancePaid: supplement.assistancePaid.negated(),
+          tiltPaid: supplement.tiltPaid.negated(),
+          outOfPocket: supplement.outOfPocket.negated(),
+          thresholdApplied: supplement.thresholdApplied.negated(),
+          tiltBase: supplement.tiltBase.negated(),
+          providerBorne: supplement.providerBorne.negated(),
+          ruleSet: supplement.ruleSet,
+          ruleSetVersion: null,
+          category: supplement.category,
+          class: null,
+          regionConfigId: null,
+          explanation: [
+            {
+              step: 'reversal',
+              amount: supplement.assistancePaid.negated().toFixed(2),
+              detail: `reverses the supplementary assistance to claim ${claimId} with it: ${trimmed}`,
+              citation: 'a settled record is never edited; a correction is a reversal record',
+            },
+          ],
+          inputHash: null,
+          reversesId: supplement.id,
+          // Names the visit, as the supplement does (no visit of its own in the burden); no certification, so no clash with it.
+          supplementsId: original.id,
+          reason: trimmed,
+          settledByClientId: this.principal.clientId,
+          claimJurisdiction: supplement.claimJurisdiction,
+        });
+      }
+      return reversal;
     }, TRANSACTION_OPTIONS);
   }
 

@@ -143,6 +143,19 @@ describe('supplementary assistance on a certification dated back (jiaxing-2023 �
     expect(shown.map((n) => [n.supplementsId, n.certificationId, n.assistancePaid]).sort()).toEqual(
       visits.map((v) => [v.id, statusId, '2700.00']).sort(),
     );
+
+    // Reversing a visit reverses its supplement with it; the job run again pays the reversed visit nothing.
+    const reversed = await hub.requestText(
+      `mutation { reverseClaim(claimId: "SUP-1", reason: "重复结算") { kind assistancePaid } }`,
+      {},
+      { token: insurance.token, purpose: 'SETTLEMENT' },
+    );
+    expect(reversed.errors).toBeUndefined();
+    expect(await service().supplement(statusId)).toEqual([]);
+    const after = await hub.requestText(READ, { id: person.id }, { token: insurance.token, purpose: 'SETTLEMENT' });
+    expect((after.data!.person as { burden: unknown }).burden).toEqual({ visits: 3, assistancePaid: '5400.00', outOfPocket: '6600.00' });
+    const reversal = await hub.db.benefitRecord.findFirstOrThrow({ where: { reversesId: supplements[0]!.id } });
+    expect([reversal.kind, reversal.assistancePaid.toFixed(2)]).toEqual(['REVERSAL', '-2700.00']);
   }, 90_000);
 
   it('pays nothing for visits before a certification that is not retroactive', async () => {
