@@ -11,7 +11,8 @@ import { withDatabase } from '../global-setup.js';
 /**
  * The migration that made claim ids unique per jurisdiction, on a database
  * that holds claims from before it: each moves to the namespace of the client
- * that settled it, or, loaded without one, of its person's city.
+ * that settled it, or, loaded without one, of its person's city; and the
+ * alerts of a claim follow it (alert_keys_per_claim_namespace).
  */
 const MIGRATION = '20261202125052_claim_ids_per_jurisdiction';
 
@@ -67,12 +68,23 @@ async function client(jurisdiction: string): Promise<string> {
   return id;
 }
 
-async function claim(claimId: string, personId: string, settledBy: string | null): Promise<void> {
+async function claim(claimId: string, personId: string, settledBy: string | null): Promise<string> {
+  const id = randomUUID();
   await db.query(
     `INSERT INTO benefit_record (id, claim_id, person_id, service_date, year, visit_type, referral, in_province, total_cost, in_policy_cost,
        basic_paid, critical_paid, other_paid, assistance_paid, tilt_paid, out_of_pocket, settled_by_client_id)
      VALUES ($1, $2, $3, '2024-05-10', 2024, 'INPATIENT', 'LOCAL', true, 100, 100, 50, 0, 0, 10, 0, 40, $4)`,
-    [randomUUID(), claimId, personId, settledBy],
+    [id, claimId, personId, settledBy],
+  );
+  return id;
+}
+
+/** A per-visit alert of the claim `benefitId`, keyed as before the migration: rule and claim id. */
+async function alert(personId: string, benefitId: string, claimId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO alert (id, person_id, rule, rule_set, citation, measure, threshold, amount, targets, year, month, benefit_id, dedupe_key)
+     VALUES ($1, $2, 'gansu-2023/rural-other-stay', 'gansu-2023', 'test', 'STAY_OUT_OF_POCKET', 12000, 20000, '{CIVIL_AFFAIRS}', 2024, '2024-05', $3, $4)`,
+    [randomUUID(), personId, benefitId, `gansu-2023/rural-other-stay:${claimId}`],
   );
 }
 
@@ -80,7 +92,8 @@ describe(`migration ${MIGRATION}`, () => {
   it("moves each stored claim to its settling client's jurisdiction, or its person's city, and keeps the records append-only", async () => {
     const [zhangye, national] = [await client('6207'), await client('')];
     const [inZhangye, inJiaxing] = [await person('620702', 11), await person('330402', 12)];
-    await claim('C-ZY', inZhangye, zhangye);
+    const settled = await claim('C-ZY', inZhangye, zhangye);
+    await alert(inZhangye, settled, 'C-ZY');
     await claim('C-NATIONAL', inZhangye, national);
     await claim('C-LOADED', inJiaxing, null);
 
@@ -94,6 +107,9 @@ describe(`migration ${MIGRATION}`, () => {
       { claim_id: 'C-NATIONAL', claim_jurisdiction: '' },
       { claim_id: 'C-ZY', claim_jurisdiction: '6207' },
     ]);
+    // Alerts of a claim are keyed in its namespace, as settling and monitoring now key them.
+    const keys = await db.query<{ dedupe_key: string }>('SELECT dedupe_key FROM alert');
+    expect(keys.rows).toEqual([{ dedupe_key: 'gansu-2023/rural-other-stay:6207:C-ZY' }]);
     // The trigger was lifted for the backfill only.
     await expect(db.query(`UPDATE benefit_record SET claim_jurisdiction = '6207'`)).rejects.toThrow(/append-only/);
     // The same id may now be settled again in another jurisdiction, never twice in one.

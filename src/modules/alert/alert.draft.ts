@@ -17,19 +17,26 @@ export interface AlertDraft {
   /** `YYYY-MM` of the service date: the monthly push (domain.md §5.3) that carries the alert. */
   readonly month: string;
   /**
-   * What makes the alert one alert: a per-visit rule fires once per claim, a
-   * yearly rule once per person and year. Storing the same key twice is a no-op,
-   * which makes a re-run of settlement or of a month's monitoring harmless.
+   * What makes the alert one alert: a per-visit rule fires once per claim (a
+   * claim id within its jurisdiction: the same id settled elsewhere is another
+   * claim), a yearly rule once per person and year. Storing the same key twice
+   * is a no-op, which makes a re-run of settlement or of a month's monitoring harmless.
    */
   readonly dedupeKey: string;
 }
 
-/** The drafts of the alerts `alerts` raised for a person's visit (or yearly evaluation) on `serviceDate`. */
+/** A settled claim as alerts name it: its id within the jurisdiction that settled it (its namespace). */
+export interface ClaimKey {
+  readonly jurisdiction: string;
+  readonly id: string;
+}
+
+/** The drafts of the alerts `alerts` raised for a person's visit (`claim`) or yearly evaluation (null) on `serviceDate`. */
 export function alertDrafts(
   personId: string,
   ruleSet: RuleSetId,
   serviceDate: IsoDate,
-  claimId: string | null,
+  claim: ClaimKey | null,
   alerts: readonly Alert[],
 ): AlertDraft[] {
   const year = Number(serviceDate.slice(0, 4));
@@ -45,7 +52,9 @@ export function alertDrafts(
     year,
     month: serviceDate.slice(0, 7),
     dedupeKey:
-      alert.measure === 'YEAR_OUT_OF_POCKET' || claimId === null ? `${alert.ruleId}:${personId}:${year}` : `${alert.ruleId}:${claimId}`,
+      alert.measure === 'YEAR_OUT_OF_POCKET' || claim === null
+        ? `${alert.ruleId}:${personId}:${year}`
+        : `${alert.ruleId}:${claim.jurisdiction}:${claim.id}`,
   }));
 }
 

@@ -22,7 +22,7 @@ export interface MonitoredStatus {
 }
 
 /** A stored benefit record with what the rules measure, and the settlement it reverses if it is a reversal. */
-export type MonitoredRecord = Pick<
+export type MonitoredRecord = { claimJurisdiction: string } & Pick<
   BenefitRow,
   | 'id'
   | 'personId'
@@ -87,6 +87,7 @@ export class MonitoringRepository {
         id: true,
         personId: true,
         claimId: true,
+        claimJurisdiction: true,
         kind: true,
         reversesId: true,
         serviceDate: true,

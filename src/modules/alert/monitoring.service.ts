@@ -108,7 +108,11 @@ export class MonitoringService {
       const ruleSet = ruleSetFor(person.regionCode, serviceDate);
       const categories = activeCategoriesOn(statuses, serviceDate, ruleSet);
       const alerts = alertsForVisit(ruleSet, { residence: person.residence, categories }, visitOf(record), record);
-      raised.push(...alertDrafts(person.id, ruleSet.id, serviceDate, record.claimId, alerts).map((d) => ({ ...d, benefitId: record.id })));
+      raised.push(
+        ...alertDrafts(person.id, ruleSet.id, serviceDate, { jurisdiction: record.claimJurisdiction, id: record.claimId }, alerts).map(
+          (d) => ({ ...d, benefitId: record.id }),
+        ),
+      );
     }
     const total = records.reduce((sum, r) => sum.plus(r.outOfPocket), ZERO);
     const ruleSet = ruleSetFor(person.regionCode, monthEnd);

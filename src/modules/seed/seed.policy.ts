@@ -195,7 +195,14 @@ export function enginePolicy(configs: readonly RegionConfigVersion[]): SeedPolic
           explanation: JSON.stringify(settled.explanation),
         });
         const alerts = alertsForSettlement(ruleSet, { residence: person.residence, categories }, visit, ytd, settled);
-        for (const draftAlert of alertDrafts(person.id, ruleSet.id, draft.serviceDate, draft.claimId, alerts)) {
+        for (const draftAlert of alertDrafts(
+          person.id,
+          ruleSet.id,
+          draft.serviceDate,
+          // The seeder stores its claims in their city's namespace (seed.repository.ts).
+          { jurisdiction: person.regionCode.slice(0, 4), id: draft.claimId },
+          alerts,
+        )) {
           result.alerts.push({
             // Derived from what makes the alert one alert, so that a re-run proposes the same row.
             id: uuidV7(Date.parse(`${draft.serviceDate}T00:00:00Z`), createHash('sha256').update(draftAlert.dedupeKey).digest()),

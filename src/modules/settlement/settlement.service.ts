@@ -169,7 +169,13 @@ export class SettlementService {
           reversesId: null,
           reason: null,
         });
-        const drafts = alertDrafts(person.id, priced.ruleSet.id, priced.serviceDate, input.claimId, priced.alerts);
+        const drafts = alertDrafts(
+          person.id,
+          priced.ruleSet.id,
+          priced.serviceDate,
+          { jurisdiction: this.principal.jurisdiction, id: input.claimId },
+          priced.alerts,
+        );
         drafts.push(...(await this.residualAlerts(tx, priced, input.claimId)));
         await this.alertStore.insert(
           tx,

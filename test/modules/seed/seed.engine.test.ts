@@ -75,6 +75,7 @@ interface StoredBenefit {
   person_id: string;
   id: string;
   claim_id: string;
+  claim_jurisdiction: string;
   service_date: string;
   visit_type: VisitType;
   referral: 'LOCAL' | 'REFERRED' | 'UNREFERRED';
@@ -117,7 +118,7 @@ describe('seeding through the policy engine (Zhangye, gansu-2023)', () => {
       `SELECT person_id, id, claim_id, service_date::text AS service_date, visit_type, referral, in_province, diagnosis,
          total_cost::text, in_policy_cost::text, basic_paid::text, critical_paid::text, other_paid::text, assistance_paid::text,
          tilt_paid::text, out_of_pocket::text, threshold_applied::text, tilt_base::text, provider_borne::text, rule_set,
-         rule_set_version, category, class, region_config_id, explanation
+         rule_set_version, category, class, region_config_id, explanation, claim_jurisdiction
        FROM benefit_record ORDER BY person_id, service_date, claim_id`,
     );
     const alerts = await byPerson<{ person_id: string }>(
@@ -185,19 +186,21 @@ describe('seeding through the policy engine (Zhangye, gansu-2023)', () => {
           ...alertsForYear(ruleSet, { categories }, ytd.outOfPocket, result.ytd.outOfPocket),
         ];
         raised.push(
-          ...alertDrafts(person.id, ruleSet.id, row.service_date, row.claim_id, found).map((draft) => ({
-            person_id: person.id,
-            rule: draft.rule,
-            rule_set: draft.ruleSet,
-            measure: draft.measure,
-            threshold: formatMoney(draft.threshold),
-            amount: formatMoney(draft.amount),
-            targets: [...draft.targets],
-            year: draft.year,
-            month: draft.month,
-            benefit_id: row.id,
-            dedupe_key: draft.dedupeKey,
-          })),
+          ...alertDrafts(person.id, ruleSet.id, row.service_date, { jurisdiction: row.claim_jurisdiction, id: row.claim_id }, found).map(
+            (draft) => ({
+              person_id: person.id,
+              rule: draft.rule,
+              rule_set: draft.ruleSet,
+              measure: draft.measure,
+              threshold: formatMoney(draft.threshold),
+              amount: formatMoney(draft.amount),
+              targets: [...draft.targets],
+              year: draft.year,
+              month: draft.month,
+              benefit_id: row.id,
+              dedupe_key: draft.dedupeKey,
+            }),
+          ),
         );
         ytd = result.ytd;
       }

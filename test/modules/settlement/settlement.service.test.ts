@@ -161,6 +161,23 @@ describe('settleClaim', () => {
     expect(alerts[0]!.amount.toFixed(2)).toBe('20000.00');
   });
 
+  it('raises a per-visit alert for each jurisdiction that settles the same claim id, and once within one', async () => {
+    const city = zhangye;
+    const district = await hub.client('MEDICAL_INSURANCE', '620702');
+    const [first, second] = [
+      (await createHousehold(hub.db, '620702', 1, 'RURAL')).members[0]!,
+      (await createHousehold(hub.db, '620702', 1, 'RURAL')).members[0]!,
+    ];
+    // inpatientClaim's amounts raise gansu-2023/rural-other-stay for a rural person of no category.
+    await settle(inpatientClaim(first.id, 'C-ALERT-NS'), 'SETTLEMENT', city.token);
+    await settle(inpatientClaim(second.id, 'C-ALERT-NS'), 'SETTLEMENT', district.token);
+    await settle(inpatientClaim(second.id, 'C-ALERT-NS'), 'SETTLEMENT', district.token);
+    const alerts = await hub.db.alert.findMany({ where: { personId: { in: [first.id, second.id] } } });
+    expect(alerts.map((a) => `${a.personId} ${a.dedupeKey}`).sort()).toEqual(
+      [`${first.id} gansu-2023/rural-other-stay:6207:C-ALERT-NS`, `${second.id} gansu-2023/rural-other-stay:620702:C-ALERT-NS`].sort(),
+    );
+  });
+
   it('counts a retroactive certification from six months before it (jiaxing-2023 二(二)7), and only when flagged', async () => {
     const [flagged, plain] = [
       (await createHousehold(hub.db, '330402', 1)).members[0]!,
