@@ -39,6 +39,14 @@ export interface ClientLimits {
   /** The window of `requests`, in seconds. Default 60. */
   windowSeconds: number;
   /**
+   * HTTP operations of the client executing at once in one hub process
+   * (each process counts its own); one more is refused with 429 before it
+   * reads anything, so a client's heavy queries queue on its own slots, not
+   * on everyone's event loop. Default 16 / 10 / 4 (the dashboard asks
+   * for its eight panels at once).
+   */
+  concurrentRequests: number;
+  /**
    * Lookups by ID number that find nothing, per UTC day, over every field
    * that names a person by ID number (lookup-quota.ts). Default 500 / 50 / 20
    * (auditor 20, hub admin 0).
@@ -68,6 +76,7 @@ export const LIMIT_NAMES = [
   'cost',
   'requests',
   'windowSeconds',
+  'concurrentRequests',
   'missedIdLookups',
   'responseBytes',
   'trustedDocumentsOnly',
@@ -88,6 +97,7 @@ const CASEWORK: ClientLimits = {
   cost: 20_000,
   requests: 600,
   windowSeconds: 60,
+  concurrentRequests: 16,
   missedIdLookups: 500,
   responseBytes: 5_000_000,
   trustedDocumentsOnly: false,
@@ -97,7 +107,15 @@ const CASEWORK: ClientLimits = {
 };
 
 /** Agencies that read without case work (monitoring, statistics, audit): fewer lookups by ID number. */
-const READERS: ClientLimits = { ...CASEWORK, depth: 8, aliases: 10, cost: 10_000, requests: 300, missedIdLookups: 50 };
+const READERS: ClientLimits = {
+  ...CASEWORK,
+  depth: 8,
+  aliases: 10,
+  cost: 10_000,
+  requests: 300,
+  concurrentRequests: 10,
+  missedIdLookups: 50,
+};
 
 /**
  * Partners outside government (charities, commercial insurers) know the
@@ -112,6 +130,7 @@ const PARTNERS: ClientLimits = {
   cost: 2_000,
   requests: 120,
   windowSeconds: 60,
+  concurrentRequests: 4,
   missedIdLookups: 20,
   responseBytes: 1_000_000,
   trustedDocumentsOnly: true,
@@ -168,6 +187,7 @@ export const LIMIT_RANGES: Readonly<Record<Exclude<keyof ClientLimits, 'trustedD
   cost: [1, 10_000_000],
   requests: [1, 1_000_000],
   windowSeconds: [1, 86_400],
+  concurrentRequests: [1, 1_000],
   missedIdLookups: [0, 1_000_000],
   responseBytes: [1_000, 100_000_000],
   webhooksPerClient: [0, 100],

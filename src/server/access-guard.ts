@@ -147,6 +147,8 @@ const NO_RATE_LIMIT: RateDecision = { headers: {}, retryAfter: null };
  */
 export class AccessGuard {
   private readonly documents = new Map<string, CachedDocument>();
+  /** HTTP operations executing now, per client, in this process. */
+  private readonly inFlight = new Map<string, number>();
   private readonly rateLimiter: ClientRateLimiter | null;
 
   constructor(private readonly deps: GuardDeps) {
@@ -195,6 +197,27 @@ export class AccessGuard {
     const rate = this.rateLimiter ? await this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;
     if (rate.retryAfter !== null) return { status: 429, error: new RateLimitedError(rate.retryAfter), headers: rate.headers };
     return { headers: rate.headers };
+  }
+
+  /**
+   * Step 3b for HTTP: takes one of the client's `concurrentRequests` slots
+   * for an admitted operation. Returns the function that gives it back (call
+   * it once the answer is sent, whatever happened), or the 429 refusal when
+   * every slot is taken.
+   */
+  occupy(caller: Caller): (() => void) | Refusal {
+    const clientId = caller.principal.clientId;
+    const held = this.inFlight.get(clientId) ?? 0;
+    if (held >= caller.limits.concurrentRequests) return { status: 429, error: new RateLimitedError(1), headers: {} };
+    this.inFlight.set(clientId, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.inFlight.get(clientId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(clientId, left);
+      else this.inFlight.delete(clientId);
+    };
   }
 
   /** Step 3: admits an operation, or says why not. `purpose` is the declared one (X-Purpose). */

@@ -220,7 +220,9 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       return sendJson(res, 400, errorBody(request.message, ErrorCode.BAD_REQUEST));
     }
     const purpose = header(req, 'x-purpose');
-    const admission = await guard.admit(caller, purpose, request, req.method === 'GET' ? 'http-get' : 'http');
+    const admitted = await guard.admit(caller, purpose, request, req.method === 'GET' ? 'http-get' : 'http');
+    const slot = 'schema' in admitted ? guard.occupy(caller) : admitted;
+    const admission = typeof slot === 'function' ? admitted : slot;
     if (!('schema' in admission)) {
       // Counted as the client's mistake, as Apollo's own refusals are (metrics.plugin.ts).
       const scope = currentRequest();
@@ -244,20 +246,24 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     // Apollo executes the document the guard admitted (a trusted document's text when sent by id), always as a POST.
     headers.set('content-type', 'application/json');
     const body = { query: admission.source, operationName: admission.operationName, variables: admission.variables };
-    const response = await apollos.get(caller.principal.agency)!.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: '', body },
-      context: async () => guard.context(admission),
-    });
-    // Personal data must not be kept by a browser or proxy cache (Apollo's cacheControl plugin said so before it was disabled).
-    res.setHeader('Cache-Control', 'no-store');
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
+    try {
+      const response = await apollos.get(caller.principal.agency)!.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+        context: async () => guard.context(admission),
+      });
+      // Personal data must not be kept by a browser or proxy cache (Apollo's cacheControl plugin said so before it was disabled).
+      res.setHeader('Cache-Control', 'no-store');
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } finally {
+      (slot as () => void)();
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
   }
 
   /**

@@ -37,7 +37,8 @@ const settle = (input: object, purpose = 'SETTLEMENT', token = zhangye.token) =>
 
 beforeAll(async () => {
   hub = await startTestHub();
-  zhangye = await hub.client('MEDICAL_INSURANCE', '6207');
+  // The race below sends 20 claims at once, as a settling system that syncs may: more than the default 16 slots.
+  zhangye = await hub.client('MEDICAL_INSURANCE', '6207', undefined, { trustedDocumentsOnly: false, concurrentRequests: 32 });
   jiaxing = await hub.client('MEDICAL_INSURANCE', '3304');
   // gansu-2023 leaves the annual cap to the region (domain.md §5.1).
   const configured = await hub.requestText(
