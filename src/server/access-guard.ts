@@ -90,7 +90,11 @@ export interface Admission extends Caller {
   personal: boolean;
   /** Headers every answer carries (the rate limit's). */
   headers: Record<string, string>;
+  /** Gives back the client's concurrent-request slot (HTTP); call it once the answer is sent, whatever happened. */
+  release: () => void;
 }
+
+const NO_SLOT = (): void => undefined;
 
 /** An operation the guard refused: the status and error to answer with, and the headers. */
 export interface Refusal {
@@ -199,16 +203,36 @@ export class AccessGuard {
     return { headers: rate.headers };
   }
 
+  /** Step 3: admits an operation, or says why not. `purpose` is the declared one (X-Purpose). */
+  async admit(caller: Caller, purpose: string | undefined, request: OperationRequest, transport: Transport): Promise<Admission | Refusal> {
+    const rate = this.rateLimiter ? await this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;
+    const { headers } = rate;
+    const refuse = (status: number, error: GraphQLError): Refusal => ({ status, error, headers });
+    if (rate.retryAfter !== null) {
+      return refuse(429, new RateLimitedError(rate.retryAfter));
+    }
+    let admitted: Omit<Admission, 'headers' | 'release'>;
+    try {
+      admitted = await this.admitOperation(caller, purpose, request, transport);
+    } catch (error) {
+      if (error instanceof Refused) return refuse(error.status, error.error);
+      throw error;
+    }
+    // Last, so that a refused operation never holds a slot; a subscription is capped by the subscription limits instead.
+    const release = transport === 'ws' ? NO_SLOT : this.occupy(caller);
+    if (!release) return refuse(429, new RateLimitedError(1));
+    return { ...admitted, headers, release };
+  }
+
   /**
-   * Step 3b for HTTP: takes one of the client's `concurrentRequests` slots
-   * for an admitted operation. Returns the function that gives it back (call
-   * it once the answer is sent, whatever happened), or the 429 refusal when
-   * every slot is taken.
+   * Takes one of the client's `concurrentRequests` slots in this process
+   * for an HTTP operation: the function that gives it back (once; later
+   * calls do nothing), or null when every slot is taken.
    */
-  occupy(caller: Caller): (() => void) | Refusal {
+  private occupy(caller: Caller): (() => void) | null {
     const clientId = caller.principal.clientId;
     const held = this.inFlight.get(clientId) ?? 0;
-    if (held >= caller.limits.concurrentRequests) return { status: 429, error: new RateLimitedError(1), headers: {} };
+    if (held >= caller.limits.concurrentRequests) return null;
     this.inFlight.set(clientId, held + 1);
     let released = false;
     return () => {
@@ -220,28 +244,12 @@ export class AccessGuard {
     };
   }
 
-  /** Step 3: admits an operation, or says why not. `purpose` is the declared one (X-Purpose). */
-  async admit(caller: Caller, purpose: string | undefined, request: OperationRequest, transport: Transport): Promise<Admission | Refusal> {
-    const rate = this.rateLimiter ? await this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;
-    const { headers } = rate;
-    const refuse = (status: number, error: GraphQLError): Refusal => ({ status, error, headers });
-    if (rate.retryAfter !== null) {
-      return refuse(429, new RateLimitedError(rate.retryAfter));
-    }
-    try {
-      return { ...(await this.admitOperation(caller, purpose, request, transport)), headers };
-    } catch (error) {
-      if (error instanceof Refused) return refuse(error.status, error.error);
-      throw error;
-    }
-  }
-
   private async admitOperation(
     caller: Caller,
     purpose: string | undefined,
     request: OperationRequest,
     transport: Transport,
-  ): Promise<Omit<Admission, 'headers'>> {
+  ): Promise<Omit<Admission, 'headers' | 'release'>> {
     const { principal, limits } = caller;
     const schema = this.view(principal);
     const variables = request.variables ?? {};
@@ -388,7 +396,7 @@ export class AccessGuard {
   }
 
   /** Step 3's last check: the purpose, before anything is read; a refusal is audited (DENIED), as any access to personal data. */
-  private async checkPurpose(admission: Omit<Admission, 'headers'>): Promise<void> {
+  private async checkPurpose(admission: Omit<Admission, 'headers' | 'release'>): Promise<void> {
     try {
       checkPurpose(admission.principal, admission.purpose, admission.fields);
     } catch (error) {
@@ -401,7 +409,7 @@ export class AccessGuard {
   }
 
   /** Refuses a bad argument value (400); an operation on personal data ends with its FAILED entry, as it did when executed. */
-  private async refuseInput(admission: Omit<Admission, 'headers'>, error: GraphQLError): Promise<never> {
+  private async refuseInput(admission: Omit<Admission, 'headers' | 'release'>, error: GraphQLError): Promise<never> {
     if (!admission.personal) throw new Refused(400, error);
     const written = await this.audit(this.context(admission), 'FAILED', error);
     throw new Refused(written ? 400 : 500, written ? error : WITHHELD);

@@ -220,9 +220,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       return sendJson(res, 400, errorBody(request.message, ErrorCode.BAD_REQUEST));
     }
     const purpose = header(req, 'x-purpose');
-    const admitted = await guard.admit(caller, purpose, request, req.method === 'GET' ? 'http-get' : 'http');
-    const slot = 'schema' in admitted ? guard.occupy(caller) : admitted;
-    const admission = typeof slot === 'function' ? admitted : slot;
+    const admission = await guard.admit(caller, purpose, request, req.method === 'GET' ? 'http-get' : 'http');
     if (!('schema' in admission)) {
       // Counted as the client's mistake, as Apollo's own refusals are (metrics.plugin.ts).
       const scope = currentRequest();
@@ -262,7 +260,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     } finally {
-      (slot as () => void)();
+      admission.release();
     }
   }
 
