@@ -37,8 +37,10 @@ export async function monitorCommand(config: HubConfig, args: string[]): Promise
   return withDatabase(config, 4, async ({ db, auditKeys }) => {
     const repositories = createRepositories(db, await auditKeys(), new JobQueue(config.webhookMaxAttempts));
     const started = performance.now();
-    const report = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(month, region, (persons) =>
-      log.info(`monitoring ${month}: ${persons} persons evaluated`),
+    const report = await new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.residuals).run(
+      month,
+      region,
+      (persons) => log.info(`monitoring ${month}: ${persons} persons evaluated`),
     );
     const { alerted, ...summary } = report;
     // No client runs the command: the entry names the operator's command and the persons alerted.

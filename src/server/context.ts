@@ -249,7 +249,7 @@ export function createContext(
     fundInflows: new FundInflowService(repositories.fundInflows, principal, auditWriter),
     residuals: new ResidualService(repositories.residuals, scope, auditWriter),
     async monitoring(month) {
-      const run = await new MonitoringService(repositories.monitoring, repositories.alertStore).run(
+      const run = await new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.residuals).run(
         requireMonth(month, 'month'),
         principal.jurisdiction,
       );

@@ -9,12 +9,17 @@ import { governingRuleSet } from '../policy/rule-set.data.js';
 import { resolveRuleSet, type ResolvedRuleSet } from '../policy/rule-set.resolve.js';
 import { activeCategoriesOn, visitOf } from '../policy/settlement.engine.js';
 import { versionOf } from '../region-config/region-config.service.js';
-import { alertDrafts } from './alert.draft.js';
+import type { ResidualRepository } from '../residual/residual.repository.js';
+import { firstHouseholdCrossing, firstPersonCrossing, residualRuleSets, type ReplayedCrossing } from '../policy/residual.engine.js';
+import { minMoney, Money } from '../../shared/money.js';
+import { alertDrafts, residualAlertDraft } from './alert.draft.js';
 import type { AlertStore, NewAlert } from './alert.store.js';
 import type { MonitoredRecord, MonitoredStatus, MonitoringRepository } from './monitoring.repository.js';
 import type { MonitoringRun } from './alert.type.js';
 
 const BATCH = 2_000;
+// The 动态清零 candidates' year is read this many persons at a time: three statements per batch.
+const RESIDUAL_BATCH = 500;
 const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
 
 function lastDayOf(month: string): IsoDate {
@@ -29,11 +34,18 @@ function lastDayOf(month: string): IsoDate {
  * at the month's end. An alert already raised (by settlement or an earlier
  * run) has the same dedupe key and is not raised again, so a month can be run
  * any number of times.
+ *
+ * It also raises jiaxing's 动态清零 crossings (domain.md §6) that no settlement raised: records stored apart from
+ * settlement (an import), or a certification dated back that makes earlier visits count. The year up to the month's
+ * end is replayed in service-date order; the first visit that carried a person's or a household's residual over its
+ * cap raises the alert a settlement would have raised, under the same dedupe key (rule, person or household, year),
+ * so that it is raised once whichever path sees it first.
  */
 export class MonitoringService {
   constructor(
     private readonly repository: MonitoringRepository,
     private readonly alerts: AlertStore,
+    private readonly residuals: ResidualRepository | null = null,
   ) {}
 
   /** Runs `month` over the persons of `regionPrefix`; `alerted` are the persons who got a new alert (for the audit log). */
@@ -86,7 +98,66 @@ export class MonitoringService {
       report.persons += persons.length;
       onProgress(report.persons);
     }
+    const crossings = await this.residualCrossings(year, monthEnd, regionPrefix);
+    for (let start = 0; start < crossings.length; start += BATCH) {
+      const stored = await this.alerts.store(crossings.slice(start, start + BATCH));
+      report.raised += stored.length;
+      for (const { personId } of stored) alerted.add(personId);
+    }
     return { ...report, alerted: [...alerted] };
+  }
+
+  /**
+   * The 动态清零 crossings of the persons and households of `regionPrefix` in `year` up to `monthEnd`, as alerts of
+   * the month. SQL narrows to those whose settled out-of-pocket under a rule set with 动态清零 exceeds the lowest cap
+   * (none else can be over it); the engine replays each one's year.
+   */
+  private async residualCrossings(year: number, monthEnd: IsoDate, regionPrefix: string): Promise<NewAlert[]> {
+    const rules = residualRuleSets();
+    if (!this.residuals || rules.length === 0) return [];
+    const ruleSets = rules.map(({ id }) => id);
+    const lowest = (cap: (rule: (typeof rules)[number]['rule']) => string) =>
+      rules.map(({ rule }) => new Money(cap(rule))).reduce((a, b) => minMoney(a, b));
+    const scope = { regionCode: { startsWith: regionPrefix } };
+    const raised: NewAlert[] = [];
+    const draft = (found: ReplayedCrossing, subject: string): NewAlert => ({
+      ...residualAlertDraft(found.personId, monthEnd, found.crossing, subject),
+      benefitId: null,
+    });
+    const persons = await this.residuals.candidatesOver(
+      year,
+      ruleSets,
+      lowest((rule) => rule.personCap),
+      scope,
+    );
+    for (let start = 0; start < persons.length; start += RESIDUAL_BATCH) {
+      for (const member of await this.residuals.membersOf(persons.slice(start, start + RESIDUAL_BATCH), year)) {
+        const found = firstPersonCrossing(member, year, monthEnd);
+        if (found) raised.push(draft(found, member.personId));
+      }
+    }
+    const households = await this.residuals.householdCandidatesOver(
+      year,
+      ruleSets,
+      lowest((rule) => rule.householdCap),
+      scope,
+    );
+    for (let start = 0; start < households.length; start += RESIDUAL_BATCH) {
+      const batch = households.slice(start, start + RESIDUAL_BATCH);
+      const members = await this.residuals.membersOf(
+        batch.flatMap((household) => household.memberIds),
+        year,
+      );
+      for (const household of batch) {
+        const found = firstHouseholdCrossing(
+          members.filter((member) => household.memberIds.includes(member.personId)),
+          year,
+          monthEnd,
+        );
+        if (found) raised.push(draft(found, household.householdId));
+      }
+    }
+    return raised;
   }
 
   /** Adds the alerts of one person to `raised`; returns how many visits of the month it judged. */

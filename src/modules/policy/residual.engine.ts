@@ -253,3 +253,73 @@ export function residualCrossing(before: PersonResidual, after: PersonResidual):
     targets: ['CIVIL_AFFAIRS'],
   };
 }
+
+/** A crossing found by replaying a year's records: the alert, and the member's visit that carried the residual over. */
+export interface ReplayedCrossing {
+  readonly crossing: ResidualCrossing;
+  readonly personId: string;
+  readonly claimId: string;
+  readonly serviceDate: IsoDate;
+}
+
+/**
+ * The first crossing of a cap in `year` up to `through`, replaying the members' visits in service-date order (then
+ * claim id), each with the partner payments made by its day: the visit whose adding carried the residual over the
+ * cap, as the settlement that stored it saw it (residualCrossing and householdCrossing). Partners' payments only
+ * lower a residual, so the first visit after which it is over is a crossing. Null when it never was over.
+ */
+function firstCrossing<R extends { readonly residual: Decimal; readonly cap: Decimal | null }>(
+  members: readonly ResidualMember[],
+  year: number,
+  through: IsoDate,
+  compute: (members: readonly ResidualMember[]) => R,
+  crossing: (before: R, after: R) => ResidualCrossing | null,
+): ReplayedCrossing | null {
+  const within = members.map((member) => ({
+    ...member,
+    visits: member.visits.filter((visit) => yearOf(visit.serviceDate) === year && visit.serviceDate <= through),
+  }));
+  // Without any payment the residual is at its highest: not over the cap then, never over it.
+  const highest = compute(within.map((member) => ({ ...member, payments: [] })));
+  if (highest.cap === null || highest.residual.lessThanOrEqualTo(highest.cap)) return null;
+  const order = within
+    .flatMap((member) => member.visits.map((visit) => ({ personId: member.personId, visit })))
+    .sort((a, b) =>
+      a.visit.serviceDate !== b.visit.serviceDate
+        ? a.visit.serviceDate < b.visit.serviceDate
+          ? -1
+          : 1
+        : a.visit.claimId !== b.visit.claimId
+          ? a.visit.claimId < b.visit.claimId
+            ? -1
+            : 1
+          : a.personId < b.personId
+            ? -1
+            : 1,
+    );
+  const asOf = (count: number, day: IsoDate) => {
+    const included = new Set(order.slice(0, count).map((entry) => entry.visit));
+    return compute(
+      within.map((member) => ({
+        ...member,
+        visits: member.visits.filter((visit) => included.has(visit)),
+        payments: member.payments.filter((payment) => payment.paidOn <= day),
+      })),
+    );
+  };
+  for (const [index, { personId, visit }] of order.entries()) {
+    const found = crossing(asOf(index, visit.serviceDate), asOf(index + 1, visit.serviceDate));
+    if (found) return { crossing: found, personId, claimId: visit.claimId, serviceDate: visit.serviceDate };
+  }
+  return null;
+}
+
+/** The first crossing of the person cap by `member` in `year` up to `through` (see firstCrossing), or null. */
+export function firstPersonCrossing(member: ResidualMember, year: number, through: IsoDate): ReplayedCrossing | null {
+  return firstCrossing([member], year, through, ([only]) => personResidual(only!, year), residualCrossing);
+}
+
+/** The first crossing of the household cap by the household of `members` in `year` up to `through`, or null. */
+export function firstHouseholdCrossing(members: readonly ResidualMember[], year: number, through: IsoDate): ReplayedCrossing | null {
+  return firstCrossing(members, year, through, (asOf) => householdResidual(asOf, year), householdCrossing);
+}

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PolicyInputError } from '../../../src/modules/policy/policy.errors.js';
 import {
   crossed,
+  firstHouseholdCrossing,
+  firstPersonCrossing,
   householdResidual,
   personResidual,
   type ResidualMember,
@@ -114,5 +116,49 @@ describe('householdResidual', () => {
     expect(crossed({ residual: m('29000.00') }, { residual: m('30000.00') }, cap)).toBe(false);
     expect(crossed({ residual: m('30500.00') }, { residual: m('31000.00') }, cap)).toBe(false);
     expect(crossed({ residual: m('0.00') }, { residual: m('99999.00') }, null)).toBe(false);
+  });
+});
+
+describe('firstPersonCrossing and firstHouseholdCrossing (a replay of the year, for the monitoring run)', () => {
+  it('names the visit that carried the person over 30 000, counting only what was paid by its day and visits by `through`', () => {
+    const a = member('a', {
+      visits: [visit('C2', '2023-05-01', '12000.00'), visit('C1', '2023-03-01', '15000.00'), visit('C3', '2023-07-01', '9000.00')],
+      // Paid after C3's day: it does not undo the crossing C3 made.
+      payments: [{ kind: 'CHARITY', amount: m('10000.00'), paidOn: '2023-08-01', claimId: null }],
+    });
+    const found = firstPersonCrossing(a, 2023, '2023-12-31');
+    expect(found).toMatchObject({ personId: 'a', claimId: 'C3', serviceDate: '2023-07-01' });
+    expect(found!.crossing).toMatchObject({
+      ruleId: 'jiaxing-2023/residual-person-cap',
+      measure: 'YEAR_RESIDUAL',
+      targets: ['CIVIL_AFFAIRS'],
+    });
+    expect([found!.crossing.threshold.toFixed(2), found!.crossing.amount.toFixed(2)]).toEqual(['30000.00', '36000.00']);
+    expect(firstPersonCrossing(a, 2023, '2023-06-30')).toBeNull();
+  });
+
+  it('finds no crossing when a payment made before the visit keeps the residual under the cap, nor in another year', () => {
+    const a = member('a', {
+      visits: [visit('C1', '2023-03-01', '25000.00'), visit('C2', '2023-09-01', '10000.00')],
+      payments: [{ kind: 'COMMERCIAL', amount: m('6000.00'), paidOn: '2023-04-01', claimId: 'C1' }],
+    });
+    expect(firstPersonCrossing(a, 2023, '2023-12-31')).toBeNull();
+    expect(firstPersonCrossing(a, 2024, '2024-12-31')).toBeNull();
+    expect(
+      firstPersonCrossing(member('a', { visits: [visit('C1', '2023-03-01', '31000.00', { referral: 'UNREFERRED' })] }), 2023, '2023-12-31'),
+    ).toBeNull();
+  });
+
+  it('names the member whose visit carried the household over 50 000', () => {
+    const members = [
+      member('a', { visits: [visit('A1', '2023-02-01', '20000.00'), visit('A2', '2023-06-01', '9000.00')] }),
+      member('b', { visits: [visit('B1', '2023-03-01', '18000.00'), visit('B2', '2023-05-01', '4000.00')] }),
+    ];
+    // 20 000, 38 000, 42 000, then A2: 51 000.
+    const found = firstHouseholdCrossing(members, 2023, '2023-12-31');
+    expect(found).toMatchObject({ personId: 'a', claimId: 'A2', serviceDate: '2023-06-01' });
+    expect(found!.crossing).toMatchObject({ ruleId: 'jiaxing-2023/residual-household-cap' });
+    expect([found!.crossing.threshold.toFixed(2), found!.crossing.amount.toFixed(2)]).toEqual(['50000.00', '51000.00']);
+    expect(firstHouseholdCrossing(members, 2023, '2023-05-31')).toBeNull();
   });
 });

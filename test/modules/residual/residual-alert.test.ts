@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLE, type VisitOverrides, inpatientClaim } from '../../support/claims.js';
+import { SETTLE, type VisitOverrides, inpatientClaim, storeVisit } from '../../support/claims.js';
 import { certify, createHousehold } from '../../support/factory.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
@@ -133,5 +133,75 @@ describe('the 动态清零 household crossing alert', () => {
     await Promise.all([settle('HT-A', '2024-08-05', SMALL, a), settle('HT-B', '2024-08-05', SMALL, b)]);
     const alerts = await hub.db.alert.findMany({ where: { rule: 'jiaxing-2023/residual-household-cap', personId: { in: [a.id, b.id] } } });
     expect(alerts.map((alert) => alert.amount.toFixed(2))).toEqual(['53600.00']);
+  });
+});
+
+describe('the monitoring run’s 动态清零 crossings', () => {
+  const RUN = `mutation ($month: String!) { runMonitoring(month: $month) { month raised } }`;
+  const HOUSEHOLD_RULE = 'jiaxing-2023/residual-household-cap';
+  const JIAXING = { ruleSet: 'jiaxing-2023', category: 'MINIMUM_LIVING' as const };
+
+  // A record stored apart from settlement (as an import stores it): no settlement saw it, so none raised a crossing.
+  const stored = (who: { id: string }, claimId: string, serviceDate: string, outOfPocket: string) =>
+    storeVisit(
+      hub.db,
+      who.id,
+      claimId,
+      serviceDate,
+      { totalCost: outOfPocket, inPolicyCost: '0.00', basicPaid: '0.00', outOfPocket },
+      JIAXING,
+    );
+
+  async function run(month: string, token = insurance.token): Promise<void> {
+    const { errors } = await hub.requestText(RUN, { month }, { token, purpose: 'MONITORING_FOLLOW_UP' });
+    expect(errors).toBeUndefined();
+  }
+
+  it('raises the person’s crossing once, in the month that reaches it, under the settlement’s dedupe key', async () => {
+    const someone = (await createHousehold(hub.db, '330402', 1, 'URBAN')).members[0]!;
+    await certify(hub.db, someone.id, 'MINIMUM_LIVING', '2023-06-01', { class: 1 });
+    await stored(someone, 'MR-1', '2024-03-10', '20000.00');
+    await stored(someone, 'MR-2', '2024-05-10', '15000.00');
+    const alerts = () => hub.db.alert.findMany({ where: { personId: someone.id, rule: RULE } });
+    // Zhangye's run does not reach a Jiaxing person; Jiaxing's run of April is before the crossing.
+    await run('2024-05', (await hub.client('MEDICAL_INSURANCE', '62')).token);
+    await run('2024-04');
+    expect(await alerts()).toEqual([]);
+    await run('2024-05');
+    await run('2024-05');
+    await run('2024-06');
+    const found = await alerts();
+    expect(
+      found.map((alert) => [alert.month, alert.year, alert.amount.toFixed(2), alert.threshold.toFixed(2), alert.dedupeKey, alert.targets]),
+    ).toEqual([['2024-05', 2024, '35000.00', '30000.00', `${RULE}:${someone.id}:2024`, ['CIVIL_AFFAIRS']]]);
+  });
+
+  it('raises no second alert for a crossing a settlement already raised', async () => {
+    // `person` crossed by settlement RC-3 in 2024 and RC-6 in 2025 (above).
+    await run('2024-12');
+    await run('2025-03');
+    expect((await crossings()).map((alert) => [alert.year, alert.benefit!.claimId])).toEqual([
+      [2024, 'RC-3'],
+      [2025, 'RC-6'],
+    ]);
+  });
+
+  it('raises the household’s crossing once, about the member whose visit carried it over 50 000', async () => {
+    const family = await createHousehold(hub.db, '330402', 2, 'URBAN');
+    const [a, b] = family.members.map(({ id }) => ({ id })) as [{ id: string }, { id: string }];
+    for (const member of family.members) await certify(hub.db, member.id, 'MINIMUM_LIVING', '2023-06-01', { class: 1 });
+    // 20 000, 38 000, 42 000; then a's stay in June: 51 000, neither member over 30 000.
+    await stored(a, 'MH-A1', '2024-02-10', '20000.00');
+    await stored(b, 'MH-B1', '2024-03-10', '18000.00');
+    await stored(b, 'MH-B2', '2024-05-10', '4000.00');
+    await stored(a, 'MH-A2', '2024-06-10', '9000.00');
+    const alerts = () => hub.db.alert.findMany({ where: { personId: { in: [a.id, b.id] }, measure: 'YEAR_RESIDUAL' } });
+    await run('2024-05');
+    expect(await alerts()).toEqual([]);
+    await run('2024-06');
+    await run('2024-07');
+    expect((await alerts()).map((alert) => [alert.rule, alert.personId, alert.month, alert.amount.toFixed(2), alert.dedupeKey])).toEqual([
+      [HOUSEHOLD_RULE, a.id, '2024-06', '51000.00', `${HOUSEHOLD_RULE}:${family.household.id}:2024`],
+    ]);
   });
 });
