@@ -21,6 +21,7 @@
  *
  *   npm run bench:alerts -- [--persons N]
  */
+import './production.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';

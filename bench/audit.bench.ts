@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/audit.bench.ts [--entries N] [--rounds N]
  */
+import './production.js';
 import { parseArgs } from 'node:util';
 import { formatChainHashing, measureChainHashing } from './audit-chain.js';
 

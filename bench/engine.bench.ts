@@ -13,6 +13,7 @@
  *
  *   npm run bench:engine -- [--claims N] [--batch N]
  */
+import './production.js';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Decimal } from 'decimal.js';

@@ -22,6 +22,7 @@
  *
  *   npm run bench:guard -- [--persons N] [--iterations N] [--samples N] [--refusal-delay MS]
  */
+import './production.js';
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

@@ -10,6 +10,7 @@
  *
  *   npm run bench:import -- [--rows 1000000] [--persons 100000]
  */
+import './production.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';

@@ -13,6 +13,7 @@
  *
  *   node --import tsx bench/permissions.bench.ts [--persons N] [--iterations N]
  */
+import './production.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';

@@ -8,6 +8,7 @@
  *
  *   npm run bench:read -- [--persons N] [--iterations N]
  */
+import './production.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ClientRepository } from '../src/auth/client.repository.js';

@@ -14,6 +14,7 @@
  *
  *   npm run bench:settlement -- [--persons N] [--claims N] [--concurrency N]
  */
+import './production.js';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRepositories } from '../src/server/context.js';

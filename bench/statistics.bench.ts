@@ -20,6 +20,7 @@
  * once (timed); then it times what the triggers add to one write: a single
  * settled visit inserted, with and without them.
  */
+import './production.js';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import type { Principal } from '../src/auth/principal.js';

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import './production.js';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,6 +14,9 @@ export interface BenchDatabase {
   db: Db;
   pool: pg.Pool;
   seeded: SeedReport;
+  /** The serving role's and the owner's connection URLs (for servers the bench starts in processes of their own). */
+  url: string;
+  ownerUrl: string;
   /** Runs `work` on a connection of the tables' owner (the pool is the serving role's). */
   asOwner<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
 }
@@ -37,10 +41,17 @@ export async function withSeededDatabase(
   persons: number,
   work: (bench: BenchDatabase) => Promise<void>,
   counter?: StatementCounter,
-  options: { benefitsPerPerson?: number; withoutSummaryTriggers?: boolean } = {},
+  options: { benefitsPerPerson?: number; withoutSummaryTriggers?: boolean; preloadLibraries?: string[] } = {},
 ): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hub-bench-'));
-  const database = await openEmbeddedDatabase(dir);
+  let database = await openEmbeddedDatabase(dir);
+  if (options.preloadLibraries?.length) {
+    // Libraries such as pg_stat_statements load at server start only: set them, then start again.
+    await database.stop();
+    const setting = `\nshared_preload_libraries = '${options.preloadLibraries.join(',')}'\n`;
+    await appendFile(path.join(dir, 'postgres', 'postgresql.conf'), setting);
+    database = await openEmbeddedDatabase(dir);
+  }
   // The serving role owns no table: switching triggers is the owner's.
   const asOwner = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: database.ownerUrl });
@@ -63,7 +74,7 @@ export async function withSeededDatabase(
       if (options.benefitsPerPerson) await addBenefitCopies(pool, options.benefitsPerPerson);
       if (options.withoutSummaryTriggers) await asOwner((client) => client.query(summaryTriggers('ENABLE')));
       await pool.query('ANALYZE');
-      await work({ dir, db, pool, seeded, asOwner });
+      await work({ dir, db, pool, seeded, asOwner, url: database.url, ownerUrl: database.ownerUrl });
     } finally {
       await db.$disconnect();
       await pool.end();
