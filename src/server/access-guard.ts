@@ -21,7 +21,8 @@ import type { RateCounterRepository } from '../auth/rate-counter.repository.js';
 import { ClientRateLimiter, type RateDecision } from '../auth/rate-limits.js';
 import type { AuthenticationFailure, TokenService } from '../auth/token.service.js';
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
-import { recordSecurityEvent, SecurityEventKind, withoutValues } from '../modules/audit/audit.events.js';
+import { recordSecurityEvent, SecurityEventKind, withoutValues, type SecurityEvent } from '../modules/audit/audit.events.js';
+import { SecurityTally } from '../modules/audit/security-tally.js';
 import {
   ErrorCode,
   HubError,
@@ -111,6 +112,8 @@ export interface GuardDeps {
   repositories: Repositories;
   /** The counters of the rate limits and quotas; none: nothing is limited or counted (tools, benchmarks' baselines). */
   counters?: RateCounterRepository | undefined;
+  /** The window of the tallies of refused requests, in seconds (default 60). */
+  tallySeconds?: number | undefined;
 }
 
 /** Documents of at most this many characters are cached parsed and validated. */
@@ -154,16 +157,53 @@ export class AccessGuard {
   /** HTTP operations executing now, per client, in this process. */
   private readonly inFlight = new Map<string, number>();
   private readonly rateLimiter: ClientRateLimiter | null;
+  /**
+   * Requests without a valid token, tallied per client (when the token's
+   * signature held) or address and minute: the first three of each at once,
+   * the rest as one entry with their count (security-tally.ts).
+   */
+  private readonly authenticationFailures: SecurityTally;
+  /** Subscribes refused by a cap or as a twin of a live one (the transport's checks), tallied per client and minute. */
+  private readonly refusedSubscribes: SecurityTally;
 
   constructor(private readonly deps: GuardDeps) {
     this.rateLimiter = deps.counters ? new ClientRateLimiter(deps.counters) : null;
+    const write = (event: SecurityEvent) => this.securityEvent(event);
+    const windowSeconds = deps.tallySeconds;
+    this.authenticationFailures = new SecurityTally({ write, windowSeconds, immediate: 20, immediatePerKey: 3, annotate: false });
+    this.refusedSubscribes = new SecurityTally({ write, windowSeconds });
+  }
+
+  /** Writes the refusals tallied in the window that has not ended (on shutdown): written, not lost. */
+  async close(): Promise<void> {
+    await Promise.all([this.authenticationFailures.close(), this.refusedSubscribes.close()]);
+  }
+
+  /**
+   * Records a subscribe the transport refused after admission (a cap on live
+   * subscriptions, a twin of a live one): tallied, so that a client looping
+   * over refused subscribes writes a bounded number of entries, each with
+   * the count it stands for.
+   */
+  async noteRefusedSubscribe(caller: Caller, reason: string): Promise<void> {
+    const { principal } = caller;
+    await this.refusedSubscribes.note({
+      kind: SecurityEventKind.SUBSCRIPTION_REFUSED,
+      reason,
+      clientId: principal.clientId,
+      agency: principal.agency,
+      jurisdiction: principal.jurisdiction,
+      jti: principal.jti,
+      address: caller.address,
+    });
   }
 
   /**
    * Step 1: the caller of an `Authorization: Bearer` header, or undefined
-   * (401) after the failure is recorded as a security event (the client named
-   * only when the token's signature held). A refusal is answered even when its
-   * entry cannot be written; that is logged.
+   * (401) after the failure is noted as a security event (the client named
+   * only when the token's signature held): tallied, so that a flood of bad
+   * tokens writes a bounded number of entries. A refusal is answered even
+   * when its entry cannot be written; that is logged.
    */
   async authenticate(authorization: string | undefined, address?: string): Promise<Caller | undefined> {
     const checked = await this.identify(authorization, address);
@@ -174,7 +214,7 @@ export class AccessGuard {
   async identify(authorization: string | undefined, address?: string): Promise<Caller | { failure: AuthenticationFailure }> {
     const checked = await this.deps.tokens.check(authorization);
     if ('principal' in checked) return { ...checked, address };
-    await this.securityEvent({ kind: SecurityEventKind.AUTHENTICATION_FAILED, ...checked.failure, address });
+    await this.authenticationFailures.note({ kind: SecurityEventKind.AUTHENTICATION_FAILED, ...checked.failure, address });
     return checked;
   }
 

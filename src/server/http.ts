@@ -65,6 +65,8 @@ export interface HttpDeps {
    * connection and delay (tarpit.ts).
    */
   refusalDelayMs?: number;
+  /** The window of the tallies of refusals that come in floods, in seconds (default 60; security-tally.ts). */
+  tallySeconds?: number;
 }
 
 /** A running HTTP server. */
@@ -92,11 +94,13 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     views,
     repositories: deps.repositories,
     counters: deps.counters,
+    tallySeconds: deps.tallySeconds,
   });
   const throttle = deps.counters && new TokenThrottle(deps.counters);
   const tarpit = new Tarpit(deps.refusalDelayMs ?? 0);
   // Throttled token requests (429) are audited as tallies per client id or address and minute (security-tally.ts).
   const tokenRefusals = new SecurityTally({
+    windowSeconds: deps.tallySeconds,
     write: async (event) => {
       const client = event.clientId ? await deps.tokens.describeClient(event.clientId) : undefined;
       await securityEvent({ ...event, ...client });
@@ -188,7 +192,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
           });
         },
         throttle,
-        (refused) => tokenRefusals.note({ kind: SecurityEventKind.TOKEN_REQUEST_FAILED, ...refused, address: req.socket.remoteAddress }),
+        (refused) =>
+          void tokenRefusals.note({ kind: SecurityEventKind.TOKEN_REQUEST_FAILED, ...refused, address: req.socket.remoteAddress }),
         tarpit,
       );
     }
@@ -326,7 +331,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // The refusals tallied in the window that did not end: written, not lost.
-      await tokenRefusals.close();
+      await Promise.all([tokenRefusals.close(), guard.close()]);
       await Promise.all([...apollos.values()].map((apollo) => apollo.stop()));
     },
   };

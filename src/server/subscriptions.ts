@@ -137,9 +137,11 @@ export function attachSubscriptions(httpServer: http.Server, deps: SubscriptionD
         // Checked and taken in one step, with no await in between: concurrent subscribes cannot overrun a cap.
         const refusal = caps.take(connection, key, id);
         if (refusal) {
+          // Audited as a tally per client and minute: a loop of refused subscribes writes a bounded number of entries.
+          await deps.guard.noteRefusedSubscribe(caller, refusal.audited);
           // A subscribe past a cap is answered after a moment: a loop of them cannot spin.
-          if (refusal.extensions.code === ErrorCode.QUOTA_EXCEEDED) await deps.tarpit?.hold(1);
-          return [refusal];
+          if (refusal.error.extensions.code === ErrorCode.QUOTA_EXCEEDED) await deps.tarpit?.hold(1);
+          return [refusal.error];
         }
         live.release = once(() => caps.give(connection, key));
         return {
@@ -315,17 +317,27 @@ function once(body: () => void): () => void {
 class SubscriptionCaps {
   private readonly perClient = new Map<string, number>();
 
-  /** Takes a place for subscription `id`, or says why not. */
-  take(connection: Connection, key: string, id: string): GraphQLError | null {
+  /**
+   * Takes a place for subscription `id`, or says why not: the error to
+   * answer, and the reason to audit (the same words, without the client's
+   * own subscription ids, so that a tally counts one reason as one).
+   */
+  take(connection: Connection, key: string, id: string): { error: GraphQLError; audited: string } | null {
     const { clientId } = connection.caller.principal;
     const { limits } = connection.caller;
     const twin = connection.live.get(key);
     if (twin !== undefined)
-      return new BadRequestError(`subscription ${twin} on this connection already receives the same events and fields`);
-    if (connection.live.size >= limits.subscriptionsPerConnection)
-      return new CapReachedError('subscriptionsPerConnection', limits.subscriptionsPerConnection);
+      return {
+        error: new BadRequestError(`subscription ${twin} on this connection already receives the same events and fields`),
+        audited: 'a subscription on this connection already receives the same events and fields',
+      };
+    const capped = (quota: 'subscriptionsPerConnection' | 'subscriptionsPerClient') => {
+      const error = new CapReachedError(quota, limits[quota]);
+      return { error, audited: error.message };
+    };
+    if (connection.live.size >= limits.subscriptionsPerConnection) return capped('subscriptionsPerConnection');
     const held = this.perClient.get(clientId) ?? 0;
-    if (held >= limits.subscriptionsPerClient) return new CapReachedError('subscriptionsPerClient', limits.subscriptionsPerClient);
+    if (held >= limits.subscriptionsPerClient) return capped('subscriptionsPerClient');
     connection.live.set(key, id);
     this.perClient.set(clientId, held + 1);
     return null;

@@ -96,6 +96,8 @@ export interface TestHubOptions {
   refusalDelayMs?: number;
   /** The largest file `POST /imports/{kind}` accepts. */
   maxImportBytes?: number;
+  /** The window of the tallies of refusals (bad tokens, refused subscribes, throttled token requests), seconds; default 60. */
+  tallySeconds?: number;
 }
 
 /** Test clients may send query text, whatever their agency's default. */
@@ -137,6 +139,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       ...(options.refusalDelayMs !== undefined && { refusalDelayMs: options.refusalDelayMs }),
       counters,
       maxImportBytes: options.maxImportBytes,
+      ...(options.tallySeconds !== undefined && { tallySeconds: options.tallySeconds }),
     },
     0,
     '127.0.0.1',

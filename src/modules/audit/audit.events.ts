@@ -12,6 +12,8 @@ export const SecurityEventKind = {
   AUTHENTICATION_FAILED: 'AUTHENTICATION_FAILED',
   /** A refused request to /oauth/token. */
   TOKEN_REQUEST_FAILED: 'TOKEN_REQUEST_FAILED',
+  /** A WebSocket subscribe refused past a cap on live subscriptions, or as a twin of a live one (tallied). */
+  SUBSCRIPTION_REFUSED: 'SUBSCRIPTION_REFUSED',
 } as const;
 
 /**

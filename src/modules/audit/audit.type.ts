@@ -68,7 +68,7 @@ export class AuditEntry {
   @Field(() => String, {
     nullable: true,
     description:
-      'A security event: INTROSPECTION, VALIDATION_FAILED, AUTHENTICATION_FAILED, TOKEN_REQUEST_FAILED (or a quota); null for an operation.',
+      'A security event: INTROSPECTION, VALIDATION_FAILED, AUTHENTICATION_FAILED, TOKEN_REQUEST_FAILED, SUBSCRIPTION_REFUSED (or a quota); null for an operation.',
   })
   event!: string | null;
 

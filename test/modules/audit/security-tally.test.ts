@@ -5,7 +5,7 @@ import { SecurityTally } from '../../../src/modules/audit/security-tally.js';
 const tallies: SecurityTally[] = [];
 
 /** A tally whose entries land in `written`. */
-function tally(options: { immediate?: number; keys?: number } = {}) {
+function tally(options: { immediate?: number; keys?: number; immediatePerKey?: number; annotate?: boolean } = {}) {
   const written: SecurityEvent[] = [];
   const made = new SecurityTally({ write: async (event) => void written.push(event), ...options });
   tallies.push(made);
@@ -62,5 +62,15 @@ describe('the tally of refusals that come in floods', () => {
     t.note(refusal({ clientId: 'c2' }));
     await t.close();
     expect(written.map((e) => e.reason.split(':')[0])).toEqual(['1 refused within 60 s']);
+  });
+
+  it('writes the first few of a key at once when told, plainly, and counts each reason of the rest', async () => {
+    const { tally: t, written } = tally({ immediatePerKey: 2, annotate: false });
+    const refused = (reason: string) => ({ kind: 'AUTHENTICATION_FAILED', reason, address: '10.0.0.3' });
+    for (let i = 0; i < 3; i += 1) t.note(refused('malformed bearer token'));
+    for (let i = 0; i < 4; i += 1) t.note(refused('token expired'));
+    expect(written.map((e) => e.reason)).toEqual(['malformed bearer token', 'malformed bearer token']);
+    await t.flush();
+    expect(written[2]!.reason).toBe('5 more refused within 60 s: malformed bearer token ×1; token expired ×4');
   });
 });
