@@ -4,7 +4,8 @@ import { AGENCY_PURPOSES, FIELD_PURPOSES } from './access-policy.js';
 import type { Principal } from './principal.js';
 
 // Root fields that carry no personal data and need no declared purpose.
-const IMPERSONAL_ROOT_FIELDS = new Set(['viewer', 'regionConfig', '__schema', '__type', '__typename']);
+// `_service` is a subgraph's SDL, which only the gateway can ask for (gateway-proof.ts).
+const IMPERSONAL_ROOT_FIELDS = new Set(['viewer', 'regionConfig', '__schema', '__type', '__typename', '_service']);
 
 /** Whether an operation reaches personal data (any root field but the impersonal ones). */
 export function touchesPersonalData(operation: OperationDefinitionNode): boolean {

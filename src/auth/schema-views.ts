@@ -1,5 +1,12 @@
 import { MapperKind, mapSchema, pruneSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, getNamedType, type GraphQLFieldConfig, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isUnionType,
+  type GraphQLFieldConfig,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Agency } from '../generated/prisma/enums.js';
 import { fieldAccess, STRUCTURAL_TYPES } from './access-policy.js';
 import { MASKS } from './masking.js';
@@ -25,6 +32,7 @@ export function agencyView(schema: GraphQLSchema, agency: Agency): GraphQLSchema
       config = tracing(config, fieldName, typeName);
       if (STRUCTURAL_TYPES.includes(typeName)) return config;
       const coordinate = `${typeName}.${fieldName}`;
+      if (FEDERATION_FIELDS.includes(coordinate)) return config;
       const access = fieldAccess(agency, coordinate);
       if (access === undefined) return null;
       const resolve = typeName === 'Person' ? audited(config.resolve ?? defaultFieldResolver) : config.resolve;
@@ -33,8 +41,20 @@ export function agencyView(schema: GraphQLSchema, agency: Agency): GraphQLSchema
     },
     [MapperKind.INPUT_OBJECT_FIELD]: (config, fieldName, typeName) => (fieldAccess(agency, `${typeName}.${fieldName}`) ? config : null),
   });
-  return pruneSchema(granted);
+  const view = pruneSchema(granted);
+  // A subgraph's view with no entity the agency may read keeps no `_entities` (a union needs a member).
+  const entity = view.getType('_Entity');
+  if (!isUnionType(entity) || entity.getTypes().length > 0) return view;
+  return pruneSchema(mapSchema(view, { [MapperKind.ROOT_FIELD]: (config, fieldName) => (fieldName === '_entities' ? null : config) }));
 }
+
+/**
+ * The fields `@apollo/subgraph` adds to a subgraph's schema, kept in every
+ * view of it: `_entities` returns only the entity fields the view has (a
+ * representation of a type the view lacks fails), `_service` the subgraph's
+ * SDL, for the gateway only (a subgraph answers nobody else: gateway-proof.ts).
+ */
+const FEDERATION_FIELDS: readonly string[] = ['Query._entities', 'Query._service', '_Service.sdl'];
 
 /** The hidden person id of a `pageInfo` whose `endCursor` encodes one (a page of persons). */
 export const CURSOR_PERSON = Symbol('person of endCursor');

@@ -25,6 +25,7 @@ export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, me
   ['HUB_WEBHOOK_ALLOW_PRIVATE', '0', '1: webhooks may target loopback and private addresses (development only; refused in production)'],
   ['HUB_WEBHOOK_TIMEOUT_MS', '10000', 'milliseconds one webhook POST may take'],
   ['HUB_STATEMENT_TIMEOUT_MS', '10000', 'milliseconds one SQL statement of a request may run before PostgreSQL cancels it'],
+  ['HUB_GATEWAY_SECRET', '—', 'secret (32+ characters) the gateway signs its requests to the subgraphs with; hub subgraph needs it'],
   ['HUB_REFUSAL_DELAY_MS', '1000', 'milliseconds a 429 answer is held before it is sent, so that a flood waits (0–10000; 0: none)'],
 ];
 
@@ -70,6 +71,9 @@ export const COMMAND_USAGE: Record<string, string> = {
   personId) under the client's rights, in batches of 5 000 (each one transaction); progress on stderr; prints
   {"accepted","rejected","unchanged","seconds"}; refused rows {line,field,code,reason} to OUT (NDJSON) or stderr;
   importing the same file again stores nothing new; exit 1 when a row was refused`,
+  subgraph: `hub subgraph registry|certification|insurance|monitoring|partners|statistics|audit [--port N]
+  serve one subgraph of the federated deployment (default port 4101…4107 in that order); it answers only
+  requests signed by the gateway (HUB_GATEWAY_SECRET); every subgraph shares DATABASE_URL and HUB_DATA_DIR's keys`,
   dispatch: `hub dispatch
   run only the alert dispatcher (webhooks), e.g. beside HUB_DISPATCHER=off, until SIGINT/SIGTERM`,
 };

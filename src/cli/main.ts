@@ -56,6 +56,21 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
     const { importCommand } = await import('./import.commands.js');
     return importCommand(config, args);
   },
+  async subgraph(args) {
+    const [name, ...rest] = args;
+    const { values } = parseOptions(rest, { values: ['port'] });
+    const { SUBGRAPHS } = await import('../federation/subgraphs.js');
+    if (!name || !(SUBGRAPHS as readonly string[]).includes(name)) {
+      throw new UsageError(`name the subgraph to serve: one of ${SUBGRAPHS.join(', ')}`);
+    }
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!/^\d{1,5}$/.test(values.port!) || port > 65535)) {
+      throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
+    }
+    const config = await configFor();
+    const { subgraphCommand } = await import('./federation.commands.js');
+    return subgraphCommand(config, name as (typeof SUBGRAPHS)[number], port);
+  },
   async dispatch(args) {
     parseOptions(args, {});
     const config = await configFor();

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { AlertResolver, PersonAlertsResolver } from '../modules/alert/alert.resolver.js';
 import { AlertSubscriptionResolver } from '../modules/alert/alert.subscription.js';
 import { ExchangeEventSubscriptionResolver } from '../modules/event/event.subscription.js';

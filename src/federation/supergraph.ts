@@ -8,9 +8,14 @@ import { ENTITY_OWNERS, SUBGRAPHS, type ResolverClass, type Subgraph } from './s
 /** Where each subgraph listens by default when one command starts them all: 4101, 4102, … in `SUBGRAPHS` order. */
 export const SUBGRAPH_BASE_PORT = 4101;
 
+/** The port a subgraph listens on by default. */
+export function defaultSubgraphPort(subgraph: Subgraph): number {
+  return SUBGRAPH_BASE_PORT + SUBGRAPHS.indexOf(subgraph);
+}
+
 /** The default URL of a subgraph, written into the committed supergraph; `HUB_SUBGRAPHS` overrides it at run time. */
 export function defaultSubgraphUrl(subgraph: Subgraph): string {
-  return `http://localhost:${SUBGRAPH_BASE_PORT + SUBGRAPHS.indexOf(subgraph)}/graphql`;
+  return `http://localhost:${defaultSubgraphPort(subgraph)}/graphql`;
 }
 
 /** The agencies the access policy grants a coordinate: the `@requiresScopes` of that field. */

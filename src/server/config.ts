@@ -46,6 +46,8 @@ export interface HubConfig {
   statementTimeoutMs: number;
   /** Milliseconds a 429 answer is held before it is sent, so that a flood waits out its own refusals (HUB_REFUSAL_DELAY_MS, default 1 000; 0: none). */
   refusalDelayMs: number;
+  /** The secret the gateway signs its proof to the subgraphs with (HUB_GATEWAY_SECRET, at least 32 characters). */
+  gatewaySecret: string | undefined;
 }
 
 /** A configuration the hub refuses to run with; the message names the variable. */
@@ -90,6 +92,12 @@ function checkpointUrl(text: string | undefined): string | undefined {
   return url.toString();
 }
 
+function gatewaySecret(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  if (text.length < 32) throw new ConfigError('HUB_GATEWAY_SECRET must be at least 32 characters (say, openssl rand -base64 32)');
+  return text;
+}
+
 /**
  * Reads the configuration; a malformed value stops the process with a clear
  * message. `overrides.production` is the `--production` flag.
@@ -118,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { pr
     checkpointUrl: checkpointUrl(env.HUB_AUDIT_CHECKPOINT_URL),
     statementTimeoutMs: integer(env, 'HUB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     refusalDelayMs: integer(env, 'HUB_REFUSAL_DELAY_MS', 1_000, 0, 10_000),
+    gatewaySecret: gatewaySecret(env.HUB_GATEWAY_SECRET),
   };
 }
 

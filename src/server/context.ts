@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { manyByKey } from '../shared/loader.js';
+import { manyByKey, oneByKey } from '../shared/loader.js';
 import { AGENCY_PURPOSES } from '../auth/access-policy.js';
 import { limitsOf, type ClientLimits } from '../auth/limits-policy.js';
 import type { IdLookupQuota } from '../auth/lookup-quota.js';
@@ -135,6 +135,16 @@ export function createLoaders(
     ...createStatusLoaders(repositories.statuses),
     ...createEnrollmentLoaders(repositories.enrollments, repositories.subsidyDecisions),
     ...createBenefitLoaders(repositories.benefits),
+    // By id within the row scope: what a subgraph resolves a federated reference with (`_entities`, batched per request).
+    statusById: new DataLoader(async (ids: readonly string[]) =>
+      oneByKey(ids, await repositories.statuses.findByIds(ids, scope), (s) => s.id),
+    ),
+    enrollmentById: new DataLoader(async (ids: readonly string[]) =>
+      oneByKey(ids, await repositories.enrollments.findByIds(ids, scope), (e) => e.id),
+    ),
+    benefitById: new DataLoader(async (ids: readonly string[]) =>
+      oneByKey(ids, await repositories.benefits.findByIds(ids, scope), (b) => b.id),
+    ),
   };
 }
 

@@ -6,7 +6,12 @@ import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
 import { serveConsole, wantsConsole } from './console.js';
 import { isDashboardPath, serveDashboard } from './dashboard.js';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { GATEWAY_PROOF_HEADER, type GatewayProof } from '../federation/gateway-proof.js';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type pg from 'pg';
 import { handleJwks, handleTokenRequest } from '../auth/oauth.http.js';
@@ -67,6 +72,13 @@ export interface HttpDeps {
   refusalDelayMs?: number;
   /** The window of the tallies of refusals that come in floods, in seconds (default 60; security-tally.ts). */
   tallySeconds?: number;
+  /**
+   * When set, this server is a subgraph of the federated deployment: every
+   * path but the health checks, the token endpoint, the JWKS and the metrics
+   * answers only requests carrying this gateway's proof (gateway-proof.ts),
+   * whose operation id is then the request's id.
+   */
+  gatewayProof?: GatewayProof;
 }
 
 /** A running HTTP server. */
@@ -116,7 +128,14 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       // No landing page: Apollo's loads its Sandbox from a CDN; browsers get the hub's own console (console.ts).
       // No cacheControl: nothing here is cacheable (answers say `Cache-Control: no-store` below), and its hook on every
       // resolved field is what makes Apollo wrap every resolver of the schema.
-      plugins: [accessPlugin(guard), metricsPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+      // No inline traces: Apollo adds them to a federated schema for a gateway that asks (ftv1), and they would time every resolver.
+      plugins: [
+        accessPlugin(guard),
+        metricsPlugin,
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginCacheControlDisabled(),
+        ApolloServerPluginInlineTraceDisabled(),
+      ],
       // Documents are the guard's to admit: no automatic persisted queries, which would run a hash the guard never measured.
       persistedQueries: false,
       // The process stops the servers itself, once, on SIGINT or SIGTERM.
@@ -199,6 +218,13 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     }
     if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') return handleJwks(res, deps.keys);
     if (url.pathname === '/metrics' && req.method === 'GET') return sendMetrics(req, res, deps.metricsToken);
+    // A subgraph serves the gateway only: a client calling it directly is refused before anything else.
+    if (deps.gatewayProof) {
+      const proof = deps.gatewayProof.verify(header(req, GATEWAY_PROOF_HEADER), req.headers.authorization);
+      if (!proof || proof.operationId !== currentRequest()?.requestId) {
+        return sendJson(res, 403, errorBody('this is a subgraph of the hub: send requests to its gateway', ErrorCode.FORBIDDEN));
+      }
+    }
     // The console (a page and its assets, no data) is served to anyone: signing in happens in the page.
     if ((url.pathname === '/graphql' && wantsConsole(req, url)) || url.pathname.startsWith('/console/')) {
       if (req.method === 'GET' && serveConsole(res, url.pathname)) return;

@@ -62,6 +62,12 @@ export const BENEFIT_COLUMNS = Prisma.sql`id, claim_id AS "claimId", person_id A
 export class BenefitRepository {
   constructor(private readonly db: Db) {}
 
+  /** Records by id whose person is in `personScope` (a federated reference to a benefit record). */
+  async findByIds(ids: readonly string[], personScope: Prisma.PersonWhereInput): Promise<BenefitRow[]> {
+    const rows = await this.db.benefitRecord.findMany({ where: { id: { in: padKeys(ids) }, person: personScope } });
+    return rows as unknown as BenefitRow[];
+  }
+
   /**
    * The first `take` records of each person (newest service date first),
    * after the record `afterId` when given, for many persons in one

@@ -8,6 +8,11 @@ import { padKeys } from '../../shared/loader.js';
 export class EnrollmentRepository {
   constructor(private readonly db: Db) {}
 
+  /** Enrollments by id whose person is in `personScope` (a federated reference to an enrollment). */
+  findByIds(ids: readonly string[], personScope: Prisma.PersonWhereInput) {
+    return this.db.enrollment.findMany({ where: { id: { in: padKeys(ids) }, person: personScope } });
+  }
+
   /** Enrollments of the persons, of one year or all, newest year first. */
   findByPersonIds(personIds: readonly string[], year: number | null) {
     return this.db.enrollment.findMany({

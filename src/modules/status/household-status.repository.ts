@@ -42,6 +42,11 @@ export interface NewStatus {
 export class HouseholdStatusRepository {
   constructor(private readonly db: Db) {}
 
+  /** Versions by id whose person is in `personScope` (a federated reference to a status). */
+  findByIds(ids: readonly string[], personScope: Prisma.PersonWhereInput) {
+    return this.db.householdStatus.findMany({ where: { id: { in: padKeys(ids) }, person: personScope } });
+  }
+
   /** Statuses of the persons, all history or those active on `activeOn`, oldest first. */
   findByPersonIds(personIds: readonly string[], activeOn: Date | null) {
     return this.db.householdStatus.findMany({
