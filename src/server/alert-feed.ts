@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ALERT_CHANNEL } from '../modules/alert/alert.store.js';
-import { EVENT_CHANNEL } from '../modules/event/event.store.js';
+import { BATCH_NOTICE_PREFIX, EVENT_CHANNEL } from '../modules/event/event.store.js';
 import { log } from '../shared/log.js';
 import type { PubSub } from './pubsub.js';
 
@@ -50,9 +50,28 @@ export async function startAlertFeed(databaseUrl: string, pubSub: Pick<PubSub, '
     });
     // Without a listener an 'error' of the idle connection (the server going away) would crash the process; 'end' follows it.
     client.on('error', (error) => log.warn(`alert feed connection failed: ${error.message}`));
+    // Notices are published in the order they came; a batch's (one NOTIFY for a bulk write's events) after reading its ids.
+    let published: Promise<void> = Promise.resolve();
+    const publish = (topic: string, ids: () => Promise<string[]>) => {
+      published = published
+        .then(async () => {
+          for (const id of await ids()) pubSub.publish(topic, id);
+        })
+        .catch((error: unknown) =>
+          log.warn(`alert feed could not read a batch of events: ${error instanceof Error ? error.message : String(error)}`),
+        );
+    };
     client.on('notification', ({ channel, payload }) => {
-      if (channel === ALERT_CHANNEL && payload) pubSub.publish(ALERT_RAISED, payload);
-      if (channel === EVENT_CHANNEL && payload) pubSub.publish(EXCHANGE_EVENT, payload);
+      if (!payload) return;
+      if (channel === ALERT_CHANNEL) publish(ALERT_RAISED, async () => [payload]);
+      if (channel === EVENT_CHANNEL && payload.startsWith(BATCH_NOTICE_PREFIX)) {
+        const batchId = payload.slice(BATCH_NOTICE_PREFIX.length);
+        publish(EXCHANGE_EVENT, async () =>
+          (await client.query<{ id: string }>('SELECT id FROM hub_event WHERE batch_id = $1 ORDER BY id', [batchId])).rows.map(
+            (row) => row.id,
+          ),
+        );
+      } else if (channel === EVENT_CHANNEL) publish(EXCHANGE_EVENT, async () => [payload]);
     });
     try {
       await client.connect();

@@ -112,6 +112,15 @@ export async function startDispatcher(
     // Throwing hands the job back to graphile-worker's backoff; a dead delivery ends the job (the delivery row is the dead letter).
     if (outcome === 'RETRY') throw new Error(`delivery ${deliveryId} failed; retrying`);
   };
+  // A bulk write's batch: one job in its transaction, expanded here into the per-event (per-certification) jobs.
+  const fanOutEventBatch: Task = async (payload) => {
+    const { batchId, requestId } = payload as { batchId: string; requestId?: string | null };
+    await queue.expandEventBatch(pool, batchId, requestId ?? null);
+  };
+  const followCertificationBatch: Task = async (payload) => {
+    const { batchId, requestId } = payload as { batchId: string; requestId?: string | null };
+    await queue.expandFollowUpBatch(pool, batchId, requestId ?? null);
+  };
   const runImport: Task = async (payload, helpers) => {
     const { importId } = payload as { importId: string };
     await repositories.importJobs.run(importId, helpers.job.attempts >= helpers.job.max_attempts);
@@ -138,6 +147,8 @@ export async function startDispatcher(
         [JOBS.deliver]: inRequestOf(deliver),
         [JOBS.runImport]: inRequestOf(runImport),
         [JOBS.followCertification]: inRequestOf(followCertification),
+        [JOBS.fanOutEventBatch]: inRequestOf(fanOutEventBatch),
+        [JOBS.followCertificationBatch]: inRequestOf(followCertificationBatch),
       },
     });
     log.info('dispatcher running: alerts go out to webhooks from the outbox');

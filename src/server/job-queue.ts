@@ -15,7 +15,16 @@ export const JOBS = {
   runImport: 'run_import',
   /** What the hub itself does on a new certification: the subsidy decision, supplementary assistance. */
   followCertification: 'follow_certification',
+  /** A batch of events (a bulk import's): expanded into one `deliver_event` job per event. */
+  fanOutEventBatch: 'deliver_event_batch',
+  /** The certifications of a batch of events: expanded into one `follow_certification` job per certification version. */
+  followCertificationBatch: 'follow_certification_batch',
 } as const;
+
+/** What the expansion of a batch job runs its one statement on (the dispatcher's pool). */
+export interface Queryable {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
 
 /** Attempts of one import job: a run cut short (a restart, a lost connection) starts again, idempotently. */
 export const IMPORT_MAX_ATTEMPTS = 3;
@@ -60,14 +69,45 @@ export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
         job_key => ${`event:${eventId}`}, max_attempts => 25)`;
   }
 
-  /** Puts many exchange events on the way to their webhooks, in one statement, in the caller's transaction. */
-  async enqueueEvents(tx: Prisma.TransactionClient, eventIds: readonly string[]): Promise<void> {
-    // add_jobs takes them all at once (add_job one by one costs milliseconds a job); the events are new, so no job key is needed.
+  /**
+   * Puts a batch of events (`hub_event.batch_id`) on the way, in one statement whatever its size, in the caller's
+   * transaction: one fan-out job, and with `followUps` one follow-up job for the certifications they are about. The
+   * dispatcher expands each into the per-event (per-certification) jobs `enqueueEvent` (`enqueueFollowUp`) would have
+   * added, keyed alike: a batch job run again (after a crash) replaces those still waiting, and each of them is idempotent.
+   */
+  async enqueueEventBatch(tx: Prisma.TransactionClient, batchId: string, options: { followUps: boolean }): Promise<void> {
     await tx.$executeRaw`
       SELECT graphile_worker.add_jobs(array(
         SELECT json_populate_record(null::graphile_worker.job_spec,
-          json_build_object('identifier', ${JOBS.fanOutEvent}::text, 'payload', json_build_object('eventId', id), 'max_attempts', 25))
-        FROM unnest(${[...eventIds]}::uuid[]) AS id))`;
+          json_build_object('identifier', identifier, 'payload', json_build_object('batchId', ${batchId}::uuid, 'requestId', ${requestId()}::text), 'job_key', identifier || ':' || ${batchId}::text,
+            'max_attempts', 25))
+        FROM unnest(${options.followUps ? [JOBS.fanOutEventBatch, JOBS.followCertificationBatch] : [JOBS.fanOutEventBatch]}::text[]) AS identifier))`;
+  }
+
+  /** The fan-out job of each event of a batch, keyed as `enqueueEvent`'s; returns how many events the batch holds. */
+  async expandEventBatch(db: Queryable, batchId: string, requestId: string | null): Promise<number> {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM graphile_worker.add_jobs(array(
+         SELECT json_populate_record(null::graphile_worker.job_spec,
+           json_build_object('identifier', $2::text, 'payload', json_build_object('eventId', id, 'requestId', $3::text),
+             'job_key', 'event:' || id, 'max_attempts', 25))
+         FROM hub_event WHERE batch_id = $1 ORDER BY id))`,
+      [batchId, JOBS.fanOutEvent, requestId],
+    );
+    return (rows[0] as { n: number }).n;
+  }
+
+  /** The follow-up job of each certification version a batch's events are about, keyed as `enqueueFollowUp`'s. */
+  async expandFollowUpBatch(db: Queryable, batchId: string, requestId: string | null): Promise<number> {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM graphile_worker.add_jobs(array(
+         SELECT json_populate_record(null::graphile_worker.job_spec,
+           json_build_object('identifier', $2::text, 'payload', json_build_object('statusId', subject_id, 'requestId', $3::text),
+             'job_key', 'certification:' || subject_id, 'max_attempts', 25))
+         FROM hub_event WHERE batch_id = $1 AND kind = 'certification.granted' ORDER BY id))`,
+      [batchId, JOBS.followCertification, requestId],
+    );
+    return (rows[0] as { n: number }).n;
   }
 
   /** Puts an import sent over HTTP on the queue, in the caller's transaction; imports run one at a time. */
@@ -82,17 +122,6 @@ export class JobQueue implements AlertOutbox, DeliveryQueue, EventOutbox {
     await tx.$executeRaw`
       SELECT graphile_worker.add_job(${JOBS.followCertification}, json_build_object('statusId', ${statusId}::uuid, 'requestId', ${requestId()}::text),
         job_key => ${`certification:${statusId}`}, max_attempts => 25)`;
-  }
-
-  /** The follow-ups of many certification versions, keyed as one by one, in one statement. */
-  async enqueueFollowUps(tx: Prisma.TransactionClient, statusIds: readonly string[]): Promise<void> {
-    await tx.$executeRaw`
-      SELECT graphile_worker.add_jobs(array(
-        SELECT json_populate_record(null::graphile_worker.job_spec,
-          json_build_object('identifier', ${JOBS.followCertification}::text,
-            'payload', json_build_object('statusId', id, 'requestId', ${requestId()}::text),
-            'job_key', 'certification:' || id, 'max_attempts', 25))
-        FROM unnest(${[...statusIds]}::uuid[]) AS id))`;
   }
 
   /**

@@ -34,11 +34,15 @@ export interface EventOutbox {
   enqueueEvent(tx: Prisma.TransactionClient, eventId: string): Promise<void>;
   /** The hub's own follow-up of a new certification version (subsidy decision, supplementary assistance). */
   enqueueFollowUp(tx: Prisma.TransactionClient, statusId: string): Promise<void>;
-  /** The same for many events, in one statement. */
-  enqueueEvents(tx: Prisma.TransactionClient, eventIds: readonly string[]): Promise<void>;
-  /** The follow-ups of many certification versions, in one statement. */
-  enqueueFollowUps(tx: Prisma.TransactionClient, statusIds: readonly string[]): Promise<void>;
+  /**
+   * The fan-out of a batch of events (`hub_event.batch_id`), and with `followUps` the follow-up of the certification
+   * versions they are about: one job each for the whole batch, which the dispatcher expands.
+   */
+  enqueueEventBatch(tx: Prisma.TransactionClient, batchId: string, options: { followUps: boolean }): Promise<void>;
 }
+
+/** The NOTIFY payload that announces a batch of events: the feed reads their ids (`hub_event.batch_id`). */
+export const BATCH_NOTICE_PREFIX = 'batch:';
 
 /**
  * Records the events of the agencies' writes: the row, its outbox job and its
@@ -70,23 +74,31 @@ export class EventStore {
   }
 
   /**
-   * Stores many events in the caller's transaction, in three statements
-   * whatever their number (a bulk import's batch): rows, outbox jobs, NOTIFYs.
+   * Stores many events in the caller's transaction (a bulk import's batch), in three statements whatever
+   * their number: the rows, sharing a batch id; one outbox job for their fan-out (and one for the follow-up of the
+   * certifications, with `followUps`), which the dispatcher expands into the events' own; one NOTIFY naming the batch,
+   * which the feed expands into the events' ids. Returns the batch id, or null when there is nothing to store.
    */
-  async recordMany(tx: Prisma.TransactionClient, drafts: readonly EventDraft[]): Promise<void> {
-    if (drafts.length === 0) return;
+  async recordMany(
+    tx: Prisma.TransactionClient,
+    drafts: readonly EventDraft[],
+    options: { followUps?: boolean } = {},
+  ): Promise<string | null> {
+    if (drafts.length === 0) return null;
     // One INSERT from arrays: Prisma's createMany binds every value of every row, seconds for a batch of thousands.
+    const batchId = uuidv7();
     const ids = drafts.map(() => uuidv7());
     const route = (draft: EventDraft) => EVENT_ROUTES[draft.kind];
     await tx.$executeRaw`
-      INSERT INTO hub_event (id, kind, person_id, subject_id, targets, purpose, target_client_id)
-      SELECT id, kind, person_id, subject_id, string_to_array(targets, ',')::"Agency"[], purpose, target_client_id
+      INSERT INTO hub_event (id, kind, person_id, subject_id, targets, purpose, target_client_id, batch_id)
+      SELECT id, kind, person_id, subject_id, string_to_array(targets, ',')::"Agency"[], purpose, target_client_id, ${batchId}::uuid
       FROM unnest(${ids}::uuid[], ${drafts.map((d) => d.kind)}::text[], ${drafts.map((d) => d.personId)}::uuid[],
         ${drafts.map((d) => d.subjectId)}::uuid[], ${drafts.map((d) => route(d).targets.join(','))}::text[],
         ${drafts.map((d) => route(d).purpose)}::"Purpose"[], ${drafts.map((d) => d.targetClientId ?? null)}::uuid[])
         AS t(id, kind, person_id, subject_id, targets, purpose, target_client_id)`;
-    await this.outbox?.enqueueEvents(tx, ids);
-    await tx.$executeRaw`SELECT pg_notify(${EVENT_CHANNEL}, id) FROM unnest(${ids}::text[]) AS id`;
+    await this.outbox?.enqueueEventBatch(tx, batchId, { followUps: options.followUps ?? false });
+    await tx.$executeRaw`SELECT pg_notify(${EVENT_CHANNEL}, ${BATCH_NOTICE_PREFIX + batchId})`;
+    return batchId;
   }
 
   /** The exchange's hook point (exchange.events.ts) wired to this store. */
@@ -106,17 +118,13 @@ export class EventStore {
         // Committed with the certification, like its event: the subsidy decision cannot be lost between the two.
         await this.outbox?.enqueueFollowUp(tx, event.statusId);
       },
-      certifiedMany: async (tx, events) => {
-        await this.recordMany(
+      certifiedMany: async (tx, events) =>
+        void (await this.recordMany(
           tx,
           events.map((event) => ({ kind: 'certification.granted', personId: event.personId, subjectId: event.statusId })),
-        );
-        if (events.length > 0)
-          await this.outbox?.enqueueFollowUps(
-            tx,
-            events.map((event) => event.statusId),
-          );
-      },
+          // Committed with the certifications, like their events: no subsidy decision is lost between the two.
+          { followUps: true },
+        )),
       revoked: async (tx, event) =>
         void (await this.record(tx, { kind: 'certification.revoked', personId: event.personId, subjectId: event.statusId })),
     };

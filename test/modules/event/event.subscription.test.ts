@@ -2,6 +2,10 @@ import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { Readable } from 'node:stream';
+import type { Principal } from '../../../src/auth/principal.js';
+import { readRows } from '../../../src/modules/import/import.reader.js';
+import { ImportService } from '../../../src/modules/import/import.service.js';
 import { EXCHANGE_EVENT } from '../../../src/server/alert-feed.js';
 import { createHousehold } from '../../support/factory.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
@@ -122,6 +126,34 @@ describe('exchangeEvent: the subscription twin of the exchange webhooks', () => 
       where: { clientId: { in: [insurance.clientId, civil.clientId] }, personIds: { has: person.id }, operationName: 'Events' },
     });
     expect(audited.map((entry) => entry.clientId).sort()).toEqual([insurance.clientId, civil.clientId].sort());
+  });
+
+  it('pushes each certification of an imported batch (one NOTIFY for the batch) once, to the rows that hold its person', async () => {
+    const zhangye = await subscribe(insurance.token);
+    const jiaxing = await subscribe(jiaxingInsurance.token);
+    const persons = await Promise.all([1, 2, 3].map(async () => (await createHousehold(hub.db, '620702', 1, 'RURAL')).members[0]!));
+    const rows = [
+      'idNumber,category,class,documentNo,validFrom',
+      ...persons.map((p, i) => `${p.idNumber},MINIMUM_LIVING,2,SUB-IMP-${i},2024-03-01`),
+    ];
+    const principal: Principal = {
+      clientId: civil.clientId,
+      agency: 'CIVIL_AFFAIRS',
+      jurisdiction: '6207',
+      purposes: [ELIGIBILITY],
+      jti: '',
+    };
+    const report = await new ImportService(hub.db, hub.repositories.audit, hub.repositories.exchangeEvents).run(
+      'statuses',
+      readRows(Readable.from([rows.join('\n')]), 'csv'),
+      principal,
+    );
+    expect(report).toMatchObject({ accepted: 3 });
+    const statuses = await hub.db.householdStatus.findMany({ where: { documentNo: { startsWith: 'SUB-IMP-' } } });
+    await vi.waitFor(() => expect(zhangye.events).toHaveLength(3), { timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(kinds(zhangye).sort()).toEqual(statuses.map((status) => ['certification.granted', status.id]).sort());
+    expect(jiaxing.events).toEqual([]);
   });
 
   it('is not there for an agency that receives no exchange events, nor without the eligibility purpose', async () => {

@@ -78,3 +78,71 @@ describe('hub import statuses', () => {
     expect(await hub.db.householdStatus.count({ where: { documentNo: { startsWith: 'RB-' } } })).toBe(5);
   });
 });
+
+describe('a batch of certifications, its events and their outbox', () => {
+  const jobs = async () =>
+    (
+      await hub.pool.query<{ task_identifier: string; n: number }>(
+        `SELECT task_identifier, count(*)::int AS n FROM graphile_worker.jobs GROUP BY 1 ORDER BY 1`,
+      )
+    ).rows;
+  /** Imports `n` new 特困 certifications of the person in one batch with the hub's event outbox; statements and jobs it added. */
+  const importBatch = async (prefix: string, n: number) => {
+    const rows = [
+      'idNumber,category,documentNo,validFrom',
+      ...Array.from({ length: n }, (_, i) => `${person.idNumber},EXTREME_POVERTY,${prefix}-${i},2024-01-01`),
+    ];
+    await hub.pool.query(`DELETE FROM graphile_worker._private_jobs`);
+    hub.counter.count = 0;
+    const report = await new ImportService(hub.db, hub.repositories.audit, hub.repositories.exchangeEvents).run(
+      'statuses',
+      readRows(Readable.from([rows.join('\n')]), 'csv'),
+      civil,
+      { batchSize: n },
+    );
+    expect(report).toMatchObject({ accepted: n, rejected: 0 });
+    return { statements: hub.counter.count, jobs: await jobs() };
+  };
+
+  it('takes as many statements and two outbox jobs whatever the batch holds; the dispatcher expands them, once each', async () => {
+    const small = await importBatch('BATCH-S', 3);
+    const large = await importBatch('BATCH-L', 30);
+    expect(large.statements).toBe(small.statements);
+    const oneBatch = [
+      { task_identifier: 'deliver_event_batch', n: 1 },
+      { task_identifier: 'follow_certification_batch', n: 1 },
+    ];
+    expect(small.jobs).toEqual(oneBatch);
+    expect(large.jobs).toEqual(oneBatch);
+    // One event per certification, all of the batch's id; expanded (even twice) into one fan-out and one follow-up each.
+    const events = await hub.db.hubEvent.findMany({
+      where: {
+        subjectId: {
+          in: (await hub.db.householdStatus.findMany({ where: { documentNo: { startsWith: 'BATCH-L-' } }, select: { id: true } })).map(
+            (s) => s.id,
+          ),
+        },
+      },
+    });
+    expect(events).toHaveLength(30);
+    const batchIds = new Set(events.map((event) => event.batchId));
+    expect(batchIds.size).toBe(1);
+    const [batchId] = [...batchIds] as [string];
+    for (let run = 0; run < 2; run++) {
+      expect(await hub.queue.expandEventBatch(hub.pool, batchId, null)).toBe(30);
+      expect(await hub.queue.expandFollowUpBatch(hub.pool, batchId, null)).toBe(30);
+    }
+    expect(await jobs()).toEqual([
+      { task_identifier: 'deliver_event', n: 30 },
+      ...oneBatch.slice(0, 1),
+      { task_identifier: 'follow_certification', n: 30 },
+      ...oneBatch.slice(1),
+    ]);
+    const keyed = await hub.pool.query<{ key: string }>(
+      `SELECT key FROM graphile_worker._private_jobs WHERE key LIKE 'event:%' OR key LIKE 'certification:%'`,
+    );
+    expect(new Set(keyed.rows.map((row) => row.key))).toEqual(
+      new Set(events.flatMap((event) => [`event:${event.id}`, `certification:${event.subjectId}`])),
+    );
+  });
+});

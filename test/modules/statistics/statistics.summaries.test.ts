@@ -165,6 +165,25 @@ describe('statistics summaries kept current by triggers', () => {
     await hub.pool.query(
       `UPDATE household_status SET valid_from = DATE '2024-06-15' WHERE valid_from < DATE '2024-06-15' AND ascii(right(id::text, 1)) % 3 = 0`,
     );
+    // A bulk import's kind of write: new certifications in one statement, in the subsidy's category earlier in the year (its
+    // month moves), in another category, closed in 2023, open-ended; then some revoked and some deleted.
+    await hub.pool.query(
+      `INSERT INTO household_status (id, person_id, category, class, certified_by, valid_from, valid_to, transition_until)
+       SELECT gen_random_uuid(), s.person_id, CASE WHEN n % 2 = 0 THEN s.category ELSE 'ORPHAN' END::"AssistanceCategory", s.class,
+         s.certified_by, CASE n WHEN 0 THEN DATE '2024-02-01' WHEN 1 THEN DATE '2023-03-01' ELSE DATE '2024-04-01' END,
+         CASE n WHEN 1 THEN DATE '2023-08-31' WHEN 2 THEN NULL ELSE DATE '2024-10-31' END,
+         CASE n WHEN 1 THEN DATE '2024-01-31' END
+       FROM household_status s CROSS JOIN LATERAL (SELECT ascii(right(s.id::text, 1)) % 4 AS n) k
+       WHERE ascii(right(s.id::text, 2)) % 2 = 0`,
+    );
+    await hub.pool.query(
+      `UPDATE household_status SET revoked_at = TIMESTAMPTZ '2024-07-10 00:00+08' WHERE ascii(right(id::text, 1)) % 5 = 2`,
+    );
+    await hub.pool.query(
+      `DELETE FROM household_status s WHERE ascii(right(s.id::text, 1)) % 9 = 4
+         AND NOT EXISTS (SELECT 1 FROM household_status n WHERE n.supersedes_id = s.id)
+         AND NOT EXISTS (SELECT 1 FROM subsidy_decision d WHERE d.status_id = s.id)`,
+    );
     await hub.pool.query(
       `UPDATE person SET region_code = CASE WHEN region_code LIKE '620702%' THEN '620721' ELSE '620702' END,
          residence = CASE WHEN residence = 'RURAL' THEN 'URBAN' ELSE 'RURAL' END::"Residence"
