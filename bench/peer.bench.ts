@@ -225,7 +225,14 @@ function canonical(value: unknown): string {
 // ---------- the run ----------
 ensurePeerPackages();
 const peerRequire = createRequire(path.join(peerDir, 'package.json'));
-type AutocannonResult = { duration: number; '2xx': number; non2xx: number; errors: number; timeouts: number };
+type AutocannonResult = {
+  duration: number;
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+};
 const autocannon = peerRequire('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 const hubQuery = readFileSync(path.join(peerDir, 'persons.hub.graphql'), 'utf8');
@@ -305,18 +312,26 @@ await withSeededDatabase(
           ).ok,
         peerLog,
       );
-      const tokenResponse = await fetch(`${hubOrigin}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
-      });
-      const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+      // Tokens live 15 minutes and a run at 100 000 persons on a loaded machine lasts longer: a fresh one every 10.
+      const hubHeaders = { 'content-type': 'application/json', authorization: '', 'x-purpose': 'ASSISTANCE_ELIGIBILITY' };
+      let tokenAt = 0;
+      const freshToken = async () => {
+        if (Date.now() - tokenAt < 600_000) return;
+        const response = await fetch(`${hubOrigin}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+        });
+        hubHeaders.authorization = `Bearer ${((await response.json()) as { access_token: string }).access_token}`;
+        tokenAt = Date.now();
+      };
+      await freshToken();
 
       const servers = {
         hub: {
           pid: hub.pid!,
           url: `${hubOrigin}/graphql`,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'ASSISTANCE_ELIGIBILITY' },
+          headers: hubHeaders,
           body: (first: number) =>
             JSON.stringify({
               query: hubQuery,
@@ -335,6 +350,7 @@ await withSeededDatabase(
       type Name = keyof typeof servers;
       const names: Name[] = ['hub', 'peer'];
       const ask = async (name: Name, first: number) => {
+        await freshToken();
         const server = servers[name];
         const response = await fetch(server.url, { method: 'POST', headers: server.headers, body: server.body(first) });
         const text = await response.text();
@@ -368,13 +384,15 @@ await withSeededDatabase(
         await superuser.query('SELECT bench_stats.pg_stat_statements_reset()');
         const count = 10;
         for (let i = 0; i < count; i += 1) await ask(name, 100);
-        const { rows } = await superuser.query<{ calls: string; query: string }>(
-          `SELECT calls, query FROM bench_stats.pg_stat_statements
+        const { rows } = await superuser.query<{ calls: string; query: string; ms: number }>(
+          `SELECT calls, mean_exec_time AS ms, query FROM bench_stats.pg_stat_statements
            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'
            ORDER BY calls DESC`,
         );
         statements[name] = rows.reduce((n, r) => n + Number(r.calls), 0) / count;
-        statementKinds[name] = rows.map((r) => `${(Number(r.calls) / count).toFixed(1)}× ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`);
+        statementKinds[name] = rows.map(
+          (r) => `${(Number(r.calls) / count).toFixed(1)}× ${r.ms.toFixed(2).padStart(7)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`,
+        );
       }
 
       // 3. Throughput and CPU per request, interleaved.
@@ -388,6 +406,7 @@ await withSeededDatabase(
         const amount: Record<Name, number> = { hub: 0, peer: 0 };
         for (const name of names) {
           runs[name][connections] = { requests: 0, seconds: 0, node: 0, postgres: 0, refused: 0 };
+          await freshToken();
           const server = servers[name];
           const warm = await autocannon({
             url: server.url,
@@ -397,10 +416,11 @@ await withSeededDatabase(
             connections,
             amount: connections * 3,
           });
-          amount[name] = Math.max(connections * 3, Math.round((warm['2xx'] / warm.duration) * seconds));
+          amount[name] = Math.max(connections * 3, 10, Math.round((warm['2xx'] / warm.duration) * seconds));
         }
         for (let round = 0; round < rounds; round += 1) {
           for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+            await freshToken();
             const server = servers[name];
             const node0 = nodeCpu(server.pid);
             const pg0 = postgresCpu(postmaster);
@@ -420,7 +440,7 @@ await withSeededDatabase(
             run.seconds += result.duration;
             run.refused += result.non2xx + result.errors + result.timeouts;
             console.log(
-              `  ${connections} conn, round ${round + 1}, ${name}: ${result['2xx']} answers in ${result.duration.toFixed(1)} s, ${(result['2xx'] / result.duration).toFixed(1)} req/s${result.non2xx + result.errors + result.timeouts ? ` (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)` : ''}; load ${load()}`,
+              `  ${connections} conn, round ${round + 1}, ${name}: ${result['2xx']} answers in ${result.duration.toFixed(1)} s, ${(result['2xx'] / result.duration).toFixed(1)} req/s${result.non2xx + result.errors + result.timeouts ? ` (${result.non2xx} non-2xx: ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors, ${result.timeouts} timeouts)` : ''}; load ${load()}`,
             );
           }
         }
