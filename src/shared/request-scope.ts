@@ -30,3 +30,8 @@ export function runInRequest<T>(requestId: string, work: () => T): T {
 export function currentRequest(): RequestScope | undefined {
   return storage.getStore();
 }
+
+/** Runs `work` outside any request: for work that serves many requests at once (the audit log's batches). */
+export function outsideRequest<T>(work: () => T): T {
+  return storage.exit(work);
+}

@@ -1,7 +1,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Agency, Purpose } from '../../generated/prisma/enums.js';
 import type { Db } from '../../server/prisma.js';
-import { currentRequest } from '../../shared/request-scope.js';
+import { currentRequest, outsideRequest } from '../../shared/request-scope.js';
 import { GENESIS_HASH, hashEntry, sortedUnique, type AuditOutcome, type ChainRow } from './audit.chain.js';
 import type { AuditKeyRing } from './audit.keys.js';
 
@@ -12,12 +12,16 @@ export interface TransactionOptions {
 }
 
 /**
- * Limits of an append in its own transaction. Appends queue on one advisory
- * lock, so under a burst an append waits for a connection and for the lock far
- * longer than Prisma's 2 s / 5 s defaults; failing it would refuse the answer it
- * records, so it waits instead (the pool size still bounds how many queue).
+ * Limits of the transaction an own append falls back to when another process
+ * appended since this one last did (see `AuditRepository.append`): it waits
+ * for the lock behind whole write transactions, far longer than Prisma's
+ * 2 s / 5 s defaults; failing it would refuse the answer it records, so it
+ * waits instead.
  */
 const OWN_APPEND_WAIT: TransactionOptions = { maxWait: 15_000, timeout: 20_000 };
+
+/** At most this many entries go in one statement. */
+const MAX_BATCH = 100;
 
 /** The client of a Prisma interactive transaction. */
 export type AuditTx = Prisma.TransactionClient;
@@ -80,17 +84,52 @@ export interface AuditCriteria {
   jurisdiction: string;
 }
 
-// An arbitrary constant ('audit' in ASCII), distinct from the migration lock.
-const APPEND_LOCK = 0x6175646974n;
-
 const DOCUMENT_HASH = /^[0-9a-f]{64}$/;
 
+/** An entry ready to be numbered, timed and hashed: everything but seq, at and the hashes. */
+type PreparedEntry = Omit<AuditRow, 'seq' | 'at' | 'prevHash' | 'hash'>;
+
+/** The last entry of the log, as this process last saw it. */
+interface Head {
+  seq: bigint;
+  hash: string;
+  at: Date | null;
+}
+
+/** What `audit_append` answers (prisma/migrations/…_audit_append_batches): whether it wrote, and the log's head after. */
+interface AppendResult {
+  appended: boolean;
+  headSeq: bigint;
+  headHash: string;
+  headAt: Date | null;
+}
+
+/** An entry waiting for the next batch, and the operation waiting for it. */
+interface Waiting {
+  entry: PreparedEntry;
+  resolve: (row: AuditRow) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * The only code that touches the `audit_entry` table. Appends are serialized
- * by a transaction-level advisory lock, so that each reads the last entry and
- * links to it without another append slipping in between: the chain never forks.
+ * The only code that touches the `audit_entry` table. Every append is one
+ * call of the database function `audit_append`, which takes the log's
+ * advisory lock, checks that the head the entries were hashed from is still
+ * the last entry, and inserts them, in one statement: the chain never forks,
+ * and an append holds the lock for one statement, not five.
+ *
+ * Appends in their own transaction (reads, denials, security events) are
+ * gathered (group commit): while one batch is on its way, the entries of
+ * concurrent operations queue, and go together as the next batch, in one
+ * statement. Each caller's promise settles when its batch has committed, so
+ * an entry is written before its answer leaves.
  */
 export class AuditRepository {
+  /** The head this process last wrote or saw; null until the first append. */
+  private last: Head | null = null;
+  private readonly waiting: Waiting[] = [];
+  private draining = false;
+
   /** @param keys the HMAC keys of the chain: the current one hashes each new entry. */
   constructor(
     private readonly db: Db,
@@ -103,12 +142,77 @@ export class AuditRepository {
   }
 
   /**
-   * Appends one entry, in its own transaction or in the caller's `tx`. Inside
-   * `tx` the lock is held until that transaction ends, so append last, just
-   * before commit. Throws when the entry cannot be written.
+   * Appends one entry, with the next batch of this process or in the caller's
+   * `tx`. Inside `tx` the lock is held until that transaction ends, so append
+   * last, just before commit. Throws when the entry cannot be written.
    */
-  append(draft: AuditDraft, tx?: AuditTx): Promise<AuditRow> {
-    return tx ? appendLocked(tx, draft, this.keys) : this.db.$transaction((own) => appendLocked(own, draft, this.keys), OWN_APPEND_WAIT);
+  async append(draft: AuditDraft, tx?: AuditTx): Promise<AuditRow> {
+    const entry = prepare(draft, this.keys);
+    if (tx) return (await this.appendIn(tx, [entry]))[0]!;
+    return new Promise<AuditRow>((resolve, reject) => {
+      this.waiting.push({ entry, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Outside the request that happened to start it: the batches serve every request.
+        outsideRequest(() => setImmediate(() => void this.drain()));
+      }
+    });
+  }
+
+  /** Writes the waiting entries, batch after batch, until none is left. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, MAX_BATCH);
+        try {
+          const rows = await this.appendOwn(batch.map((w) => w.entry));
+          batch.forEach((w, i) => w.resolve(rows[i]!));
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          // One entry the database refuses (a malformed person id, say) must not fail the others: each on its own.
+          for (const w of batch) {
+            try {
+              w.resolve((await this.appendOwn([w.entry]))[0]!);
+            } catch (single) {
+              w.reject(single);
+            }
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * Appends `entries` in their own transaction: one statement when this
+   * process knows the head (it wrote the last entry); else, in a transaction,
+   * a call that takes the lock and answers the head, then the append from it.
+   */
+  private async appendOwn(entries: PreparedEntry[]): Promise<AuditRow[]> {
+    if (this.last) {
+      const rows = chained(this.last, entries, this.keys);
+      const result = await call(this.db, this.last, rows);
+      this.last = headOf(result);
+      if (result.appended) return rows;
+    }
+    return this.db.$transaction((tx) => this.appendIn(tx, entries), OWN_APPEND_WAIT);
+  }
+
+  /** Appends `entries` in `tx`: a second call, when the first finds another head, cannot miss, as `tx` then holds the lock. */
+  private async appendIn(tx: AuditTx, entries: PreparedEntry[]): Promise<AuditRow[]> {
+    let head = this.last ?? UNKNOWN_HEAD;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const rows = chained(head, entries, this.keys);
+      const result = await call(tx, head, rows);
+      head = headOf(result);
+      this.last = head;
+      if (result.appended) return rows;
+    }
+    throw new Error('audit entries not appended: the log changed while this transaction held its lock');
   }
 
   /** Up to `limit` entries matching `criteria`, newest first, with `seq` below `beforeSeq` when given. */
@@ -172,25 +276,23 @@ export class AuditRepository {
   }
 }
 
-async function appendLocked(tx: AuditTx, draft: AuditDraft, keys: AuditKeyRing): Promise<AuditRow> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK}::bigint)`;
-  // A statement after the lock: under READ COMMITTED its snapshot includes the entry of whoever held the lock before.
-  const [head] = await tx.$queryRaw<{ isolation: string; at: Date; seq: bigint | null; hash: string | null }[]>`
-    SELECT current_setting('transaction_isolation') AS isolation, date_trunc('milliseconds', clock_timestamp()) AS at, last.seq, last.hash
-    FROM (SELECT 1) AS one LEFT JOIN (SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1) AS last ON TRUE`;
-  if (head!.isolation !== 'read committed') {
-    // An older snapshot would not see the last entry; the insert would then fail on the seq key. Say why up front.
-    throw new Error(`audit entries must be appended in a READ COMMITTED transaction, not ${head!.isolation}`);
-  }
+/** Matches no log: the first call then only answers the head. */
+const UNKNOWN_HEAD: Head = { seq: -1n, hash: '', at: null };
+
+function headOf(result: AppendResult): Head {
+  return { seq: BigInt(result.headSeq), hash: result.headHash, at: result.headAt };
+}
+
+/**
+ * The entry of `draft` as it will be stored, or an error about it: checked,
+ * made storable, and named after the request being served now (when the
+ * caller is one), as the batch it goes with may be sent from another's.
+ */
+function prepare(draft: AuditDraft, keys: AuditKeyRing): PreparedEntry {
   if (draft.documentHash != null && !DOCUMENT_HASH.test(draft.documentHash)) {
     throw new Error('audit documentHash must be a sha256 in lower-case hex');
   }
-  const prevHash = head!.hash ?? GENESIS_HASH;
-  const key = keys.current;
-  const entry = {
-    // Numbered here rather than by the column's sequence, which a rolled-back append would leave with a gap.
-    seq: (head!.seq ?? 0n) + 1n,
-    at: head!.at,
+  return {
     clientId: draft.clientId?.toLowerCase() ?? null,
     agency: draft.agency ?? null,
     jti: draft.jti ?? null,
@@ -201,16 +303,65 @@ async function appendLocked(tx: AuditTx, draft: AuditDraft, keys: AuditKeyRing):
     fields: sortedUnique(draft.fields ?? []),
     outcome: draft.outcome,
     error: draft.error == null ? null : storable(draft.error, 500),
-    keyId: key.kid,
+    keyId: keys.current.kid,
     jurisdiction: draft.jurisdiction ?? null,
     event: draft.event ?? null,
     address: draft.address == null ? null : storable(draft.address, 64),
     // Every entry names its request, whoever appends it: a job runs in the scope of the request that queued it.
     requestId: draft.requestId ?? currentRequest()?.requestId ?? null,
   };
-  const row = { ...entry, prevHash, hash: hashEntry(prevHash, entry, key) };
-  await tx.auditEntry.create({ data: row, select: { seq: true } });
-  return row;
+}
+
+/**
+ * Numbers, times and hashes `entries` on from `head`. Their time is this
+ * process's clock at the millisecond (the column's precision), never before
+ * the head's, so that time does not run backwards along the chain.
+ */
+function chained(head: Head, entries: readonly PreparedEntry[], keys: AuditKeyRing): AuditRow[] {
+  const key = keys.current;
+  const now = Date.now();
+  const at = new Date(head.at && head.at.getTime() > now ? head.at.getTime() : now);
+  // An unknown head (seq -1) is bound to be refused; the call then answers the real one.
+  let prevHash = head.seq < 0n ? GENESIS_HASH : head.hash;
+  let seq = head.seq < 0n ? 0n : head.seq;
+  return entries.map((entry) => {
+    seq += 1n;
+    const numbered = { ...entry, seq, at, keyId: key.kid };
+    const row = { ...numbered, prevHash, hash: hashEntry(prevHash, numbered, key) };
+    prevHash = row.hash;
+    return row;
+  });
+}
+
+/** One call of `audit_append`: the batch written when the log's head is `head`, else the head it is. */
+async function call(db: Db | AuditTx, head: Head, rows: readonly AuditRow[]): Promise<AppendResult> {
+  const entries = JSON.stringify(
+    rows.map((row) => ({
+      seq: row.seq.toString(),
+      at: row.at.toISOString(),
+      client_id: row.clientId,
+      agency: row.agency,
+      jti: row.jti,
+      purpose: row.purpose,
+      operation_name: row.operationName,
+      document_hash: row.documentHash,
+      person_ids: row.personIds,
+      fields: row.fields,
+      outcome: row.outcome,
+      error: row.error,
+      prev_hash: row.prevHash,
+      hash: row.hash,
+      key_id: row.keyId,
+      jurisdiction: row.jurisdiction,
+      event: row.event,
+      address: row.address,
+      request_id: row.requestId,
+    })),
+  );
+  const [result] = await db.$queryRaw<AppendResult[]>`
+    SELECT appended, head_seq AS "headSeq", head_hash AS "headHash", head_at AS "headAt"
+    FROM audit_append(${head.seq}::bigint, ${head.hash}::text, ${entries}::jsonb)`;
+  return result!;
 }
 
 /**

@@ -72,6 +72,30 @@ describe('appending to the audit log', () => {
     }
   });
 
+  it('gathers concurrent appends of one process into batches, one statement each, the lock taken inside it', async () => {
+    const counter = { count: 0, statements: [] as string[] };
+    const own = createDb(audit.url, { poolSize: 4, counter });
+    try {
+      const repository = new AuditRepository(own.db, audit.keys);
+      await repository.append(readDraft(1)); // the first append of a process learns the head
+      counter.count = 0;
+      counter.statements.length = 0;
+      const rows = await Promise.all(Array.from({ length: 40 }, (_, n) => repository.append(readDraft(n + 2))));
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, n) => BigInt(n + 2)));
+      // One statement per batch, no BEGIN, lock or head read of its own: far fewer than the 40 entries.
+      expect(counter.statements.every((sql) => /audit_append/.test(sql))).toBe(true);
+      expect(counter.count).toBeLessThanOrEqual(3);
+      // Another process appends in between: this one's next batch finds another head, and rechains from it.
+      await audit.repository.append(readDraft(42));
+      const after = await repository.append(readDraft(43));
+      expect(after.seq).toBe(43n);
+      expect(await verifyChain(audit.repository.chain(), audit.keys)).toEqual({ intact: true, entries: 43 });
+    } finally {
+      await own.db.$disconnect();
+      await own.pool.end();
+    }
+  });
+
   it("writes inside the caller's transaction: a rollback leaves no entry and no gap in the numbering", async () => {
     await audit.repository.append(readDraft(1));
     await expect(

@@ -37,9 +37,10 @@ describe('the cost of settleClaim in SQL statements', () => {
     const settled = await statementsOf(input);
     expect(settled.assistance).toBe('2700.00');
     // token, person, statuses, claim, region configuration, approved applications covering the date (依申请);
-    // BEGIN, lock, claim again, year to date, insert, read back; audit lock, audit head, audit insert, COMMIT.
-    expect(settled.statements).toHaveLength(16);
-    expect(settled.statements.filter((sql) => /pg_advisory_xact_lock/.test(sql))).toHaveLength(2);
+    // BEGIN, lock, claim again, year to date, insert, read back; the audit entry (one call: lock, head, insert), COMMIT.
+    expect(settled.statements).toHaveLength(14);
+    expect(settled.statements.filter((sql) => /pg_advisory_xact_lock/.test(sql))).toHaveLength(1);
+    expect(settled.statements.filter((sql) => /audit_append/.test(sql))).toHaveLength(1);
     expect(settled.statements.filter((sql) => /INSERT INTO "public"."benefit_record"/.test(sql))).toHaveLength(1);
 
     const replayed = await statementsOf(input);
