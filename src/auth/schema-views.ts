@@ -49,6 +49,22 @@ export function agencyView(schema: GraphQLSchema, agency: Agency): GraphQLSchema
 }
 
 /**
+ * One agency's view of the supergraph at the gateway: only the fields the
+ * policy grants, without the resolvers of {@link agencyView} (the subgraphs
+ * mask and audit, each with its own view); validation and introspection run
+ * against it, so an agency sees through the gateway what it sees in the single process.
+ */
+export function filteredView(schema: GraphQLSchema, agency: Agency): GraphQLSchema {
+  return pruneSchema(
+    mapSchema(schema, {
+      [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) =>
+        STRUCTURAL_TYPES.includes(typeName) || fieldAccess(agency, `${typeName}.${fieldName}`) !== undefined ? config : null,
+      [MapperKind.INPUT_OBJECT_FIELD]: (config, fieldName, typeName) => (fieldAccess(agency, `${typeName}.${fieldName}`) ? config : null),
+    }),
+  );
+}
+
+/**
  * The fields `@apollo/subgraph` adds to a subgraph's schema, kept in every
  * view of it: `_entities` returns only the entity fields the view has (a
  * representation of a type the view lacks fails), `_service` the subgraph's

@@ -26,6 +26,8 @@ export const ENVIRONMENT: readonly (readonly [name: string, fallback: string, me
   ['HUB_WEBHOOK_TIMEOUT_MS', '10000', 'milliseconds one webhook POST may take'],
   ['HUB_STATEMENT_TIMEOUT_MS', '10000', 'milliseconds one SQL statement of a request may run before PostgreSQL cancels it'],
   ['HUB_GATEWAY_SECRET', '—', 'secret (32+ characters) the gateway signs its requests to the subgraphs with; hub subgraph needs it'],
+  ['GATEWAY_PORT', '4100', 'port of hub gateway'],
+  ['HUB_SUBGRAPHS', '—', 'name=url,… of remote subgraphs for hub gateway; unset: it starts every subgraph itself (4101…4107)'],
   ['HUB_REFUSAL_DELAY_MS', '1000', 'milliseconds a 429 answer is held before it is sent, so that a flood waits (0–10000; 0: none)'],
 ];
 
@@ -74,6 +76,9 @@ export const COMMAND_USAGE: Record<string, string> = {
   subgraph: `hub subgraph registry|certification|insurance|monitoring|partners|statistics|audit [--port N]
   serve one subgraph of the federated deployment (default port 4101…4107 in that order); it answers only
   requests signed by the gateway (HUB_GATEWAY_SECRET); every subgraph shares DATABASE_URL and HUB_DATA_DIR's keys`,
+  gateway: `hub gateway
+  serve the federated schema (schema/supergraph.graphql) with Hive Gateway on GATEWAY_PORT: over the subgraphs
+  of HUB_SUBGRAPHS, or, without it, over every subgraph started in this process on ports 4101…4107`,
   dispatch: `hub dispatch
   run only the alert dispatcher (webhooks), e.g. beside HUB_DISPATCHER=off, until SIGINT/SIGTERM`,
 };

@@ -71,6 +71,12 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
     const { subgraphCommand } = await import('./federation.commands.js');
     return subgraphCommand(config, name as (typeof SUBGRAPHS)[number], port);
   },
+  async gateway(args) {
+    parseOptions(args, {});
+    const config = await configFor();
+    const { gatewayCommand } = await import('./federation.commands.js');
+    return gatewayCommand(config, process.env);
+  },
   async dispatch(args) {
     parseOptions(args, {});
     const config = await configFor();
