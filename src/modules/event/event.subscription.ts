@@ -4,6 +4,7 @@ import { EXCHANGE_EVENT } from '../../server/alert-feed.js';
 import type { SubscriptionContext } from '../../server/subscriptions.js';
 import { today } from '../../shared/dates.js';
 import { NotFoundError } from '../../shared/errors.js';
+import type { ApplicationDecision } from '../application/application.type.js';
 import { ExchangeEvent } from './event.type.js';
 
 /**
@@ -18,6 +19,7 @@ async function forSubscriber(ctx: SubscriptionContext, eventId: string): Promise
   if (event.targetClientId !== null && event.targetClientId !== ctx.principal.clientId) return null;
   const [person] = await ctx.repositories.persons.findByIds([event.personId], personScope(ctx.principal, today()));
   if (!person) return null;
+  const { decision, decisionNote } = await ctx.repositories.events.detailOf(event);
   return {
     id: event.id,
     kind: event.kind,
@@ -25,6 +27,8 @@ async function forSubscriber(ctx: SubscriptionContext, eventId: string): Promise
     occurredAt: event.occurredAt,
     personId: person.id,
     regionCode: person.regionCode,
+    decision: decision as ApplicationDecision | null,
+    decisionNote,
   };
 }
 

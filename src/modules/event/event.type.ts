@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../shared/scalars.js';
+import { ApplicationDecision } from '../application/application.type.js';
 
 /** An exchange event as a subscriber receives it: what the webhook body's `data` carries. */
 @ObjectType({
@@ -24,4 +25,10 @@ export class ExchangeEvent {
 
   @Field(() => String, { description: 'The person’s region code.' })
   regionCode!: string;
+
+  @Field(() => ApplicationDecision, { nullable: true, description: 'application.decided: APPROVED or REJECTED. Null for the other kinds.' })
+  decision!: ApplicationDecision | null;
+
+  @Field(() => String, { nullable: true, description: 'application.decided: the deciding agency’s note (why), when it gave one.' })
+  decisionNote!: string | null;
 }

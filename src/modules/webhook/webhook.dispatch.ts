@@ -27,7 +27,16 @@ const PUSHED_FIELDS = [
 ];
 
 /** What an event's webhook body carries, as field coordinates for the audit log. */
-const EVENT_FIELDS = ['HubEvent.id', 'HubEvent.kind', 'HubEvent.subjectId', 'HubEvent.occurredAt', 'Person.id', 'Person.regionCode'];
+const EVENT_FIELDS = [
+  'HubEvent.id',
+  'HubEvent.kind',
+  'HubEvent.subjectId',
+  'HubEvent.occurredAt',
+  'HubEvent.decision',
+  'HubEvent.decisionNote',
+  'Person.id',
+  'Person.regionCode',
+];
 
 /** How a delivery attempt ended. */
 export type AttemptOutcome = 'DELIVERED' | 'RETRY' | 'DEAD' | 'SKIPPED';
@@ -117,6 +126,7 @@ export class WebhookDispatcher {
       const event = await this.events.findOne(delivery.eventId);
       if (!event || (event.targetClientId !== null && event.targetClientId !== client.id)) return null;
       const [person] = await this.persons.findByIds([event.personId]);
+      const { decision, decisionNote } = await this.events.detailOf(event);
       const body = JSON.stringify({
         deliveryId: delivery.id,
         event: event.kind,
@@ -126,6 +136,8 @@ export class WebhookDispatcher {
           subjectId: event.subjectId,
           occurredAt: event.occurredAt.toISOString(),
           person: { id: event.personId, regionCode: person?.regionCode ?? null },
+          // The decision fed back to its submitter (application.decided); absent for the other kinds.
+          ...(decision && { decision, decisionNote }),
         },
       });
       return {

@@ -24,7 +24,7 @@ const REGISTER = `mutation ($url: String!) { registerWebhook(url: $url) { webhoo
 const CERTIFY = `mutation ($input: CertificationInput!) { certifyStatus(input: $input) { id } }`;
 const REVOKE = `mutation ($id: ID!, $reason: String!, $on: Date!) { revokeStatus(id: $id, reason: $reason, effectiveOn: $on) { id } }`;
 const SUBMIT = `mutation ($input: ApplicationInput!) { submitApplication(input: $input) { id decidingAgency } }`;
-const DECIDE = `mutation ($id: ID!, $d: ApplicationDecision!) { decideApplication(id: $id, decision: $d) { id status } }`;
+const DECIDE = `mutation ($id: ID!, $d: ApplicationDecision!, $note: String) { decideApplication(id: $id, decision: $d, note: $note) { id status } }`;
 const ELIGIBILITY = 'ASSISTANCE_ELIGIBILITY';
 let documents = 0;
 
@@ -71,7 +71,11 @@ async function applyAndDecide(
   );
   expect(submitted.errors).toBeUndefined();
   const applicationId = (submitted.data!.submitApplication as { id: string }).id;
-  const decided = await hub.requestText(DECIDE, { id: applicationId, d: decision }, { token: decider.token, purpose: ELIGIBILITY });
+  const decided = await hub.requestText(
+    DECIDE,
+    { id: applicationId, d: decision, note: decision === 'REJECTED' ? '收入超过低保边缘标准' : null },
+    { token: decider.token, purpose: ELIGIBILITY },
+  );
   expect(decided.errors).toBeUndefined();
   return { personId: person.id, applicationId };
 }
@@ -204,12 +208,23 @@ describe('application decisions by webhook', () => {
       expect(receiverOf(byInsurance.applicationId)).toEqual([insurance.clientId]);
       expect(receiverOf(byCivil.applicationId)).toEqual([civil.clientId]);
 
-      for (const { personId, applicationId } of [byInsurance, byCivil]) {
+      const decisions = [
+        { ...byInsurance, decision: 'APPROVED', decisionNote: null },
+        { ...byCivil, decision: 'REJECTED', decisionNote: '收入超过低保边缘标准' },
+      ];
+      for (const { personId, applicationId, decision, decisionNote } of decisions) {
         const bodies = await processedFor(applicationId);
         expect(bodies).toHaveLength(1);
+        // The submitter is told the decision (and why, when the decider said), not only that there is one.
         expect(bodies[0]).toMatchObject({
           event: 'application.decided',
-          data: { kind: 'application.decided', subjectId: applicationId, person: { id: personId, regionCode: '620702' } },
+          data: {
+            kind: 'application.decided',
+            subjectId: applicationId,
+            person: { id: personId, regionCode: '620702' },
+            decision,
+            decisionNote,
+          },
         });
         const delivery = deliveries.find((row) => row.event!.subjectId === applicationId)!;
         const post = receiver.processed.get(delivery.id)!;

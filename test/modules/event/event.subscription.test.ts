@@ -17,10 +17,10 @@ let insurance: { clientId: string; token: string };
 let jiaxingInsurance: { clientId: string; token: string };
 let revitalization: { clientId: string; token: string };
 
-const EVENTS = 'subscription Events { exchangeEvent { id kind subjectId occurredAt personId regionCode } }';
+const EVENTS = 'subscription Events { exchangeEvent { id kind subjectId occurredAt personId regionCode decision decisionNote } }';
 const CERTIFY = `mutation ($input: CertificationInput!) { certifyStatus(input: $input) { id } }`;
 const SUBMIT = `mutation ($input: ApplicationInput!) { submitApplication(input: $input) { id } }`;
-const DECIDE = `mutation ($id: ID!, $d: ApplicationDecision!) { decideApplication(id: $id, decision: $d) { id } }`;
+const DECIDE = `mutation ($id: ID!, $d: ApplicationDecision!, $note: String) { decideApplication(id: $id, decision: $d, note: $note) { id } }`;
 const ELIGIBILITY = 'ASSISTANCE_ELIGIBILITY';
 
 interface Subscriber {
@@ -100,13 +100,13 @@ describe('exchangeEvent: the subscription twin of the exchange webhooks', () => 
     const applicationId = (submitted.data!.submitApplication as { id: string }).id;
     const decided = await hub.requestText(
       DECIDE,
-      { id: applicationId, d: 'APPROVED' },
+      { id: applicationId, d: 'APPROVED', note: '监测对象, 2024-04 起' },
       { token: revitalization.token, purpose: ELIGIBILITY },
     );
     expect(decided.errors).toBeUndefined();
 
-    await vi.waitFor(() => expect(zhangye.events).toHaveLength(1));
-    await vi.waitFor(() => expect(submitter.events).toHaveLength(1));
+    await vi.waitFor(() => expect(zhangye.events).toHaveLength(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(submitter.events).toHaveLength(1), { timeout: 15_000 });
     expect(zhangye.events[0]!.data!.exchangeEvent).toEqual({
       id: expect.any(String),
       kind: 'certification.granted',
@@ -114,8 +114,12 @@ describe('exchangeEvent: the subscription twin of the exchange webhooks', () => 
       occurredAt: expect.any(String),
       personId: person.id,
       regionCode: '620702',
+      decision: null,
+      decisionNote: null,
     });
     expect(kinds(submitter)).toEqual([['application.decided', applicationId]]);
+    // The submitter hears the decision itself, not only that there is one.
+    expect(submitter.events[0]!.data!.exchangeEvent).toMatchObject({ decision: 'APPROVED', decisionNote: '监测对象, 2024-04 起' });
     // A moment for anything else to arrive: nothing more for anyone, nothing at all for the others.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(kinds(zhangye)).toEqual([['certification.granted', statusId]]);
