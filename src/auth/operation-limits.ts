@@ -57,6 +57,17 @@ export function countTokens(source: string, max: number): number {
   return count;
 }
 
+/**
+ * The root fields that read the schema rather than data. Their selections
+ * count 1 for depth and cost whatever they nest: a standard introspection
+ * query (GraphiQL's, codegen's) is 12–15 levels deep and would cost tens of
+ * thousands by list bounds made for data, yet walks an in-memory schema.
+ * graphql-js's MaxIntrospectionDepthRule refuses what would make it
+ * expensive (`fields { type { fields { type { fields … } } } }`), and the
+ * alias and token limits still count inside.
+ */
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+
 /** Measures a parsed document against `schema` (an agency's view); `variables` give the `first` sent as variables. */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -99,6 +110,12 @@ export function measureOperation(
     let depth = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
+        if (INTROSPECTION_ROOTS.has(selection.name.value)) {
+          // The schema, not data: graphql-js's MaxIntrospectionDepthRule (one of DOCUMENT_RULES) bounds how its lists nest.
+          cost += 1;
+          depth = Math.max(depth, 1);
+          continue;
+        }
         const definition =
           parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const type = definition ? getNamedType(definition.type) : undefined;

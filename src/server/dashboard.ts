@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
-import { CONSOLE_CSP } from './console.js';
 
 /**
  * The statistics dashboard: `GET /dashboard` answers a page that a FINANCE or
@@ -10,7 +9,7 @@ import { CONSOLE_CSP } from './console.js';
  * with that token, so it sees exactly what the API publishes to that client:
  * disclosure control is the API's, and a suppressed cell reaches the page as
  * `suppressed: true` with no value. Apache ECharts is served by the hub from
- * the npm package (no CDN), under the console's self-only
+ * the npm package (no CDN), under a self-only
  * Content-Security-Policy; the page's script and style are files of their own.
  */
 export const DASHBOARD_PATHS = {
@@ -20,8 +19,17 @@ export const DASHBOARD_PATHS = {
   charts: '/dashboard/echarts.min.js',
 } as const;
 
-/** The same policy as the console: the page, its scripts, its style and its requests all come from the hub. */
-export const DASHBOARD_CSP = CONSOLE_CSP;
+/** Self only: the page, its scripts, its style and its requests all come from the hub; nothing inline, not even a style. */
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "form-action 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const require = createRequire(import.meta.url);
 let chartLibrary: Promise<Buffer> | undefined;

@@ -4,7 +4,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { AGENCIES } from '../auth/access-policy.js';
 import { agencyView } from '../auth/schema-views.js';
 import type { Agency } from '../generated/prisma/enums.js';
-import { serveConsole, wantsConsole } from './console.js';
+import { CONSOLE_PATHS, isConsolePath, serveConsole, wantsConsole } from './console.js';
 import { isDashboardPath, serveDashboard } from './dashboard.js';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -226,8 +226,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       }
     }
     // The console (a page and its assets, no data) is served to anyone: signing in happens in the page.
-    if ((url.pathname === '/graphql' && wantsConsole(req, url)) || url.pathname.startsWith('/console/')) {
-      if (req.method === 'GET' && serveConsole(res, url.pathname)) return;
+    if ((url.pathname === '/graphql' && wantsConsole(req, url)) || isConsolePath(url.pathname)) {
+      if (req.method === 'GET' && (await serveConsole(req, res, url.pathname))) return;
     }
     // The dashboard likewise: a page and its assets; its data comes from /graphql with the token it signs in for.
     if (isDashboardPath(url.pathname) && req.method === 'GET' && (await serveDashboard(res, url.pathname))) return;
@@ -365,8 +365,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
 
 const ROUTES = new Set([
   '/graphql',
-  '/console/console.js',
-  '/console/console.css',
+  ...Object.values(CONSOLE_PATHS),
   '/dashboard',
   '/dashboard/dashboard.js',
   '/dashboard/dashboard.css',
@@ -382,6 +381,7 @@ const ROUTES = new Set([
 function routeOf(url: string | undefined): string {
   const pathname = new URL(url ?? '/', 'http://localhost').pathname;
   if (pathname.startsWith('/imports/')) return '/imports/{kind|id}';
+  if (pathname.startsWith('/console/assets/')) return '/console/assets/{file}';
   return ROUTES.has(pathname) ? pathname : 'other';
 }
 

@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RateCounterRepository } from '../../src/auth/rate-counter.repository.js';
@@ -88,6 +89,31 @@ describe('operation limits', () => {
     expect((await hub.requestText(query, { p: personId })).errors).toBeUndefined();
     const refused = await hub.requestText(query, { p: personId }, { token: shallow.token });
     expect(refused.errors![0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 3, actual: 4 });
+  });
+
+  it('lets GraphiQL’s full introspection through, measured by graphql-js’s introspection rule rather than data limits', async () => {
+    // What GraphiQL asks first: 12+ levels of `ofType`, thousands by the data lists' bounds, on an in-memory schema.
+    const full = getIntrospectionQuery({ descriptions: true, schemaDescription: true, inputValueDeprecation: true, specifiedByUrl: true });
+    const reader = await hub.client('ANALYST', '6207', undefined, { trustedDocumentsOnly: false });
+    for (const token of [undefined, reader.token]) {
+      const answer = await hub.requestText(full, {}, { ...(token && { token }), purpose: null });
+      expect(answer.errors).toBeUndefined();
+      expect((answer.data as { __schema: { types: { name: string }[] } }).__schema.types.map((t) => t.name)).toContain('Query');
+    }
+    // What would make introspection expensive is still refused, before execution, by graphql-js's rule.
+    const cyclic = await hub.requestText(
+      '{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }',
+      {},
+      { purpose: null },
+    );
+    expect(cyclic.status).toBe(400);
+    expect(cyclic.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(cyclic.errors![0]!.message).toMatch(/introspection/i);
+    // Data beside an introspection is measured as before: the household nest is over the depth limit.
+    const mixed = await hub.requestText(`query ($p: ID!) { __schema { queryType { name } } ${householdNest(13).slice(18, -1)} }`, {
+      p: personId,
+    });
+    expect(mixed.errors![0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 10, actual: 28 });
   });
 
   it('withholds an answer over the client’s response size, and audits it as a failure', async () => {
