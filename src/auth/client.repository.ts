@@ -31,6 +31,13 @@ export interface TokenClient {
   limits: unknown;
 }
 
+/** Hits to count on a rate counter's key in its window starting at `windowStart`. */
+export interface CounterHit {
+  key: string;
+  windowStart: Date;
+  cost: number;
+}
+
 export class ClientRepository {
   constructor(private readonly db: Db) {}
 
@@ -96,6 +103,32 @@ export class ClientRepository {
       SELECT c.agency::text AS agency, c.jurisdiction, c.purposes::text[] AS purposes, c.status = 'ACTIVE' AS active, c.limits,
              EXISTS (SELECT 1 FROM revoked_token WHERE jti = ${jti}) AS revoked
       FROM client c WHERE c.id = ${clientId}::uuid`;
+    return row ?? null;
+  }
+
+  /**
+   * As {@link tokenClient}, and in the same statement counts `hit` on the
+   * rate counter (rate-counter.repository.ts's upsert) when the client is
+   * active and the token not revoked: the one statement an HTTP request
+   * runs before its operation. `hits` is the count after it; null when
+   * nothing was counted.
+   */
+  async tokenClientCounting(clientId: string, jti: string, hit: CounterHit): Promise<(TokenClient & { hits: number | null }) | null> {
+    if (!isClientId(clientId)) return null;
+    const [row] = await this.db.$queryRaw<(TokenClient & { hits: number | null })[]>`
+      WITH c AS (
+        SELECT c.agency::text AS agency, c.jurisdiction, c.purposes::text[] AS purposes, c.status = 'ACTIVE' AS active, c.limits,
+               EXISTS (SELECT 1 FROM revoked_token WHERE jti = ${jti}) AS revoked
+        FROM client c WHERE c.id = ${clientId}::uuid
+      ), hit AS (
+        INSERT INTO rate_counter (key, window_start, hits)
+        SELECT ${hit.key}, ${hit.windowStart}::timestamptz, ${hit.cost}::int FROM c WHERE c.active AND NOT c.revoked
+        ON CONFLICT (key) DO UPDATE SET
+          hits = CASE WHEN rate_counter.window_start = EXCLUDED.window_start THEN rate_counter.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
+          window_start = EXCLUDED.window_start
+        RETURNING hits
+      )
+      SELECT c.agency, c.jurisdiction, c.purposes, c.active, c.limits, c.revoked, (SELECT hits FROM hit) AS hits FROM c`;
     return row ?? null;
   }
 

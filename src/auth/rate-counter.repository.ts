@@ -47,12 +47,17 @@ export class RateCounterRepository {
        RETURNING hits`,
       [key, start, cost],
     );
+    await this.counted();
+    return { hits: rows[0]!.hits, resetSeconds };
+  }
+
+  /** Notes a hit counted by another statement (the client check's, ClientRepository.tokenClientCounting), for the pruning. */
+  async counted(): Promise<void> {
     this.sincePrune += 1;
     if (this.sincePrune >= PRUNE_EVERY) {
       this.sincePrune = 0;
       await this.pool.query(`DELETE FROM rate_counter WHERE window_start < now() - interval '1 day'`);
     }
-    return { hits: rows[0]!.hits, resetSeconds };
   }
 
   /** The hits on `key` in its current window, without counting one. */
@@ -88,7 +93,7 @@ export class RateCounterRepository {
   }
 
   /** The current window of this length: windows start at multiples of their length since the epoch (UTC days for 86 400 s). */
-  private window(windowSeconds: number): { start: Date; resetSeconds: number } {
+  window(windowSeconds: number): { start: Date; resetSeconds: number } {
     const now = this.clock();
     const length = windowSeconds * 1000;
     const start = Math.floor(now / length) * length;

@@ -3,7 +3,7 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { Agency, type Purpose } from '../generated/prisma/enums.js';
 import { AGENCY_PURPOSES } from './access-policy.js';
 import { limitsOf, type ClientLimits } from './limits-policy.js';
-import { isClientId, type ClientRepository } from './client.repository.js';
+import { isClientId, type ClientRepository, type CounterHit } from './client.repository.js';
 import type { Principal } from './principal.js';
 import { verifySecret } from './secret-hash.js';
 import { MAX_TOKEN_TTL_SECONDS, SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
@@ -174,7 +174,8 @@ export class TokenService {
    */
   async check(
     authorization: string | undefined,
-  ): Promise<{ principal: Principal; limits: ClientLimits } | { failure: AuthenticationFailure }> {
+    meter?: (claimed: Principal) => CounterHit | null,
+  ): Promise<{ principal: Principal; limits: ClientLimits; hits?: number | null } | { failure: AuthenticationFailure }> {
     if (!authorization) return { failure: { reason: 'no bearer token' } };
     const token = BEARER.exec(authorization)?.[1];
     if (!token) return { failure: { reason: 'malformed bearer token' } };
@@ -204,7 +205,11 @@ export class TokenService {
     }
     const claimed = principalOf(payload);
     if (!claimed) return { failure: { reason: 'token claims malformed' } };
-    const record = await this.clients.tokenClient(claimed.clientId, claimed.jti);
+    // With `meter`, the request is counted in the statement that reads the record (when the client is active and the token not revoked).
+    const hit = meter?.(claimed) ?? null;
+    const record = hit
+      ? await this.clients.tokenClientCounting(claimed.clientId, claimed.jti, hit)
+      : await this.clients.tokenClient(claimed.clientId, claimed.jti);
     const client = { clientId: claimed.clientId };
     if (!record) return { failure: { reason: 'unknown client', ...client } };
     const known = { ...client, agency: record.agency, jurisdiction: record.jurisdiction };
@@ -220,6 +225,7 @@ export class TokenService {
     return {
       principal: { ...claimed, agency: record.agency, jurisdiction: record.jurisdiction },
       limits: limitsOf(record.agency, record.limits),
+      ...(hit && { hits: (record as { hits?: number | null }).hits ?? null }),
     };
   }
 }

@@ -18,7 +18,7 @@ import type { Principal } from '../auth/principal.js';
 import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
 import { MissedLookupQuota } from '../auth/lookup-quota.js';
 import type { RateCounterRepository } from '../auth/rate-counter.repository.js';
-import { ClientRateLimiter, type RateDecision } from '../auth/rate-limits.js';
+import { ClientRateLimiter, type PlannedHit, type RateDecision } from '../auth/rate-limits.js';
 import type { AuthenticationFailure, TokenService } from '../auth/token.service.js';
 import type { AuditOutcome } from '../modules/audit/audit.chain.js';
 import { recordSecurityEvent, SecurityEventKind, withoutValues, type SecurityEvent } from '../modules/audit/audit.events.js';
@@ -59,6 +59,8 @@ export interface Caller {
   limits: ClientLimits;
   /** The peer address of the request, for the audit. */
   address?: string | undefined;
+  /** The rate limit's decision on this request, when its client check counted it (HTTP); `admit` takes it, once. */
+  rate?: RateDecision | undefined;
 }
 
 /** An operation as a client sends it (GraphQL over HTTP's request parameters, or a graphql-ws subscribe payload). */
@@ -211,9 +213,23 @@ export class AccessGuard {
   }
 
   /** As {@link authenticate}, with the failure when there is no caller (for the RFC 6750 challenge of HTTP). */
-  async identify(authorization: string | undefined, address?: string): Promise<Caller | { failure: AuthenticationFailure }> {
-    const checked = await this.deps.tokens.check(authorization);
-    if ('principal' in checked) return { ...checked, address };
+  async identify(
+    authorization: string | undefined,
+    address?: string,
+    options: { count?: boolean } = {},
+  ): Promise<Caller | { failure: AuthenticationFailure }> {
+    // With `count` (one HTTP request, one operation), the client check and the request counter are one statement.
+    const limiter = options.count ? this.rateLimiter : null;
+    const planned: { hit: PlannedHit | null } = { hit: null };
+    const checked = await this.deps.tokens.check(
+      authorization,
+      limiter ? (claimed) => (planned.hit = limiter.plan(claimed.clientId, claimed.agency)) : undefined,
+    );
+    if ('principal' in checked) {
+      const { hits, ...caller } = checked;
+      const rate = limiter ? await limiter.settle(caller.principal.clientId, planned.hit, hits ?? null, caller.limits) : null;
+      return { ...caller, address, ...(rate && { rate }) };
+    }
     await this.authenticationFailures.note({ kind: SecurityEventKind.AUTHENTICATION_FAILED, ...checked.failure, address });
     return checked;
   }
@@ -238,14 +254,14 @@ export class AccessGuard {
    * with the policy. Returns the rate limit's headers, or the 429 refusal.
    */
   async admitRequest(caller: Caller): Promise<{ headers: Record<string, string> } | Refusal> {
-    const rate = this.rateLimiter ? await this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;
+    const rate = await this.consume(caller);
     if (rate.retryAfter !== null) return { status: 429, error: new RateLimitedError(rate.retryAfter), headers: rate.headers };
     return { headers: rate.headers };
   }
 
   /** Step 3: admits an operation, or says why not. `purpose` is the declared one (X-Purpose). */
   async admit(caller: Caller, purpose: string | undefined, request: OperationRequest, transport: Transport): Promise<Admission | Refusal> {
-    const rate = this.rateLimiter ? await this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;
+    const rate = await this.consume(caller);
     const { headers } = rate;
     const refuse = (status: number, error: GraphQLError): Refusal => ({ status, error, headers });
     if (rate.retryAfter !== null) {
@@ -262,6 +278,16 @@ export class AccessGuard {
     const release = transport === 'ws' ? NO_SLOT : this.occupy(caller);
     if (!release) return refuse(429, new RateLimitedError(1));
     return { ...admitted, headers, release };
+  }
+
+  /** The rate limit's decision on this request: the one its client check counted, once, else one counted now. */
+  private async consume(caller: Caller): Promise<RateDecision> {
+    const counted = caller.rate;
+    if (counted) {
+      caller.rate = undefined;
+      return counted;
+    }
+    return this.rateLimiter ? this.rateLimiter.consume(caller.principal.clientId, caller.limits) : NO_RATE_LIMIT;
   }
 
   /**

@@ -235,7 +235,8 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     if (url.pathname !== '/graphql' && !importPath) return sendJson(res, 404, { error: 'not found' });
 
     // The access guard, step by step (access-guard.ts).
-    const caller = await guard.identify(req.headers.authorization, req.socket.remoteAddress);
+    // One request, one operation: the client check counts it against the rate limit in the same statement.
+    const caller = await guard.identify(req.headers.authorization, req.socket.remoteAddress, { count: true });
     if ('failure' in caller) {
       const challenge = bearerChallenge(caller.failure.reason, req.headers.authorization);
       res.setHeader('WWW-Authenticate', challenge.header);

@@ -236,7 +236,7 @@ describe('rate limits', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 429, 429, 429, 429, 429, 429]);
     expect(answers.slice(2).every((a) => a.errors![0]!.extensions!.code === 'RATE_LIMITED')).toBe(true);
     // One statement counted the request that went over; the five after it were refused without one.
-    const { rows } = await hub.pool.query('SELECT hits FROM rate_counter WHERE key = $1', [`requests:${limited.clientId}`]);
+    const { rows } = await hub.pool.query('SELECT hits FROM rate_counter WHERE key = $1', [`requests:${limited.clientId}:3600`]);
     expect(rows).toEqual([{ hits: 3 }]);
   });
 
@@ -245,7 +245,7 @@ describe('rate limits', () => {
     // Another process on the same database: a counter of its own on the same table.
     const other = new pg.Pool({ connectionString: hub.databaseUrl, max: 1 });
     try {
-      await new RateCounterRepository(other).hit(`requests:${limited.clientId}`, 3600, 5);
+      await new RateCounterRepository(other).hit(`requests:${limited.clientId}:3600`, 3600, 5);
     } finally {
       await other.end();
     }
