@@ -34,6 +34,7 @@ import { HouseholdRepository } from '../modules/household/household.repository.j
 import { createPersonLoaders } from '../modules/person/person.loader.js';
 import { PersonRepository } from '../modules/person/person.repository.js';
 import { PersonService } from '../modules/person/person.service.js';
+import { PersonPlanner } from '../modules/person/person.plan.js';
 import { PersonRegistrationService } from '../modules/person/person-registration.service.js';
 import { CertificationService } from '../modules/status/certification.service.js';
 import { CertificationCheckService } from '../modules/status/certification-check.service.js';
@@ -223,7 +224,13 @@ export function createContext(
     principal,
     purpose,
     loaders,
-    persons: new PersonService(persons, loaders, scope, missedLookups),
+    persons: new PersonService(
+      persons,
+      loaders,
+      scope,
+      missedLookups,
+      new PersonPlanner(principal, (text, values) => persons.planned(text, values)),
+    ),
     registration: new PersonRegistrationService(persons, scope, auditWriter, principal),
     certificationChecks: new CertificationCheckService(statuses, auditWriter, missedLookups),
     applications: new ApplicationService(repositories.applications, persons, scope, auditWriter, principal, repositories.exchangeEvents),

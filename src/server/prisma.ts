@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { log } from '../shared/log.js';
 import { currentRequest } from '../shared/request-scope.js';
+import { registerPlanPool, type PlanPool } from '../shared/planned.js';
 
 /** The Prisma client the repositories use; one per process. */
 export type Db = PrismaClient;
@@ -52,6 +53,7 @@ export function createDb(
   });
   endsFully(pool);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  registerPlanPool(db, pool as unknown as PlanPool);
   return { db, pool };
 }
 

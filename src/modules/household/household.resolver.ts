@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { plannedValue } from '../../shared/planned.js';
 import type { HubContext } from '../../server/context.js';
 import { requireUuid } from '../../shared/validate.js';
 import { Person } from '../person/person.type.js';
@@ -13,7 +15,7 @@ export class HouseholdResolver {
   }
 
   @FieldResolver(() => [Person])
-  members(@Root() household: Household, @Ctx() ctx: HubContext): Promise<Person[]> {
-    return ctx.loaders.membersByHousehold.load(household.id);
+  members(@Root() household: Household, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<Person[]> | Person[] {
+    return plannedValue<Person[]>(household, info) ?? ctx.loaders.membersByHousehold.load(household.id);
   }
 }

@@ -1,6 +1,8 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../../server/prisma.js';
+import { createHash } from 'node:crypto';
 import { padKeys } from '../../shared/loader.js';
+import { planPoolOf } from '../../shared/planned.js';
 import type { AssistanceCategory } from '../../shared/enums.js';
 import { activeOnWhere } from '../status/household-status.repository.js';
 
@@ -62,6 +64,20 @@ export class PersonRepository {
   /** The persons' changes, oldest first. */
   changesByPersonIds(ids: readonly string[]) {
     return this.db.personChange.findMany({ where: { personId: { in: padKeys(ids) } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  }
+
+  /**
+   * Runs a planned read (person.plan.ts): one statement, one row of the
+   * page's JSON and its count. A named (prepared) statement on the pool's
+   * connections, so PostgreSQL parses and plans each shape once per
+   * connection, not once per request; through Prisma when no pool is known.
+   */
+  async planned(text: string, values: unknown[]): Promise<{ total: number | null; rows: string }> {
+    type Row = { total: number | null; rows: string };
+    const pool = planPoolOf(this.db);
+    if (!pool) return (await this.db.$queryRawUnsafe<Row[]>(text, ...values))[0]!;
+    const name = `plan_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    return (await pool.query({ name, text, values })).rows[0] as Row;
   }
 
   /**

@@ -1,6 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../../server/context.js';
 import { CursorList } from '../../shared/pagination.js';
+import { plannedValue } from '../../shared/planned.js';
+import type { BenefitRow, BurdenRow } from '../benefit/benefit.repository.js';
 import { maxMoney, ZERO } from '../../shared/money.js';
 import { DateScalar } from '../../shared/scalars.js';
 import { requireYear } from '../../shared/validate.js';
@@ -23,12 +26,24 @@ export class PersonResolver {
   }
 
   @Query(() => PersonConnection, { description: 'Persons in id order, a page at a time (first: 1–1000, default 20).' })
-  persons(@Ctx() ctx: HubContext, @Args(() => PersonsArgs) { filter, first, after }: PersonsArgs): Promise<PersonConnection> {
-    return ctx.persons.list(filter, first, after);
+  persons(
+    @Ctx() ctx: HubContext,
+    @Args(() => PersonsArgs) { filter, first, after }: PersonsArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PersonConnection> {
+    return ctx.persons.list(filter, first, after, info);
   }
 
+  // Each relation returns what a planned read attached to the person (person.plan.ts), else asks its loader.
+
   @FieldResolver(() => Household, { nullable: true })
-  household(@Root() person: Person, @Ctx() ctx: HubContext): Promise<Household | null> | null {
+  household(
+    @Root() person: Person,
+    @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Household | null> | Household | null {
+    const planned = plannedValue<Household | null>(person, info);
+    if (planned !== undefined) return planned;
     return person.householdId ? ctx.loaders.householdById.load(person.householdId) : null;
   }
 
@@ -39,18 +54,22 @@ export class PersonResolver {
   statuses(
     @Root() person: Person,
     @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('activeOn', () => DateScalar, { nullable: true }) activeOn?: Date | null,
-  ): Promise<HouseholdStatus[]> {
-    return ctx.loaders.statusesByPerson(activeOn ?? null).load(person.id);
+  ): Promise<HouseholdStatus[]> | HouseholdStatus[] {
+    return plannedValue<HouseholdStatus[]>(person, info) ?? ctx.loaders.statusesByPerson(activeOn ?? null).load(person.id);
   }
 
   @FieldResolver(() => [Enrollment], { nullable: true })
   enrollments(
     @Root() person: Person,
     @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('year', () => Int, { nullable: true }) year?: number | null,
-  ): Promise<Enrollment[]> {
-    return ctx.loaders.enrollmentsByPerson(year == null ? null : requireYear(year)).load(person.id);
+  ): Promise<Enrollment[]> | Enrollment[] {
+    return (
+      plannedValue<Enrollment[]>(person, info) ?? ctx.loaders.enrollmentsByPerson(year == null ? null : requireYear(year)).load(person.id)
+    );
   }
 
   @FieldResolver(() => BenefitConnection, { nullable: true, description: 'Settled visits, newest service date first.' })
@@ -58,19 +77,29 @@ export class PersonResolver {
     @Root() person: Person,
     @Ctx() ctx: HubContext,
     @Args(() => BenefitsArgs) { year, first, after }: BenefitsArgs,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<BenefitConnection> {
     const { size, after: afterId } = BENEFITS.request(first, after);
     const checkedYear = year == null ? null : requireYear(year);
-    const [rows, totalCount] = await Promise.all([
-      ctx.loaders.benefitPageByPerson({ year: checkedYear, first: size, afterId }).load(person.id),
-      ctx.loaders.benefitCountByPerson(checkedYear).load(person.id),
-    ]);
+    const planned = plannedValue<{ rows: BenefitRow[]; totalCount: number }>(person, info);
+    const [rows, totalCount] = planned
+      ? [planned.rows, planned.totalCount]
+      : await Promise.all([
+          ctx.loaders.benefitPageByPerson({ year: checkedYear, first: size, afterId }).load(person.id),
+          ctx.loaders.benefitCountByPerson(checkedYear).load(person.id),
+        ]);
     return { ...BENEFITS.page(rows, size, (benefit) => benefit.id), totalCount };
   }
 
   @FieldResolver(() => Burden, { nullable: true, description: 'Sums over the settled visits of a calendar year (zeros when none).' })
-  async burden(@Root() person: Person, @Ctx() ctx: HubContext, @Arg('year', () => Int) year: number): Promise<Burden> {
-    const sums = await ctx.loaders.burdenByPerson(requireYear(year)).load(person.id);
+  async burden(
+    @Root() person: Person,
+    @Ctx() ctx: HubContext,
+    @Arg('year', () => Int) year: number,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Burden> {
+    const planned = plannedValue<BurdenRow | null>(person, info);
+    const sums = planned !== undefined ? planned : await ctx.loaders.burdenByPerson(requireYear(year)).load(person.id);
     if (sums) return { ...sums, year, remaining: maxMoney(ZERO, sums.outOfPocket.minus(sums.charityPaid).minus(sums.commercialPaid)) };
     return {
       year,

@@ -112,3 +112,15 @@ export class HouseholdStatusRepository {
     return tx.householdStatus.update({ where: { id }, data });
   }
 }
+
+/**
+ * {@link activeOnWhere} in SQL, for the status alias `s` and the `date`
+ * placeholder (a `date`): the same four conditions, for planned reads.
+ */
+export function activeOnSql(s: string, date: string): string {
+  return (
+    `NOT EXISTS (SELECT 1 FROM household_status c WHERE c.supersedes_id = ${s}.id) AND ${s}.valid_from <= ${date}` +
+    ` AND (${s}.valid_to IS NULL OR ${s}.valid_to >= ${date} OR ${s}.transition_until >= ${date})` +
+    ` AND (${s}.revoked_at IS NULL OR ${s}.revoked_at >= ((${date} + 1)::timestamp AT TIME ZONE 'UTC'))`
+  );
+}
