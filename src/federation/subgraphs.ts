@@ -13,9 +13,11 @@ import { PersonRegistrationResolver } from '../modules/person/person-registratio
 import { PersonResolver } from '../modules/person/person.resolver.js';
 import { RegionConfigResolver } from '../modules/region-config/region-config.resolver.js';
 import {
+  HouseholdResidualOverCapConnectionResolver,
   HouseholdResidualOverCapResolver,
   HouseholdResidualResolver,
   PersonResidualResolver,
+  ResidualOverCapConnectionResolver,
   ResidualOverCapResolver,
 } from '../modules/residual/residual.resolver.js';
 import { SettlementResolver } from '../modules/settlement/settlement.resolver.js';
@@ -55,6 +57,8 @@ export const SUBGRAPH_RESOLVERS: Readonly<Record<Subgraph, readonly ResolverClas
     HouseholdResidualResolver,
     ResidualOverCapResolver,
     HouseholdResidualOverCapResolver,
+    ResidualOverCapConnectionResolver,
+    HouseholdResidualOverCapConnectionResolver,
     FundInflowResolver,
   ],
   monitoring: [AlertResolver, PersonAlertsResolver, AlertSubscriptionResolver, ExchangeEventSubscriptionResolver, WebhookResolver],

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { manyByKey, oneByKey } from '../shared/loader.js';
-import { AGENCY_PURPOSES } from '../auth/access-policy.js';
+import { AGENCY_PURPOSES, ROW_SCOPE } from '../auth/access-policy.js';
 import { limitsOf, type ClientLimits } from '../auth/limits-policy.js';
 import type { IdLookupQuota } from '../auth/lookup-quota.js';
 import { TrustedDocumentRepository } from '../auth/trusted-document.repository.js';
@@ -264,7 +264,13 @@ export function createContext(
       limits.webhooksPerClient,
     ),
     fundInflows: new FundInflowService(repositories.fundInflows, principal, auditWriter),
-    residuals: new ResidualService(repositories.residuals, scope, auditWriter),
+    // The jurisdiction row scopes lie within the jurisdiction's prefix, which narrows the over-cap lists in SQL.
+    residuals: new ResidualService(
+      repositories.residuals,
+      scope,
+      auditWriter,
+      ROW_SCOPE[principal.agency].startsWith('JURISDICTION') ? principal.jurisdiction : '',
+    ),
     async monitoring(month) {
       const run = await new MonitoringService(repositories.monitoring, repositories.alertStore, repositories.residuals).run(
         requireMonth(month, 'month'),

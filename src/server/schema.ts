@@ -13,9 +13,11 @@ import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import { HouseholdResolver } from '../modules/household/household.resolver.js';
 import {
+  HouseholdResidualOverCapConnectionResolver,
   HouseholdResidualOverCapResolver,
   HouseholdResidualResolver,
   PersonResidualResolver,
+  ResidualOverCapConnectionResolver,
   ResidualOverCapResolver,
 } from '../modules/residual/residual.resolver.js';
 import { PersonResolver } from '../modules/person/person.resolver.js';
@@ -69,6 +71,8 @@ export const HUB_RESOLVERS = [
   HouseholdResidualResolver,
   ResidualOverCapResolver,
   HouseholdResidualOverCapResolver,
+  ResidualOverCapConnectionResolver,
+  HouseholdResidualOverCapConnectionResolver,
   ViewerResolver,
   AuditResolver,
   SharingResolver,

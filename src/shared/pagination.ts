@@ -82,9 +82,48 @@ export class CursorList<K = string> {
     return { size, after: after == null ? null : this.decode(after), take: size + 1 };
   }
 
+  /**
+   * The page of a list read in SQL after the cursor, `take` rows at a time in key order (`read`), of which a
+   * computation after reading (`keep`, keeping the order) may drop rows: chunks are read until the page and the one
+   * node telling of a next page are kept, or the rows run out. A chunk is at most the largest page and one row, and
+   * when nothing is dropped a page is one chunk, whatever its size.
+   */
+  async pageKept<R, T>(
+    request: PageRequest<K>,
+    read: (after: K | null, take: number) => Promise<R[]>,
+    rowKey: (row: R) => K,
+    keep: (rows: R[]) => Promise<T[]>,
+    nodeKey: (node: T) => string | bigint,
+  ): Promise<Page<T>> {
+    const kept: T[] = [];
+    for await (const rows of keysetChunks(read, rowKey, request.after, request.take)) {
+      kept.push(...(await keep(rows)));
+      if (kept.length >= request.take) break;
+    }
+    return this.page(kept, request.size, nodeKey);
+  }
+
   /** The page of `rows` (read with `take`): the first `size` as edges, and whether more follow. */
   page<T>(rows: readonly T[], size: number, key: (node: T) => string | bigint): Page<T> {
     const edges = rows.slice(0, size).map((node) => ({ node, cursor: this.encode(key(node)) }));
     return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}
+
+/**
+ * A keyset list read to its end in key order, `take` rows at a time after `after` (null: from the start): `read` gets
+ * the key of the last row read and how many to read, and a chunk shorter than `take` is the last.
+ */
+export async function* keysetChunks<R, K>(
+  read: (after: K | null, take: number) => Promise<R[]>,
+  rowKey: (row: R) => K,
+  after: K | null,
+  take: number,
+): AsyncGenerator<R[]> {
+  for (let from = after; ;) {
+    const rows = await read(from, take);
+    if (rows.length > 0) yield rows;
+    if (rows.length < take) return;
+    from = rowKey(rows.at(-1)!);
   }
 }

@@ -12,6 +12,7 @@ import { versionOf } from '../region-config/region-config.service.js';
 import type { ResidualRepository } from '../residual/residual.repository.js';
 import { firstHouseholdCrossing, firstPersonCrossing, residualRuleSets, type ReplayedCrossing } from '../policy/residual.engine.js';
 import { minMoney, Money } from '../../shared/money.js';
+import { keysetChunks } from '../../shared/pagination.js';
 import { alertDrafts, residualAlertDraft } from './alert.draft.js';
 import type { AlertStore, NewAlert } from './alert.store.js';
 import type { MonitoredRecord, MonitoredStatus, MonitoringRepository } from './monitoring.repository.js';
@@ -124,26 +125,32 @@ export class MonitoringService {
       ...residualAlertDraft(found.personId, monthEnd, found.crossing, subject),
       benefitId: null,
     });
-    const persons = await this.residuals.candidatesOver(
-      year,
-      ruleSets,
-      lowest((rule) => rule.personCap),
-      scope,
-    );
-    for (let start = 0; start < persons.length; start += RESIDUAL_BATCH) {
-      for (const member of await this.residuals.membersOf(persons.slice(start, start + RESIDUAL_BATCH), year)) {
+    const persons = (after: string | null, take: number) =>
+      this.residuals!.candidatesOver(
+        year,
+        ruleSets,
+        lowest((rule) => rule.personCap),
+        scope,
+        after,
+        take,
+      );
+    for await (const batch of keysetChunks(persons, (id) => id, null, RESIDUAL_BATCH)) {
+      for (const member of await this.residuals.membersOf(batch, year)) {
         const found = firstPersonCrossing(member, year, monthEnd);
         if (found) raised.push(draft(found, member.personId));
       }
     }
-    const households = await this.residuals.householdCandidatesOver(
-      year,
-      ruleSets,
-      lowest((rule) => rule.householdCap),
-      scope,
-    );
-    for (let start = 0; start < households.length; start += RESIDUAL_BATCH) {
-      const batch = households.slice(start, start + RESIDUAL_BATCH);
+    const households = (after: string | null, take: number) =>
+      this.residuals!.householdCandidatesOver(
+        year,
+        ruleSets,
+        lowest((rule) => rule.householdCap),
+        scope,
+        regionPrefix,
+        after,
+        take,
+      );
+    for await (const batch of keysetChunks(households, (household) => household.householdId, null, RESIDUAL_BATCH)) {
       const members = await this.residuals.membersOf(
         batch.flatMap((household) => household.memberIds),
         year,

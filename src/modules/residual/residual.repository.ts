@@ -30,48 +30,59 @@ export class ResidualRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * The persons within `scope` whose settled out-of-pocket in `year` under the rule sets `ruleSets`, net of
-   * reversals, exceeds `above`, in id order: one statement. What remains after the partners never exceeds that sum,
-   * so every person over a cap of at least `above` is among them.
+   * The next `take` persons within `scope` (after `after`, in id order) whose settled out-of-pocket in `year` under
+   * the rule sets `ruleSets`, net of reversals, exceeds `above`: one statement. What remains after the partners
+   * never exceeds that sum, so every person over a cap of at least `above` is among them.
    */
-  async candidatesOver(year: number, ruleSets: readonly string[], above: Decimal, scope: Prisma.PersonWhereInput): Promise<string[]> {
+  async candidatesOver(
+    year: number,
+    ruleSets: readonly string[],
+    above: Decimal,
+    scope: Prisma.PersonWhereInput,
+    after: string | null,
+    take: number,
+  ): Promise<string[]> {
     const groups = await this.db.benefitRecord.groupBy({
       by: ['personId'],
-      where: { year, ruleSet: { in: [...ruleSets] }, person: { is: scope } },
+      where: { year, ruleSet: { in: [...ruleSets] }, person: { is: scope }, ...(after !== null && { personId: { gt: after } }) },
       having: { outOfPocket: { _sum: { gt: above.toFixed(2) } } },
       orderBy: { personId: 'asc' },
+      take,
     });
     return groups.map((group) => group.personId);
   }
 
   /**
-   * The households whose members' settled out-of-pocket in `year` under the rule sets `ruleSets`, net of reversals,
-   * exceeds `above`, with their members within `scope` (in id order; a household with none left out): two
-   * statements. A household's residual never exceeds that sum, so every household over a cap of at least `above` is
-   * among them.
+   * The next `take` households (after `after`, in id order) whose members within `regionPrefix` settled out-of-pocket
+   * in `year` under the rule sets `ruleSets`, net of reversals, of more than `above`, with their members within
+   * `scope` (itself within `regionPrefix`; a household with none is kept with no members, so that the caller's
+   * keyset moves past it): two statements. A household's residual over those members never exceeds that sum, so
+   * every household over a cap of at least `above` is among them.
    */
   async householdCandidatesOver(
     year: number,
     ruleSets: readonly string[],
     above: Decimal,
     scope: Prisma.PersonWhereInput,
+    regionPrefix: string,
+    after: string | null,
+    take: number,
   ): Promise<{ householdId: string; memberIds: string[] }[]> {
     const groups = await this.db.$queryRaw<{ householdId: string }[]>`
       SELECT p.household_id::text AS "householdId" FROM benefit_record b JOIN person p ON p.id = b.person_id
       WHERE b.year = ${year} AND b.rule_set = ANY(${[...ruleSets]}::text[]) AND p.household_id IS NOT NULL
-      GROUP BY p.household_id HAVING sum(b.out_of_pocket) > ${above.toFixed(2)}::numeric ORDER BY p.household_id`;
+        AND p.region_code LIKE ${`${regionPrefix}%`} AND (${after}::uuid IS NULL OR p.household_id > ${after}::uuid)
+      GROUP BY p.household_id HAVING sum(b.out_of_pocket) > ${above.toFixed(2)}::numeric ORDER BY p.household_id LIMIT ${take}`;
     if (groups.length === 0) return [];
     const members = await this.db.person.findMany({
       where: { AND: [{ householdId: { in: groups.map((group) => group.householdId) } }, scope] },
       select: { id: true, householdId: true },
       orderBy: { id: 'asc' },
     });
-    return groups
-      .map(({ householdId }) => ({
-        householdId,
-        memberIds: members.filter((member) => member.householdId === householdId).map((member) => member.id),
-      }))
-      .filter((household) => household.memberIds.length > 0);
+    return groups.map(({ householdId }) => ({
+      householdId,
+      memberIds: members.filter((member) => member.householdId === householdId).map((member) => member.id),
+    }));
   }
 
   /**

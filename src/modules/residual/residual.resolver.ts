@@ -4,6 +4,7 @@ import { requireYear } from '../../shared/validate.js';
 import { Household } from '../household/household.type.js';
 import { Person } from '../person/person.type.js';
 import { ResidualsOverCapArgs } from './residual.args.js';
+import type { OverCapPage } from './residual.service.js';
 import {
   HouseholdResidual,
   HouseholdResidualOverCapConnection,
@@ -53,7 +54,7 @@ export class ResidualOverCapResolver {
   residualsOverCap(
     @Ctx() ctx: HubContext,
     @Args(() => ResidualsOverCapArgs) { year, first, after }: ResidualsOverCapArgs,
-  ): Promise<ResidualOverCapConnection> {
+  ): Promise<OverCapPage<PersonResidual>> {
     return ctx.residuals.overCap(year, first, after);
   }
 
@@ -73,12 +74,30 @@ export class HouseholdResidualOverCapResolver {
   householdsOverCap(
     @Ctx() ctx: HubContext,
     @Args(() => ResidualsOverCapArgs) { year, first, after }: ResidualsOverCapArgs,
-  ): Promise<HouseholdResidualOverCapConnection> {
+  ): Promise<OverCapPage<HouseholdResidual>> {
     return ctx.residuals.householdsOverCap(year, first, after);
   }
 
   @FieldResolver(() => Household, { nullable: true, description: 'The household over the cap.' })
   household(@Root() edge: HouseholdResidualOverCapEdge, @Ctx() ctx: HubContext): Promise<Household | null> {
     return ctx.loaders.householdById.load(edge.node.householdId);
+  }
+}
+
+/** `totalCount` of `residualsOverCap`: the whole list walked, only when the client selects it. */
+@Resolver(() => ResidualOverCapConnection)
+export class ResidualOverCapConnectionResolver {
+  @FieldResolver(() => Int, { description: 'All persons in your rows over the cap in the year, not just this page.' })
+  totalCount(@Root() page: OverCapPage<PersonResidual>): Promise<number> {
+    return page.totalCount();
+  }
+}
+
+/** `totalCount` of `householdsOverCap`: the whole list walked, only when the client selects it. */
+@Resolver(() => HouseholdResidualOverCapConnection)
+export class HouseholdResidualOverCapConnectionResolver {
+  @FieldResolver(() => Int, { description: 'All households with members in your rows over the cap in the year, not just this page.' })
+  totalCount(@Root() page: OverCapPage<HouseholdResidual>): Promise<number> {
+    return page.totalCount();
   }
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { CursorList } from '../../shared/pagination.js';
+import type { Decimal } from 'decimal.js';
+import { CursorList, keysetChunks, PAGE, type Page } from '../../shared/pagination.js';
 import { formatMoney, minMoney, Money } from '../../shared/money.js';
 import { requireYear } from '../../shared/validate.js';
 import type { AuditWriter } from '../audit/audit.writer.js';
@@ -11,15 +12,15 @@ import {
   residualRuleSets,
   type HouseholdResidual as ComputedHousehold,
   type PersonResidual as Computed,
+  type ResidualMember,
 } from '../policy/residual.engine.js';
+import type { ResidualRule } from '../policy/rule-set.data.js';
 import type { ExplanationStep } from '../policy/policy.types.js';
 import type { ResidualRepository } from './residual.repository.js';
-import type { HouseholdResidual, HouseholdResidualOverCapConnection, PersonResidual, ResidualOverCapConnection } from './residual.type.js';
+import type { HouseholdResidual, PersonResidual } from './residual.type.js';
 
 const OVER_CAP = new CursorList('residual');
 const HOUSEHOLDS_OVER_CAP = new CursorList('household-residual');
-// The candidates' records are read this many persons at a time: three statements per batch.
-const BATCH = 500;
 
 const NOT_APPLICABLE: ExplanationStep = {
   step: 'notApplicable',
@@ -50,35 +51,33 @@ export class ResidualService {
     /** The caller's row scope: the over-cap list never leaves it. */
     private readonly scope: Prisma.PersonWhereInput = {},
     private readonly audit: Pick<AuditWriter, 'record'> | null = null,
+    /** A region prefix the caller's row scope lies within: SQL narrows the households' candidates to it. */
+    private readonly regionPrefix = '',
   ) {}
 
   /**
-   * The persons within the caller's rows whose residual in `year` is above the person cap, a keyset page in id order.
-   * SQL narrows to the persons whose settled out-of-pocket under a rule set with 动态清零 exceeds the lowest person
-   * cap (none else can be over it); the engine computes each one's residual. Every person of the page is recorded in
-   * the operation's audit entry, whatever the client selects of them.
+   * The persons within the caller's rows whose residual in `year` is above the person cap, a keyset page in id order
+   * (see `overCapPage`). Every person of the page is recorded in the operation's audit entry, whatever the client
+   * selects of them.
    */
-  async overCap(year: number, first: number | null | undefined, after: string | null | undefined): Promise<ResidualOverCapConnection> {
-    const checked = requireYear(year);
-    const { size, after: afterId } = OVER_CAP.request(first, after);
-    const rules = residualRuleSets();
-    if (rules.length === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
-    const lowest = rules.map(({ rule }) => new Money(rule.personCap)).reduce((a, b) => minMoney(a, b));
-    const candidates = await this.repository.candidatesOver(
-      checked,
-      rules.map(({ id }) => id),
-      lowest,
-      this.scope,
+  overCap(year: number, first: number | null | undefined, after: string | null | undefined): Promise<OverCapPage<PersonResidual>> {
+    return this.overCapPage(
+      {
+        cursors: OVER_CAP,
+        cap: (rule) => rule.personCap,
+        candidates: (checked, ruleSets, above, afterId, take) =>
+          this.repository.candidatesOver(checked, ruleSets, above, this.scope, afterId, take),
+        key: (personId) => personId,
+        memberIds: (personId) => [personId],
+        over: (_candidates, members, checked) => members.map((member) => personResidual(member, checked)).filter(overPersonCap),
+        nodeKey: (person) => person.personId,
+        personIds: (person) => [person.personId],
+        present,
+      },
+      year,
+      first,
+      after,
     );
-    const over: Computed[] = [];
-    for (let start = 0; start < candidates.length; start += BATCH) {
-      const members = await this.repository.membersOf(candidates.slice(start, start + BATCH), checked);
-      over.push(...members.map((member) => personResidual(member, checked)).filter(overPersonCap));
-    }
-    const rest = afterId === null ? over : over.filter((person) => person.personId > afterId);
-    const { edges, pageInfo } = OVER_CAP.page(rest, size, (person) => person.personId);
-    this.audit?.record({ personIds: edges.map((edge) => edge.node.personId) });
-    return { edges: edges.map(({ node, cursor }) => ({ node: present(node), cursor })), pageInfo, totalCount: over.length };
   }
 
   /** The residual of a person the caller may already see. */
@@ -94,50 +93,99 @@ export class ResidualService {
 
   /**
    * The households with members in the caller's rows whose residual in `year`, over those members (as
-   * `Household.residual` counts it), is above the household cap: a keyset page in household id order. SQL narrows to
-   * the households whose members' settled out-of-pocket under a rule set with 动态清零 exceeds the lowest household
-   * cap; the engine computes each. Every member of the page's households is recorded in the audit entry.
+   * `Household.residual` counts it), is above the household cap: a keyset page in household id order (see
+   * `overCapPage`). Every member of the page's households is recorded in the audit entry.
    */
-  async householdsOverCap(
+  householdsOverCap(
     year: number,
     first: number | null | undefined,
     after: string | null | undefined,
-  ): Promise<HouseholdResidualOverCapConnection> {
-    const checked = requireYear(year);
-    const { size, after: afterId } = HOUSEHOLDS_OVER_CAP.request(first, after);
-    const rules = residualRuleSets();
-    if (rules.length === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
-    const lowest = rules.map(({ rule }) => new Money(rule.householdCap)).reduce((a, b) => minMoney(a, b));
-    const candidates = await this.repository.householdCandidatesOver(
-      checked,
-      rules.map(({ id }) => id),
-      lowest,
-      this.scope,
+  ): Promise<OverCapPage<HouseholdResidual>> {
+    return this.overCapPage(
+      {
+        cursors: HOUSEHOLDS_OVER_CAP,
+        cap: (rule) => rule.householdCap,
+        candidates: (checked, ruleSets, above, afterId, take) =>
+          this.repository.householdCandidatesOver(checked, ruleSets, above, this.scope, this.regionPrefix, afterId, take),
+        key: (household) => household.householdId,
+        memberIds: (household) => household.memberIds,
+        over: (candidates, members, checked) =>
+          candidates.flatMap(({ householdId, memberIds }) => {
+            const computed = householdResidual(
+              members.filter((member) => memberIds.includes(member.personId)),
+              checked,
+            );
+            return overHouseholdCap(computed) ? [{ householdId, computed }] : [];
+          }),
+        nodeKey: (household) => household.householdId,
+        personIds: (household) => household.computed.members.map((member) => member.personId),
+        present: (household) => presentHousehold(household.householdId, household.computed),
+      },
+      year,
+      first,
+      after,
     );
-    const over: { householdId: string; computed: ComputedHousehold }[] = [];
-    for (let start = 0; start < candidates.length; start += BATCH) {
-      const batch = candidates.slice(start, start + BATCH);
-      const members = await this.repository.membersOf(
-        batch.flatMap((household) => household.memberIds),
-        checked,
-      );
-      for (const household of batch) {
-        const computed = householdResidual(
-          members.filter((member) => household.memberIds.includes(member.personId)),
-          checked,
-        );
-        if (overHouseholdCap(computed)) over.push({ householdId: household.householdId, computed });
-      }
-    }
-    const rest = afterId === null ? over : over.filter((household) => household.householdId > afterId);
-    const { edges, pageInfo } = HOUSEHOLDS_OVER_CAP.page(rest, size, (household) => household.householdId);
-    this.audit?.record({ personIds: edges.flatMap((edge) => edge.node.computed.members.map((member) => member.personId)) });
+  }
+
+  /**
+   * A page of an over-cap list (`list`), paged in SQL: the candidates after the cursor are read a page and one at a
+   * time in key order (SQL narrows to those whose settled out-of-pocket under a rule set with 动态清零 exceeds the
+   * lowest cap: none else can be over it), their members' year in one read of three statements, and the engine keeps
+   * those over the cap; more candidates are read only when some were not over it. `totalCount` is a walk of the
+   * whole list, made only when the client selects it.
+   */
+  private async overCapPage<C, N, P>(
+    list: OverCapList<C, N, P>,
+    year: number,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<OverCapPage<P>> {
+    const checked = requireYear(year);
+    const request = list.cursors.request(first, after);
+    const rules = residualRuleSets();
+    const ruleSets = rules.map(({ id }) => id);
+    const lowest = rules.map(({ rule }) => new Money(list.cap(rule))).reduce<Decimal | null>((a, b) => (a ? minMoney(a, b) : b), null);
+    const read = (afterKey: string | null, take: number): Promise<C[]> =>
+      lowest === null ? Promise.resolve([]) : list.candidates(checked, ruleSets, lowest, afterKey, take);
+    const keep = async (candidates: C[]): Promise<N[]> =>
+      list.over(candidates, await this.repository.membersOf(candidates.flatMap(list.memberIds), checked), checked);
+    const { edges, pageInfo } = await list.cursors.pageKept(request, read, list.key, keep, list.nodeKey);
+    this.audit?.record({ personIds: edges.flatMap((edge) => list.personIds(edge.node)) });
+    let counted: Promise<number> | null = null;
+    const count = async () => {
+      let total = 0;
+      for await (const candidates of keysetChunks(read, list.key, null, PAGE.max)) total += (await keep(candidates)).length;
+      return total;
+    };
     return {
-      edges: edges.map(({ node, cursor }) => ({ node: presentHousehold(node.householdId, node.computed), cursor })),
+      edges: edges.map(({ node, cursor }) => ({ node: list.present(node), cursor })),
       pageInfo,
-      totalCount: over.length,
+      totalCount: () => (counted ??= count()),
     };
   }
+}
+
+/** A page of an over-cap list; `totalCount` counts the whole list when called (once). */
+export interface OverCapPage<P> extends Page<P> {
+  totalCount(): Promise<number>;
+}
+
+/** What an over-cap list reads and computes: its candidates (`C`), the computed nodes over the cap (`N`), as presented (`P`). */
+interface OverCapList<C, N, P> {
+  readonly cursors: CursorList;
+  /** The cap of a rule set's 动态清零 rule this list is over. */
+  readonly cap: (rule: ResidualRule) => string;
+  /** The next `take` candidates after `after`, in key order. */
+  readonly candidates: (year: number, ruleSets: readonly string[], above: Decimal, after: string | null, take: number) => Promise<C[]>;
+  readonly key: (candidate: C) => string;
+  /** The persons whose year a candidate's computation reads. */
+  readonly memberIds: (candidate: C) => string[];
+  /** The candidates over the cap, in their order, computed from their members' year. */
+  readonly over: (candidates: C[], members: ResidualMember[], year: number) => N[];
+  readonly nodeKey: (node: N) => string;
+  /** The persons a node names, for the audit entry. */
+  readonly personIds: (node: N) => string[];
+  readonly present: (node: N) => P;
 }
 
 function presentHousehold(householdId: string, computed: ComputedHousehold): HouseholdResidual {
