@@ -8,7 +8,7 @@ import type { Agency } from '../generated/prisma/enums.js';
  * LIMIT_RANGES). `docs/access-matrix.md` (Limits) is generated from it and
  * shows every value. Who reads what: the access guard (operation limits,
  * `requests`, `responseBytes`, `trustedDocumentsOnly`), the lookup quota
- * (`missedIdLookups`), webhook registration (`webhooksPerClient`) and the
+ * (`missedIdLookups`) and the budget of targeted guesses (`targetedIdGuesses`), webhook registration (`webhooksPerClient`) and the
  * WebSocket server (`subscriptionsPer…`).
  */
 
@@ -52,6 +52,15 @@ export interface ClientLimits {
    * (auditor 20, hub admin 0).
    */
   missedIdLookups: number;
+  /**
+   * Lookups by full ID number that find no one but match the masked number
+   * and birth date of a person the client sees, per person, ever (a targeted
+   * guess: lookup-quota.ts, docs/masking.md); past them every lookup of a
+   * number of that pattern is refused, right or wrong. Applies to the
+   * agencies that see the number masked and the birth date in full (insurer).
+   * Default 3.
+   */
+  targetedIdGuesses: number;
   /** Bytes of one JSON answer. Default 5 000 000 / 5 000 000 / 1 000 000. */
   responseBytes: number;
   /** Whether the client may run only documents registered for it (`documentId`), never query text. Default false / false / true. */
@@ -78,6 +87,7 @@ export const LIMIT_NAMES = [
   'windowSeconds',
   'concurrentRequests',
   'missedIdLookups',
+  'targetedIdGuesses',
   'responseBytes',
   'trustedDocumentsOnly',
   'webhooksPerClient',
@@ -99,6 +109,7 @@ const CASEWORK: ClientLimits = {
   windowSeconds: 60,
   concurrentRequests: 16,
   missedIdLookups: 500,
+  targetedIdGuesses: 3,
   responseBytes: 5_000_000,
   trustedDocumentsOnly: false,
   webhooksPerClient: 5,
@@ -132,6 +143,7 @@ const PARTNERS: ClientLimits = {
   windowSeconds: 60,
   concurrentRequests: 4,
   missedIdLookups: 20,
+  targetedIdGuesses: 3,
   responseBytes: 1_000_000,
   trustedDocumentsOnly: true,
   webhooksPerClient: 5,
@@ -189,6 +201,7 @@ export const LIMIT_RANGES: Readonly<Record<Exclude<keyof ClientLimits, 'trustedD
   windowSeconds: [1, 86_400],
   concurrentRequests: [1, 1_000],
   missedIdLookups: [0, 1_000_000],
+  targetedIdGuesses: [1, 100],
   responseBytes: [1_000, 100_000_000],
   webhooksPerClient: [0, 100],
   subscriptionsPerConnection: [1, 1_000],

@@ -12,6 +12,8 @@ export interface CounterState {
 const PRUNE_EVERY = 1_000;
 // Keys a process remembers as over their limit (see RateCounterRepository.knownOver).
 const MAX_REMEMBERED = 10_000;
+/** The window start of a lifetime counter: its window never turns, and it is never pruned. */
+const LIFETIME = new Date(0);
 
 /**
  * The counters of the rate limits and quotas, in PostgreSQL (`rate_counter`)
@@ -56,8 +58,34 @@ export class RateCounterRepository {
     this.sincePrune += 1;
     if (this.sincePrune >= PRUNE_EVERY) {
       this.sincePrune = 0;
-      await this.pool.query(`DELETE FROM rate_counter WHERE window_start < now() - interval '1 day'`);
+      await this.pool.query(`DELETE FROM rate_counter WHERE window_start < now() - interval '1 day' AND window_start <> $1`, [LIFETIME]);
     }
+  }
+
+  /** Counts one hit on each of `keys`, counters that never turn (a lifetime budget); returns the count of each after it, in order. */
+  async hitLifetime(keys: readonly string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const distinct = [...new Set(keys)];
+    const { rows } = await this.pool.query<{ key: string; hits: number }>(
+      `INSERT INTO rate_counter (key, window_start, hits) SELECT key, $2, 1 FROM unnest($1::text[]) AS key
+       ON CONFLICT (key) DO UPDATE SET
+         hits = CASE WHEN rate_counter.window_start = EXCLUDED.window_start THEN rate_counter.hits + 1 ELSE 1 END,
+         window_start = EXCLUDED.window_start
+       RETURNING key, hits`,
+      [distinct, LIFETIME],
+    );
+    const hits = new Map(rows.map((row) => [row.key, row.hits]));
+    return keys.map((key) => hits.get(key) ?? 0);
+  }
+
+  /** The largest count of `keys`' lifetime counters, without counting one (0 when none has a count). */
+  async peekLifetime(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const { rows } = await this.pool.query<{ hits: number | null }>(
+      'SELECT max(hits) AS hits FROM rate_counter WHERE key = ANY($1::text[]) AND window_start = $2',
+      [keys, LIFETIME],
+    );
+    return rows[0]?.hits ?? 0;
   }
 
   /** The hits on `key` in its current window, without counting one. */

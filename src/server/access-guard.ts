@@ -16,7 +16,13 @@ import type { ClientLimits } from '../auth/limits-policy.js';
 import { checkMeasures, countTokens, measureOperation } from '../auth/operation-limits.js';
 import type { Principal } from '../auth/principal.js';
 import { checkPurpose, touchesPersonalData } from '../auth/purpose.js';
-import { MissedLookupQuota } from '../auth/lookup-quota.js';
+import {
+  MissedLookupQuota,
+  narrowsMaskedIdNumber,
+  TargetedGuessBudget,
+  type GuessSuspects,
+  type QuotaEventSink,
+} from '../auth/lookup-quota.js';
 import type { RateCounterRepository } from '../auth/rate-counter.repository.js';
 import { ClientRateLimiter, type PlannedHit, type RateDecision } from '../auth/rate-limits.js';
 import type { AuthenticationFailure, TokenService } from '../auth/token.service.js';
@@ -497,12 +503,16 @@ export class AccessGuard {
   ): HubContext {
     const { principal, limits } = admission;
     const { counters, repositories } = this.deps;
-    const missedLookups =
-      counters &&
-      new MissedLookupQuota(counters, principal.clientId, limits.missedIdLookups, (event) =>
-        this.quotaEvent(admission, event.message, event.field),
-      );
-    const context: HubContext = { ...createContext(principal, admission.purpose, repositories, { missedLookups, limits }), limits };
+    const report = (event: QuotaEvent) => this.quotaEvent(admission, event);
+    const missedLookups = counters && new MissedLookupQuota(counters, principal.clientId, limits.missedIdLookups, report);
+    const targetedGuesses =
+      counters && narrowsMaskedIdNumber(principal.agency)
+        ? (suspects: GuessSuspects) => new TargetedGuessBudget(counters, principal.clientId, limits.targetedIdGuesses, suspects, report)
+        : undefined;
+    const context: HubContext = {
+      ...createContext(principal, admission.purpose, repositories, { missedLookups: missedLookups || undefined, targetedGuesses, limits }),
+      limits,
+    };
     context.auditWriter.identify(admission.operationName, admission.documentHash);
     context.auditWriter.from(admission.address);
     context.auditWriter.record({ fields: admission.fields });
@@ -513,7 +523,8 @@ export class AccessGuard {
    * A client used up a quota: a security event in the audit log, which the
    * auditors read (a DENIED entry of the client, naming the quota).
    */
-  private async quotaEvent(admission: Pick<Admission, 'principal' | 'purpose' | 'address'>, message: string, field: string): Promise<void> {
+  private async quotaEvent(admission: Pick<Admission, 'principal' | 'purpose' | 'address'>, event: QuotaEvent): Promise<void> {
+    const { message, field, quota, personIds } = event;
     const { principal, purpose } = admission;
     await this.deps.repositories.audit.append({
       clientId: principal.clientId,
@@ -523,8 +534,9 @@ export class AccessGuard {
       address: admission.address ?? null,
       jti: principal.jti,
       purpose: (principal.purposes as string[]).includes(purpose ?? '') ? (purpose as Purpose) : null,
-      operationName: 'security: quota missedIdLookups used up',
+      operationName: `security: quota ${quota} used up`,
       fields: [field],
+      ...(personIds && { personIds }),
       outcome: 'DENIED',
       error: message,
     });
@@ -543,6 +555,9 @@ export class AccessGuard {
     }
   }
 }
+
+/** What a quota reports when a client used it up. */
+type QuotaEvent = Parameters<QuotaEventSink>[0];
 
 /** The id of Apollo's persisted-query link (`extensions.persistedQuery.sha256Hash`), as a `documentId`. */
 function apolloDocumentId(extensions: unknown): string | undefined {

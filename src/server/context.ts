@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { manyByKey, oneByKey } from '../shared/loader.js';
 import { AGENCY_PURPOSES, ROW_SCOPE } from '../auth/access-policy.js';
 import { limitsOf, type ClientLimits } from '../auth/limits-policy.js';
-import type { IdLookupQuota } from '../auth/lookup-quota.js';
+import { bothQuotas, type GuessSuspects, type IdLookupQuota } from '../auth/lookup-quota.js';
 import { TrustedDocumentRepository } from '../auth/trusted-document.repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { Purpose } from '../generated/prisma/enums.js';
@@ -194,14 +194,20 @@ export interface HubContext {
 /**
  * Builds the context of one authenticated request; its row scope is fixed for
  * the request. `missedLookups` counts lookups by ID number that find nothing,
- * through every service that finds a person by ID number; `limits` are the
- * client's (its agency's when not given).
+ * through every service that finds a person by ID number; `targetedGuesses`
+ * (given the persons of the row scope a number could be) holds such lookups
+ * to the budget of targeted guesses per person; `limits` are the client's
+ * (its agency's when not given).
  */
 export function createContext(
   principal: Principal,
   purpose: string | undefined,
   repositories: Repositories,
-  options: { missedLookups?: IdLookupQuota; limits?: ClientLimits } = {},
+  options: {
+    missedLookups?: IdLookupQuota | undefined;
+    targetedGuesses?: ((suspects: GuessSuspects) => IdLookupQuota) | undefined;
+    limits?: ClientLimits;
+  } = {},
 ): HubContext {
   const scope = personScope(principal, today());
   const alerts = alertScope(principal, scope);
@@ -218,7 +224,9 @@ export function createContext(
   });
   const regionConfigs = new RegionConfigService(repositories.regionConfigs, principal, auditWriter);
   const { persons, statuses } = repositories;
-  const missedLookups = options.missedLookups ?? null;
+  // The budget per person first: a spent budget refuses a lookup before the daily quota counts it.
+  const suspects: GuessSuspects = (idNumber) => persons.suspectsOf(idNumber, scope);
+  const missedLookups = bothQuotas(options.targetedGuesses?.(suspects) ?? null, options.missedLookups ?? null);
   const limits = options.limits ?? limitsOf(principal.agency);
   return {
     principal,

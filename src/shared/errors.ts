@@ -153,6 +153,21 @@ export class QuotaExceededError extends HubError {
   }
 }
 
+/**
+ * A client spent its budget of targeted guesses at a person's ID number
+ * (lookup-quota.ts): every lookup of a number of that pattern is refused, a
+ * right one as a wrong one. Lifetime: there is no retry.
+ */
+export class GuessBudgetSpentError extends HubError {
+  constructor(max: number) {
+    super(
+      `quota targetedIdGuesses of ${max} is used up for ID numbers of this pattern: ask the agency that holds the person`,
+      ErrorCode.QUOTA_EXCEEDED,
+      { quota: 'targetedIdGuesses', max },
+    );
+  }
+}
+
 /** The client may run trusted documents only, and sent query text. */
 export class TrustedDocumentRequiredError extends HubError {
   constructor() {

@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../../server/prisma.js';
 import { createHash } from 'node:crypto';
+import { parseIdNumber } from '../../shared/id-number.js';
 import { padKeys } from '../../shared/loader.js';
 import { planPoolOf } from '../../shared/planned.js';
 import type { AssistanceCategory } from '../../shared/enums.js';
@@ -23,6 +24,29 @@ export class PersonRepository {
 
   findByIdNumber(idNumber: string, scope: Prisma.PersonWhereInput = {}) {
     return this.db.person.findFirst({ where: { AND: [{ idNumber }, scope] } });
+  }
+
+  /**
+   * The persons within `scope` whose number a full ID number could be by what
+   * a masked view shows of it: the same region and check character (the
+   * masked number) and the birth date it encodes. At most 20.
+   */
+  async suspectsOf(idNumber: string, scope: Prisma.PersonWhereInput = {}): Promise<string[]> {
+    const parsed = parseIdNumber(idNumber);
+    if (!parsed.ok) return [];
+    const rows = await this.db.person.findMany({
+      where: {
+        AND: [
+          { idNumber: { startsWith: parsed.facts.regionCode, endsWith: idNumber.slice(-1).toUpperCase() } },
+          { birthDate: new Date(`${parsed.facts.birthDate}T00:00:00Z`) },
+          scope,
+        ],
+      },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: 20,
+    });
+    return rows.map((row) => row.id);
   }
 
   /** Members of the households, ordered by id (stable). */

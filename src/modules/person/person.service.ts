@@ -33,10 +33,10 @@ export class PersonService {
     }
     if (id != null) return this.loaders.personById.load(requireUuid(id, 'id'));
     const number = requireIdNumber(idNumber!, 'idNumber');
-    await this.missedLookups?.check();
+    await this.missedLookups?.check(number);
     const person = await this.repository.findByIdNumber(number, this.scope);
     if (person) this.loaders.personById.prime(person.id, person);
-    else await this.missedLookups?.missed('Query.person');
+    else await this.missedLookups?.missed('Query.person', number);
     return person;
   }
 

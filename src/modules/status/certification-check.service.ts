@@ -30,10 +30,10 @@ export class CertificationCheckService {
   async check(idNumber: string, category: AssistanceCategory, on: Date): Promise<CertificationCheck> {
     const number = requireIdNumber(idNumber, 'idNumber');
     this.audit.record({ fields: ['CertificationCheck.holds'] });
-    await this.missedLookups?.check();
+    await this.missedLookups?.check(number);
     const held = await this.statuses.heldOn(number, category, on);
     if (held.length === 0) {
-      await this.missedLookups?.missed('Query.certification');
+      await this.missedLookups?.missed('Query.certification', number);
       return NO;
     }
     this.audit.record({ personIds: [held[0]!.personId] });

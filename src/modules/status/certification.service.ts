@@ -45,13 +45,13 @@ export class CertificationService {
     }
     const byNumber = !('personId' in checked.person);
     // A write by idNumber answers NOT_FOUND or not for a guessed number: a lookup as person(idNumber:) is, on the same quota.
-    if (byNumber) await this.missedLookups?.check();
+    if (!('personId' in checked.person)) await this.missedLookups?.check(checked.person.idNumber);
     const person =
       'personId' in checked.person
         ? (await this.persons.findByIds([checked.person.personId], this.scope))[0]
         : await this.persons.findByIdNumber(checked.person.idNumber, this.scope);
     if (!person) {
-      if (byNumber) await this.missedLookups?.missed('Mutation.certifyStatus');
+      if (!('personId' in checked.person)) await this.missedLookups?.missed('Mutation.certifyStatus', checked.person.idNumber);
       const field = byNumber ? 'idNumber' : 'personId';
       throw new NotFoundError(`no person with this ${field === 'personId' ? 'id' : 'ID number'}`, `input.${field}`);
     }
