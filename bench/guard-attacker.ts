@@ -14,16 +14,22 @@
  *   loopback addresses (no per-address or per-client lock applies: the worst case);
  * - `token-client`: wrong secrets for one real client id from one address;
  * - `subscriptions`: graphql-ws connections, each subscribing `alertRaised`
- *   again and again past its caps.
+ *   again and again past its caps;
+ * - `heavy`: the nested `persons` query of test/operations/persons.graphql
+ *   with `first` at the client's cost limit, admitted, as many at once as
+ *   the client's `concurrentRequests` (the parent gives the concurrency).
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
 interface Orders {
-  attack: 'nesting' | 'aliases' | 'token-random' | 'token-client' | 'subscriptions';
+  attack: 'nesting' | 'aliases' | 'token-random' | 'token-client' | 'subscriptions' | 'heavy';
   url: string;
+  /** For `heavy`: the `first` that brings the query to the client's cost limit. */
+  first?: number;
   port: number;
   token: string;
   clientId: string;
@@ -54,10 +60,20 @@ function send(port: number, path: string, headers: Record<string, string>, body:
 const NESTED = `query ($p: ID) { person(id: $p) { ${'household { members { '.repeat(13)}id${' } }'.repeat(13)} } }`;
 const ALIASES = `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: persons(first: 100) { edges { node { id name household { members { id } } } } }`).join(' ')} }`;
 
+const PERSONS = readFileSync(new URL('../test/operations/persons.graphql', import.meta.url), 'utf8');
+
 async function queryFlood(orders: Orders, query: string): Promise<void> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${orders.token}`, 'x-purpose': 'ASSISTANCE_ELIGIBILITY' };
+  const body =
+    orders.attack === 'heavy'
+      ? () => ({
+          query,
+          operationName: 'PersonsNested',
+          variables: { first: orders.first, year: 2024, filter: { regionPrefix: '6207' } },
+        })
+      : () => ({ query, variables: { p: randomUUID() } });
   while (!stop) {
-    const status = await send(orders.port, '/graphql', headers, JSON.stringify({ query, variables: { p: randomUUID() } }));
+    const status = await send(orders.port, '/graphql', headers, JSON.stringify(body()));
     count(`${orders.attack} ${status}`);
   }
 }
@@ -123,6 +139,8 @@ process.once('message', (orders: Orders) => {
         return tokenFlood(orders, false);
       case 'subscriptions':
         return subscriptionFlood(orders);
+      case 'heavy':
+        return queryFlood(orders, PERSONS);
     }
   });
   process.once('message', () => {
