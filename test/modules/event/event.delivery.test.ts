@@ -306,7 +306,7 @@ describe('a dispatcher killed while an event is on its way', () => {
     const hung = (await until(
       async () => receiver.received.find((post) => post.body.includes(inFlight.applicationId)),
       (post) => post !== undefined,
-      15_000,
+      40_000,
     ))!.deliveryId;
     // Killed while the POST hangs; then a certification and a decision committed while no dispatcher runs.
     await kill(first);
