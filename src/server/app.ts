@@ -16,7 +16,6 @@ import { migrateDatabase, openDatabase } from './database.js';
 import { startHttpServer, type HubHttpServer } from './http.js';
 import { startAlertFeed, type AlertFeed } from './alert-feed.js';
 import { startDispatcher } from './dispatcher.js';
-import { keepEnrolledYears } from '../modules/statistics/statistics.years.js';
 import { JobQueue } from './job-queue.js';
 import { createDb, endsFully } from './prisma.js';
 import { PubSub } from './pubsub.js';
@@ -126,16 +125,6 @@ async function runHub(config: HubConfig, serving: HubServing): Promise<RunningSu
       servers.hub = await startHttpServer({ ...deps, schema, pubSub }, config.port);
       log.info(`serving GraphQL at ${servers.hub.url}`);
     }
-    // The person summary keeps every year enrolled in; a year it lacks is built now, behind the requests (statistics.years.ts).
-    const building = new AbortController();
-    const keeping = keepEnrolledYears(pool, building.signal)
-      .then((years) => {
-        if (years.length > 0) log.info(`statistics: person summary built for ${years.join(', ')}`);
-      })
-      .catch((error: unknown) => {
-        if (!building.signal.aborted)
-          log.warn(`statistics: person summary not built: ${error instanceof Error ? error.message : String(error)}`);
-      });
     const dispatcher = config.dispatcher
       ? await startDispatcher(pool, repositories, queue, {
           maxAttempts: config.webhookMaxAttempts,
@@ -148,8 +137,6 @@ async function runHub(config: HubConfig, serving: HubServing): Promise<RunningSu
       // In order: no new jobs, no new requests, then the connections, then the database under them.
       async stop() {
         checkpoints?.stop();
-        building.abort();
-        await keeping;
         if (dispatcher) {
           await dispatcher.stop();
           log.info('dispatcher stopped');

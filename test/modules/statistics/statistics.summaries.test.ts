@@ -1,7 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../../../src/modules/seed/seed.service.js';
-import { keepEnrolledYears } from '../../../src/modules/statistics/statistics.years.js';
 import { MEASURES, type StatisticsMeasure, type ValueDimension } from '../../../src/modules/statistics/statistics.measures.js';
 import {
   StatisticsRepository,
@@ -218,39 +217,6 @@ describe('statistics summaries kept current by triggers', () => {
     const fromRows = normalised(await summaries.familyFromRows(persons(2025)));
     expect(fromRows.some((cell) => cell.numerator !== cell.denominator)).toBe(true);
     expect(normalised(await summaries.family(persons(2025)))).toEqual(fromRows);
-  }, 180_000);
-
-  it('keep a year first enrolled in without anyone calling stat_add_years: the hub builds it at start', async () => {
-    const coverage: FamilyQuery = {
-      measure: 'COVERAGE_RATE',
-      year: 2026,
-      asOf: '2026-12-31',
-      root: '6207',
-      levels: [6],
-      dimensions: ['CATEGORY'],
-      ruralOnly: false,
-    };
-    await hub.pool.query(
-      `INSERT INTO enrollment (id, person_id, year, scheme, status, personal_contribution, subsidy_amount, subsidy_category, rule_set)
-       SELECT gen_random_uuid(), person_id, 2026, scheme, status, personal_contribution, subsidy_amount, subsidy_category, rule_set
-       FROM enrollment WHERE year = 2024 AND ascii(right(id::text, 1)) % 3 = 0`,
-    );
-    const kept = async () => (await hub.pool.query('SELECT year FROM stat_person_year WHERE year = 2026')).rowCount;
-    expect(await kept()).toBe(0);
-    // What startHub runs behind the requests; a second run finds nothing to build.
-    expect(await keepEnrolledYears(hub.pool)).toEqual([2026]);
-    expect(await kept()).toBe(1);
-    expect(await keepEnrolledYears(hub.pool)).toEqual([]);
-    const { rows } = await hub.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM stat_person_month WHERE year = 2026');
-    expect(rows[0]!.n).toBeGreaterThan(0);
-    expect(normalised(await summaries.family(coverage))).toEqual(normalised(await summaries.familyFromRows(coverage)));
-    // A build cancelled (the hub stopping) keeps nothing of the year.
-    await hub.pool.query(`INSERT INTO enrollment (id, person_id, year, scheme, status)
-       SELECT gen_random_uuid(), person_id, 2027, scheme, status FROM enrollment WHERE year = 2024 LIMIT 50`);
-    const stop = new AbortController();
-    stop.abort();
-    expect(await keepEnrolledYears(hub.pool, stop.signal)).toEqual([]);
-    expect((await hub.pool.query('SELECT 1 FROM stat_person_year WHERE year = 2027')).rowCount).toBe(0);
   }, 180_000);
 
   it('hold, after all those writes, exactly what a rebuild from the rows computes', async () => {
