@@ -33,7 +33,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +40,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ClientRepository } from '../src/auth/client.repository.js';
 import { ClientService } from '../src/auth/client.service.js';
+import { freePort } from '../src/server/embedded-postgres.js';
 import { withSeededDatabase } from './support.js';
 
 const { values } = parseArgs({
@@ -74,17 +74,6 @@ function ensurePeerPackages(): void {
     stdio: 'inherit',
   });
   writeFileSync(stamp, lock);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Waits until `probe` answers, or the child exits, or two minutes pass (a loaded machine compiles slowly). */
